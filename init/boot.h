@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * boot: the one state object every step reads and extends.
+ * A step reads what earlier steps wrote and adds its own part. There are no
+ * other globals. Paths are fields so that unit tests can point them into a
+ * temporary directory instead of the real /proc, /sys, /dev and /etc.
+ */
+#ifndef SEALROOT_BOOT_H
+#define SEALROOT_BOOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "log.h"
+
+enum {
+	ROOTHASH_HEX_MAX = 128,  /* sha512 would be 128 hex digits */
+	REASON_MAX = 384,
+	MOUNTS_MAX = 16,
+	PATH_MAX_SR = 256,
+};
+
+/* The measured kernel command line, parsed (cmdline.c). */
+struct config {
+	char roothash[ROOTHASH_HEX_MAX + 1]; /* lower-case hex, required */
+	unsigned grace_ms;                    /* shutdown: SIGTERM to SIGKILL */
+	bool verity_scan;                     /* read the whole root at boot */
+};
+
+/* Where things are. Production values are in boot_init(). */
+struct paths {
+	const char *proc_cmdline;     /* /proc/cmdline */
+	const char *sys_dev_block;    /* /sys/dev/block */
+	const char *dev;              /* /dev */
+	const char *modules_list;     /* /etc/sealroot/modules */
+	const char *modules_disabled; /* /proc/sys/kernel/modules_disabled */
+	const char *agent;            /* /usr/bin/kata-agent */
+	const char *console;          /* /dev/console */
+};
+
+struct boot {
+	struct paths path;
+	struct config cfg;
+
+	/* mount.c: what step_mount mounted, in order, for the reverse undo. */
+	const char *mounted[MOUNTS_MAX];
+	size_t n_mounted;
+
+	/* kmod.c */
+	unsigned modules_loaded;
+
+	/* agent.c, reap.c */
+	pid_t agent_pid;
+	int agent_status;     /* wait status once it exited */
+	bool agent_exited;
+	double t_agent_exec;  /* uptime at the spawn, for the benchmark */
+
+	/* The step that failed, and why: printed once as the FATAL line. */
+	char reason[REASON_MAX];
+};
+
+/* Fill b with production paths and defaults. */
+void boot_init(struct boot *b);
+
+/*
+ * Record why the current step failed and return r (r < 0, -errno).
+ * The runner prints it once as "sealroot: FATAL <step>: <reason>".
+ * With r != 0 the reason gets ": <strerror>" appended.
+ */
+int boot_fail(struct boot *b, int r, const char *fmt, ...) SR_PRINTF(3, 4);
+
+#endif

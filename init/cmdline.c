@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * cmdline: see cmdline.h.
+ * The tokeniser follows the kernel's next_arg() (lib/cmdline.c): whitespace
+ * separates words, double quotes group them, and a quote at the start of the
+ * word or of the value is stripped with its partner at the end.
+ */
+#include "cmdline.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PREFIX "sealroot."
+
+struct key {
+	const char *name;
+	bool required;
+	int (*set)(struct config *cfg, const char *val, char *err, size_t errlen);
+};
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
+	       c == '\r';
+}
+
+static int set_roothash(struct config *cfg, const char *val, char *err,
+			size_t errlen)
+{
+	size_t i, n = strlen(val);
+
+	/* dm-verity with sha256, as the dm-mod.create line uses. */
+	if (n != 64) {
+		snprintf(err, errlen, "sealroot.roothash: want 64 hex digits, got %zu characters", n);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		char c = val[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+			snprintf(err, errlen, "sealroot.roothash: not lower-case hex at position %zu", i + 1);
+			return -EINVAL;
+		}
+	}
+	memcpy(cfg->roothash, val, n + 1);
+	return 0;
+}
+
+static int set_grace_ms(struct config *cfg, const char *val, char *err,
+			size_t errlen)
+{
+	unsigned long v = 0;
+	size_t i, n = strlen(val);
+
+	/* Digits only: strtoul would accept signs, spaces and hex prefixes. */
+	if (n == 0 || n > 6)
+		goto bad;
+	for (i = 0; i < n; i++) {
+		if (val[i] < '0' || val[i] > '9')
+			goto bad;
+		v = v * 10 + (unsigned long)(val[i] - '0');
+	}
+	if (v > 60000)
+		goto bad;
+	cfg->grace_ms = (unsigned)v;
+	return 0;
+bad:
+	snprintf(err, errlen, "sealroot.grace_ms: want 0..60000, got \"%.32s\"", val);
+	return -EINVAL;
+}
+
+static int set_verity_scan(struct config *cfg, const char *val, char *err,
+			   size_t errlen)
+{
+	if (strcmp(val, "full") == 0)
+		cfg->verity_scan = true;
+	else if (strcmp(val, "off") == 0)
+		cfg->verity_scan = false;
+	else {
+		snprintf(err, errlen, "sealroot.verity_scan: want full or off, got \"%.32s\"", val);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct key keys[] = {
+	{ "roothash",    true,  set_roothash },
+	{ "grace_ms",    false, set_grace_ms },
+	{ "verity_scan", false, set_verity_scan },
+};
+enum { N_KEYS = sizeof(keys) / sizeof(keys[0]) };
+
+/*
+ * Cuts the next word out of *pos in place (kernel next_arg() rules) and
+ * returns it, with *val pointing after '=' or NULL. Returns NULL at the end.
+ */
+static char *next_word(char **pos, char **val)
+{
+	char *s = *pos, *w, *eq = NULL;
+	bool quoted = false;
+	size_t i;
+
+	while (*s && is_space(*s))
+		s++;
+	if (*s == '\0')
+		return NULL;
+	if (*s == '"') {
+		s++;
+		quoted = true;
+	}
+	w = s;
+	for (i = 0; s[i]; i++) {
+		if (is_space(s[i]) && !quoted)
+			break;
+		if (!eq && s[i] == '=')
+			eq = s + i;
+		if (s[i] == '"')
+			quoted = !quoted;
+	}
+	if (s[i]) {
+		s[i] = '\0';
+		*pos = s + i + 1;
+	} else {
+		*pos = s + i;
+	}
+	if (eq) {
+		*eq = '\0';
+		eq++;
+		if (*eq == '"') {
+			eq++;
+			i = strlen(eq);
+			if (i > 0 && eq[i - 1] == '"')
+				eq[i - 1] = '\0';
+		}
+	} else {
+		i = strlen(w);
+		if (i > 0 && w[i - 1] == '"')
+			w[i - 1] = '\0';
+	}
+	*val = eq;
+	return w;
+}
+
+int cmdline_parse(const char *line, struct config *cfg, char *err, size_t errlen)
+{
+	char buf[CMDLINE_MAX];
+	bool seen[N_KEYS] = { false };
+	char *pos = buf, *word, *val;
+	size_t i, n = strlen(line);
+	int r;
+
+	if (n >= sizeof(buf)) {
+		snprintf(err, errlen, "command line longer than %d bytes", CMDLINE_MAX - 1);
+		return -EINVAL;
+	}
+	memcpy(buf, line, n + 1);
+
+	while ((word = next_word(&pos, &val)) != NULL) {
+		const char *name;
+
+		if (strncmp(word, PREFIX, strlen(PREFIX)) != 0)
+			continue;
+		name = word + strlen(PREFIX);
+		for (i = 0; i < N_KEYS; i++)
+			if (strcmp(name, keys[i].name) == 0)
+				break;
+		if (i == N_KEYS) {
+			snprintf(err, errlen, "unknown key \"%.64s\"", word);
+			return -EINVAL;
+		}
+		if (seen[i]) {
+			snprintf(err, errlen, "duplicate key \"%s\"", word);
+			return -EINVAL;
+		}
+		seen[i] = true;
+		if (!val) {
+			snprintf(err, errlen, "key \"%s\" has no value", word);
+			return -EINVAL;
+		}
+		r = keys[i].set(cfg, val, err, errlen);
+		if (r < 0)
+			return r;
+	}
+	for (i = 0; i < N_KEYS; i++) {
+		if (keys[i].required && !seen[i]) {
+			snprintf(err, errlen, "missing required key \"" PREFIX "%s\"", keys[i].name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int step_cmdline(struct boot *b)
+{
+	char line[CMDLINE_MAX + 1];
+	char err[256];
+	size_t len = 0;
+	ssize_t n;
+	int fd, r;
+
+	fd = open(b->path.proc_cmdline, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return boot_fail(b, -errno, "open %s", b->path.proc_cmdline);
+	while (len < sizeof(line) - 1) {
+		n = read(fd, line + len, sizeof(line) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			close(fd);
+			return boot_fail(b, r, "read %s", b->path.proc_cmdline);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	line[len] = '\0';
+	if (memchr(line, '\0', len)) {
+		return boot_fail(b, 0, "%s holds a NUL byte", b->path.proc_cmdline);
+	}
+	r = cmdline_parse(line, &b->cfg, err, sizeof(err));
+	if (r < 0)
+		return boot_fail(b, 0, "%s", err);
+	log_info("cmdline: roothash %.16s..., grace %u ms, verity scan %s",
+		 b->cfg.roothash, b->cfg.grace_ms,
+		 b->cfg.verity_scan ? "full" : "off");
+	return 0;
+}

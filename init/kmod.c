@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * kmod: see kmod.h. libkmod resolves dependencies from modules.dep.bin,
+ * which the rootfs stage generated with depmod at build time.
+ */
+#include "kmod.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libkmod.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { MODLIST_MAX = 16384, MODNAME_MAX = 64 };
+
+/* Route libkmod's messages through our log, errors only. */
+static void kmod_log_fn(void *data, int priority, const char *file, int line,
+			const char *fn, const char *format, va_list args)
+{
+	(void)data; (void)file; (void)line; (void)fn;
+	if (priority <= 3) /* LOG_ERR */
+		log_vinfo(format, args);
+}
+
+static int read_list(struct boot *b, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd, r;
+
+	fd = open(b->path.modules_list, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return boot_fail(b, -errno, "open %s", b->path.modules_list);
+	while (len < size - 1) {
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			close(fd);
+			return boot_fail(b, r, "read %s", b->path.modules_list);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (len == size - 1)
+		return boot_fail(b, -EFBIG, "%s", b->path.modules_list);
+	buf[len] = '\0';
+	return 0;
+}
+
+static int load_one(struct boot *b, struct kmod_ctx *ctx, const char *name)
+{
+	struct kmod_list *list = NULL, *it;
+	int r, found = 0;
+
+	r = kmod_module_new_from_lookup(ctx, name, &list);
+	if (r < 0)
+		return boot_fail(b, r, "look up module %s", name);
+	kmod_list_foreach(it, list) {
+		struct kmod_module *mod = kmod_module_get_module(it);
+
+		found = 1;
+		r = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL, NULL);
+		kmod_module_unref(mod);
+		if (r < 0) {
+			kmod_module_unref_list(list);
+			return boot_fail(b, r, "load module %s", name);
+		}
+	}
+	kmod_module_unref_list(list);
+	if (!found)
+		return boot_fail(b, -ENOENT, "module %s", name);
+	b->modules_loaded++;
+	return 0;
+}
+
+static int modules_disable(struct boot *b)
+{
+	int fd, r = 0;
+
+	fd = open(b->path.modules_disabled, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return boot_fail(b, -errno, "open %s", b->path.modules_disabled);
+	if (write(fd, "1\n", 2) != 2)
+		r = boot_fail(b, -errno, "write %s", b->path.modules_disabled);
+	close(fd);
+	return r;
+}
+
+int step_kmod(struct boot *b)
+{
+	char list[MODLIST_MAX];
+	struct kmod_ctx *ctx;
+	char *line, *save = NULL;
+	int r;
+
+	r = read_list(b, list, sizeof(list));
+	if (r < 0)
+		return r;
+	ctx = kmod_new(NULL, NULL);
+	if (!ctx)
+		return boot_fail(b, -ENOMEM, "kmod_new");
+	kmod_set_log_fn(ctx, kmod_log_fn, NULL);
+
+	for (line = strtok_r(list, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *end;
+
+		if (line[0] == '#')
+			continue;
+		end = line + strlen(line);
+		while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (line[0] == '\0')
+			continue;
+		if (strlen(line) >= MODNAME_MAX || strpbrk(line, " \t/")) {
+			kmod_unref(ctx);
+			return boot_fail(b, 0, "bad module name in %s", b->path.modules_list);
+		}
+		r = load_one(b, ctx, line);
+		if (r < 0) {
+			kmod_unref(ctx);
+			return r;
+		}
+	}
+	kmod_unref(ctx);
+
+	r = modules_disable(b);
+	if (r < 0)
+		return r;
+	log_info("kmod: %u modules loaded, module loading now disabled",
+		 b->modules_loaded);
+	return 0;
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * reap: see reap.h. The tini and dumb-init pattern: signals stay blocked and
+ * are taken synchronously, and reaping loops on waitpid(-1, WNOHANG).
+ */
+#include "reap.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void signals_handled(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGUSR2);
+	sigaddset(set, SIGPWR);
+}
+
+static void log_exit(pid_t pid, int status)
+{
+	if (WIFEXITED(status))
+		log_info("agent: pid %d exited with status %d", (int)pid,
+			 WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		log_info("agent: pid %d killed by signal %d (%s)", (int)pid,
+			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+}
+
+int reap_all(struct boot *b)
+{
+	int n = 0, status;
+	pid_t pid;
+
+	for (;;) {
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0)
+			return n > 0 ? n : -errno;
+		if (pid == 0)
+			return n;
+		n++;
+		if (pid == b->agent_pid && !b->agent_exited) {
+			b->agent_exited = true;
+			b->agent_status = status;
+			log_exit(pid, status);
+		}
+	}
+}
+
+void supervise(struct boot *b)
+{
+	siginfo_t si;
+	sigset_t set;
+	int sig;
+
+	signals_handled(&set);
+	reap_all(b);
+	while (!b->agent_exited) {
+		sig = sigwaitinfo(&set, &si);
+		if (sig < 0)
+			continue;
+		switch (sig) {
+		case SIGCHLD:
+			reap_all(b);
+			break;
+		case SIGPWR:
+			log_info("supervise: SIGPWR, asking the agent to stop");
+			kill(b->agent_pid, SIGTERM);
+			break;
+		default:
+			log_info("supervise: forwarding signal %d to the agent", sig);
+			kill(b->agent_pid, sig);
+			break;
+		}
+	}
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * reap: PID 1's supervision loop.
+ * Reads: blocked signals, with sigtimedwait (no handlers run in PID 1).
+ * Changes: reaps every child, zombies re-parented to us included; forwards
+ * SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 to the agent, and turns
+ * SIGPWR (the host's power button) into SIGTERM for it.
+ * On failure: none; it returns when the agent has exited.
+ */
+#ifndef SEALROOT_REAP_H
+#define SEALROOT_REAP_H
+
+#include <signal.h>
+
+#include "boot.h"
+
+/* The signals PID 1 handles; everything else but CPU faults stays blocked. */
+void signals_handled(sigset_t *set);
+
+/* Reaps without blocking. Returns the number of children reaped, or -ECHILD
+ * when there are none left. Records the agent's exit in b. */
+int reap_all(struct boot *b);
+
+/* Waits until the agent has exited. */
+void supervise(struct boot *b);
+
+#endif
