@@ -101,7 +101,7 @@ enum { N_KEYS = sizeof(keys) / sizeof(keys[0]) };
 static char *next_word(char **pos, char **val)
 {
 	char *s = *pos, *w, *eq = NULL;
-	bool quoted = false;
+	bool quoted = false, word_quoted = false;
 	size_t i;
 
 	while (*s && is_space(*s))
@@ -110,7 +110,7 @@ static char *next_word(char **pos, char **val)
 		return NULL;
 	if (*s == '"') {
 		s++;
-		quoted = true;
+		quoted = word_quoted = true;
 	}
 	w = s;
 	for (i = 0; s[i]; i++) {
@@ -127,19 +127,19 @@ static char *next_word(char **pos, char **val)
 	} else {
 		*pos = s + i;
 	}
+	/* "key=value": the quote pair encloses the whole word. */
+	if (word_quoted && i > 0 && s[i - 1] == '"')
+		s[i - 1] = '\0';
 	if (eq) {
 		*eq = '\0';
 		eq++;
+		/* key="value": the pair encloses the value. */
 		if (*eq == '"') {
 			eq++;
 			i = strlen(eq);
 			if (i > 0 && eq[i - 1] == '"')
 				eq[i - 1] = '\0';
 		}
-	} else {
-		i = strlen(w);
-		if (i > 0 && w[i - 1] == '"')
-			w[i - 1] = '\0';
 	}
 	*val = eq;
 	return w;

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * test-agent: stands in for kata-agent in the default image and the boot
+ * tests. It checks, from inside the guest, what the init promised, prints
+ * one verdict line and exits; the init then shuts the VM down.
+ * Reads: /, /proc/mounts, /proc/modules, /etc/sealroot/modules,
+ * /proc/sys/kernel/modules_disabled, its own pid, environment and sysfs.
+ * Changes: nothing. On failure: the verdict line says FAIL and why; exit 1.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/dm-ioctl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static char failures[2048];
+
+static void fail(const char *fmt, const char *arg)
+{
+	size_t len = strlen(failures);
+
+	snprintf(failures + len, sizeof(failures) - len, "%s", len ? "; " : "");
+	len = strlen(failures);
+	snprintf(failures + len, sizeof(failures) - len, fmt, arg);
+}
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	return (int)len;
+}
+
+/* The device-mapper target type of dev, through DM_TABLE_STATUS. */
+static int dm_target_type(dev_t dev, char *type, size_t size)
+{
+	union {
+		struct dm_ioctl io;
+		char buf[16384];
+	} u;
+	struct dm_target_spec *spec;
+	int fd, r;
+
+	memset(&u, 0, sizeof(u));
+	u.io.version[0] = DM_VERSION_MAJOR;
+	u.io.version[1] = DM_VERSION_MINOR;
+	u.io.version[2] = DM_VERSION_PATCHLEVEL;
+	u.io.data_size = sizeof(u);
+	u.io.data_start = sizeof(struct dm_ioctl);
+	u.io.dev = ((unsigned long long)major(dev) << 8) | minor(dev);
+	fd = open("/dev/mapper/control", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = ioctl(fd, DM_TABLE_STATUS, &u.io);
+	close(fd);
+	if (r < 0)
+		return -errno;
+	if (u.io.target_count != 1)
+		return -EINVAL;
+	spec = (struct dm_target_spec *)(u.buf + u.io.data_start);
+	snprintf(type, size, "%.*s", (int)sizeof(spec->target_type), spec->target_type);
+	return 0;
+}
+
+static void check_root(void)
+{
+	struct statvfs sv;
+	struct stat st;
+	char type[32];
+
+	if (stat("/", &st) < 0) {
+		fail("stat / failed", "");
+		return;
+	}
+	if (dm_target_type(st.st_dev, type, sizeof(type)) < 0)
+		fail("/ is not a device-mapper device", "");
+	else if (strcmp(type, "verity") != 0)
+		fail("/ is dm target %s, not verity", type);
+	if (statvfs("/", &sv) < 0 || !(sv.f_flag & ST_RDONLY))
+		fail("/ is not read-only", "");
+	/* A write must fail too, not just the flag be set. */
+	if (open("/sealroot-write-probe", O_WRONLY | O_CREAT | O_CLOEXEC, 0600) >= 0)
+		fail("created a file on /", "");
+}
+
+static void check_modules(void)
+{
+	static char list[8192], loaded[65536];
+	char *line, *save = NULL, want[80];
+	char disabled[8];
+	unsigned count = 0;
+
+	if (read_file("/etc/sealroot/modules", list, sizeof(list)) < 0) {
+		fail("no /etc/sealroot/modules", "");
+		return;
+	}
+	if (read_file("/proc/modules", loaded, sizeof(loaded)) < 0) {
+		fail("no /proc/modules", "");
+		return;
+	}
+	for (line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *p;
+
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		/* /proc/modules spells '-' as '_'. */
+		snprintf(want, sizeof(want), "\n%s ", line);
+		for (p = want; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		if (!strstr(loaded, want) && strncmp(loaded, want + 1, strlen(want + 1)) != 0)
+			fail("module %s not loaded", line);
+		count++;
+	}
+	if (count == 0)
+		fail("the image lists no modules", "");
+	if (read_file("/proc/sys/kernel/modules_disabled", disabled, sizeof(disabled)) < 0 ||
+	    disabled[0] != '1')
+		fail("kernel.modules_disabled is not 1", "");
+}
+
+static void check_process(void)
+{
+	char **e;
+
+	if (getpid() == 1)
+		fail("the agent is PID 1", "");
+	if (getppid() != 1)
+		fail("the agent's parent is not PID 1", "");
+	if (getsid(0) != getpid())
+		fail("the agent does not lead its own session", "");
+	for (e = environ; *e; e++)
+		if (strncmp(*e, "PATH=", 5) != 0 && strncmp(*e, "HOME=", 5) != 0)
+			fail("unexpected environment variable %.40s", *e);
+}
+
+int main(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	printf("sealroot-test: agent running, pid %d, uptime %ld.%06ld s\n",
+	       (int)getpid(), (long)ts.tv_sec, ts.tv_nsec / 1000);
+	check_root();
+	check_modules();
+	check_process();
+	if (failures[0]) {
+		printf("sealroot-test: VERDICT FAIL: %s\n", failures);
+		return 1;
+	}
+	printf("sealroot-test: VERDICT PASS: / is dm-verity and read-only, modules loaded and locked, agent is not PID 1\n");
+	return 0;
+}

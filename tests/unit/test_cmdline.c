@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Unit tests for init/cmdline.c: the strict sealroot.* parser. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmdline.h"
+
+#define H64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static struct config defaults(void)
+{
+	struct boot b;
+
+	boot_init(&b);
+	return b.cfg;
+}
+
+static int parse(const char *line, struct config *cfg, char *err)
+{
+	*cfg = defaults();
+	err[0] = '\0';
+	return cmdline_parse(line, cfg, err, 256);
+}
+
+static void test_minimal(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("console=ttyS0 sealroot.roothash=" H64 " ro", &c, err), 0);
+	assert_string_equal(c.roothash, H64);
+	assert_int_equal(c.grace_ms, 5000);
+	assert_true(c.verity_scan);
+}
+
+static void test_kata_line_with_quotes(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	/* The quoted dm-mod.create value holds spaces and '=' and a fake key. */
+	assert_int_equal(parse("root=/dev/dm-0 dm-mod.create=\"dm-verity,,,ro,0 8 verity 1 "
+			       "/dev/vda1 /dev/vda2 4096 4096 1 0 sha256 sealroot.bogus=1 x\" "
+			       "sealroot.roothash=" H64 " sealroot.grace_ms=250 "
+			       "sealroot.verity_scan=off\n", &c, err), 0);
+	assert_int_equal(c.grace_ms, 250);
+	assert_false(c.verity_scan);
+}
+
+static void test_quoted_word(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("\"sealroot.roothash=" H64 "\"", &c, err), 0);
+	assert_string_equal(c.roothash, H64);
+	assert_int_equal(parse("sealroot.roothash=\"" H64 "\"", &c, err), 0);
+	assert_string_equal(c.roothash, H64);
+}
+
+static void test_unknown_key(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	/* A typo must not turn a check off. */
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.verity_scna=off", &c, err), -EINVAL);
+	assert_non_null(strstr(err, "unknown key \"sealroot.verity_scna\""));
+	assert_true(c.verity_scan);
+	assert_int_equal(parse("sealroot.=1 sealroot.roothash=" H64, &c, err), -EINVAL);
+	assert_non_null(strstr(err, "unknown key"));
+}
+
+static void test_other_namespaces_ignored(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("sealrootx.foo=1 xsealroot.roothash=zz sealroot_test.mode=crash "
+			       "sealroot.roothash=" H64, &c, err), 0);
+}
+
+static void test_duplicate_key(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.roothash=" H64, &c, err), -EINVAL);
+	assert_non_null(strstr(err, "duplicate key \"sealroot.roothash\""));
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.grace_ms=1 sealroot.grace_ms=1",
+			       &c, err), -EINVAL);
+}
+
+static void test_missing_roothash(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("console=ttyS0 root=/dev/dm-0", &c, err), -EINVAL);
+	assert_non_null(strstr(err, "missing required key \"sealroot.roothash\""));
+	assert_int_equal(parse("", &c, err), -EINVAL);
+}
+
+static void test_bad_roothash(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("sealroot.roothash=" H64 "00", &c, err), -EINVAL);
+	assert_non_null(strstr(err, "want 64 hex digits, got 66"));
+	assert_int_equal(parse("sealroot.roothash=0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+			       &c, err), -EINVAL);
+	assert_non_null(strstr(err, "position 11"));
+	assert_int_equal(parse("sealroot.roothash=", &c, err), -EINVAL);
+	assert_int_equal(parse("sealroot.roothash", &c, err), -EINVAL);
+	assert_non_null(strstr(err, "has no value"));
+}
+
+static void test_grace_bounds(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.grace_ms=60000", &c, err), 0);
+	assert_int_equal(c.grace_ms, 60000);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.grace_ms=0", &c, err), 0);
+	assert_int_equal(c.grace_ms, 0);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.grace_ms=60001", &c, err), -EINVAL);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.grace_ms=-1", &c, err), -EINVAL);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.grace_ms=0x10", &c, err), -EINVAL);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.grace_ms=+5", &c, err), -EINVAL);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.grace_ms=", &c, err), -EINVAL);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.verity_scan=yes", &c, err), -EINVAL);
+}
+
+static void test_too_long(void **state)
+{
+	struct config c;
+	char err[256];
+	char *line = malloc(CMDLINE_MAX + 1);
+
+	(void)state;
+	memset(line, 'a', CMDLINE_MAX);
+	line[CMDLINE_MAX] = '\0';
+	assert_int_equal(parse(line, &c, err), -EINVAL);
+	assert_non_null(strstr(err, "longer than"));
+	free(line);
+}
+
+static void test_step_reads_file(void **state)
+{
+	char path[] = "/tmp/sealroot-cmdline-XXXXXX";
+	struct boot b;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "ro sealroot.roothash=" H64 "\n", 86), 86);
+	close(fd);
+	boot_init(&b);
+	b.path.proc_cmdline = path;
+	assert_int_equal(step_cmdline(&b), 0);
+	assert_string_equal(b.cfg.roothash, H64);
+
+	/* A NUL byte in the file is refused, not silently truncated at. */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_int_equal(write(fd, "sealroot.roothash=" H64 "\0sealroot.bad=1", 98), 98);
+	close(fd);
+	boot_init(&b);
+	b.path.proc_cmdline = path;
+	assert_int_equal(step_cmdline(&b), -EINVAL);
+	assert_non_null(strstr(b.reason, "NUL"));
+	unlink(path);
+
+	boot_init(&b);
+	b.path.proc_cmdline = "/nonexistent/cmdline";
+	assert_int_equal(step_cmdline(&b), -ENOENT);
+	assert_non_null(strstr(b.reason, "open /nonexistent/cmdline"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_minimal),
+		cmocka_unit_test(test_kata_line_with_quotes),
+		cmocka_unit_test(test_quoted_word),
+		cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_other_namespaces_ignored),
+		cmocka_unit_test(test_duplicate_key),
+		cmocka_unit_test(test_missing_roothash),
+		cmocka_unit_test(test_bad_roothash),
+		cmocka_unit_test(test_grace_bounds),
+		cmocka_unit_test(test_too_long),
+		cmocka_unit_test(test_step_reads_file),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
