@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: Apache-2.0
+# sealroot: one plain Makefile wiring the build stages (docs/layout.md).
+# Each stage script caches its expensive output under $(SEALROOT_CACHE);
+# make only orders them and rebuilds the cheap parts in the tree.
+
+TEE      ?= none
+DEBUG    ?= 0
+ARCH     ?= x86_64
+SEALROOT_CACHE ?= $(HOME)/.cache/sealroot
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+export SEALROOT_CACHE SOURCE_DATE_EPOCH
+
+B        := build
+OUT      := out/$(TEE)
+STAGE    := $(B)/$(TEE)
+AGENT    ?= $(B)/$(ARCH)/test-agent
+
+INIT_SRC := $(wildcard init/*.c)
+INIT_HDR := $(wildcard init/*.h)
+
+# Production flags (style.md). FORTIFY is glibc-only; musl ignores it.
+CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
+                 -fstack-protector-strong -DSEALROOT_VERSION='"$(VERSION)"'
+MUSL_CC  := musl-gcc
+
+.PHONY: all image deps kernel init boot test unit-bins test-bins clean distclean FORCE
+all: image
+
+# ---- deps: static musl libraries (cached by their pins) -------------------
+$(B)/deps.prefix: FORCE
+	@mkdir -p $(B)
+	@deps/build.sh | tail -n 1 > $@.new
+	@test -d "$$(cat $@.new)" || { echo "deps/build.sh gave no prefix" >&2; exit 1; }
+	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
+deps: $(B)/deps.prefix
+
+# ---- kernel (cached by config hash) ---------------------------------------
+KDEBUG := $(if $(filter 1,$(DEBUG)),debug,)
+$(B)/kernel-$(TEE).dir: FORCE
+	@mkdir -p $(B)
+	@kernel-config/build.sh $(TEE) $(KDEBUG) | tail -n 1 > $@.new
+	@test -d "$$(cat $@.new)" || { echo "kernel-config/build.sh gave no dir" >&2; exit 1; }
+	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
+kernel: $(B)/kernel-$(TEE).dir
+
+# ---- the init: static, musl, stripped --------------------------------------
+$(B)/$(ARCH)/sealroot-init: $(INIT_SRC) $(INIT_HDR) $(B)/deps.prefix
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_COMMON) -static -isystem "$$(cat $(B)/deps.prefix)/include" \
+	    -isystem "$$(cat $(B)/deps.prefix)/include/kernel" -o $@ $(INIT_SRC) \
+	    -L"$$(cat $(B)/deps.prefix)/lib" $$(cat "$$(cat $(B)/deps.prefix)/link-flags")
+	strip --strip-all $@
+init: $(B)/$(ARCH)/sealroot-init
+
+# The stand-in agent for the default image and the boot tests.
+$(B)/$(ARCH)/test-agent: tests/agent/test-agent.c $(B)/deps.prefix
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_COMMON) -static -isystem "$$(cat $(B)/deps.prefix)/include/kernel" -o $@ $<
+	strip --strip-all $@
+
+# ---- rootfs, verity, bundle ------------------------------------------------
+MODULES_LIST := rootfs/modules.list
+
+$(STAGE)/rootfs.erofs: $(B)/$(ARCH)/sealroot-init $(AGENT) $(B)/kernel-$(TEE).dir $(MODULES_LIST) rootfs/build.sh
+	@mkdir -p $(@D)
+	rootfs/build.sh --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) \
+	    --modules-dir "$$(cat $(B)/kernel-$(TEE).dir)/modules" --modules-list $(MODULES_LIST) \
+	    --out $@
+
+$(STAGE)/verity/rootfs.img: $(STAGE)/rootfs.erofs verity/build.sh
+	verity/build.sh --data $< --out $(STAGE)/verity
+
+$(OUT)/manifest.json: $(STAGE)/verity/rootfs.img $(B)/kernel-$(TEE).dir tools/bundle.sh
+	tools/bundle.sh --tee $(TEE) --kernel-dir "$$(cat $(B)/kernel-$(TEE).dir)" \
+	    --verity-dir $(STAGE)/verity --deps-prefix "$$(cat $(B)/deps.prefix)" \
+	    --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) --out $(OUT)
+image: $(OUT)/manifest.json
+
+# ---- run it ----------------------------------------------------------------
+boot: image
+	tests/lib/boot-bundle.sh $(OUT)
+
+# ---- tests -----------------------------------------------------------------
+# Unit tests and the PID-1 test build run on the host (glibc, Debian's -dev
+# libraries), which also lets ASan, UBSan and valgrind see them.
+HOST_CC      ?= gcc
+UNIT_CFLAGS  := $(CFLAGS_COMMON) -g -Iinit -Itests/unit
+UNIT_LIBS    := -lcmocka
+UNIT_BINS    := $(B)/test/test_cmdline $(B)/test/test_mount $(B)/test/test_step $(B)/test/test_shutdown
+
+$(B)/test/test_cmdline: tests/unit/test_cmdline.c init/cmdline.c init/step.c init/log.c $(INIT_HDR)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS)
+$(B)/test/test_mount: tests/unit/test_mount.c init/mount.c init/step.c init/log.c $(INIT_HDR) tests/unit/calls.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) \
+	    -Wl,--wrap=mount,--wrap=umount2,--wrap=mkdir,--wrap=statfs,--wrap=stat,--wrap=dup2
+$(B)/test/test_step: tests/unit/test_step.c init/step.c init/log.c $(INIT_HDR) tests/unit/calls.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS)
+$(B)/test/test_shutdown: tests/unit/test_shutdown.c init/shutdown.c init/mount.c init/reap.c init/step.c init/log.c $(INIT_HDR) tests/unit/calls.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) \
+	    -Wl,--wrap=kill,--wrap=waitpid,--wrap=sigtimedwait,--wrap=umount2,--wrap=mount,--wrap=sync
+
+$(B)/test/sealroot-init-test: $(INIT_SRC) $(INIT_HDR)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(CFLAGS_COMMON) -g -DSEALROOT_TEST_BUILD -o $@ $(INIT_SRC) -lkmod -lcryptsetup
+
+unit-bins: $(UNIT_BINS)
+test-bins: unit-bins $(B)/test/sealroot-init-test
+
+# Everything: unit, shell, pid1, boot. Ends with "N passed, N failed".
+test: test-bins image
+	tests/run.sh
+
+clean:
+	rm -rf $(B) out
+
+# Also drops the cached kernel and libraries.
+distclean: clean
+	rm -rf $(SEALROOT_CACHE)
+
+FORCE:

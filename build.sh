@@ -1,0 +1,95 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# sealroot's front door: a thin, friendly wrapper around make.
+#   ./build.sh          install what is missing, build the default image
+#                       (TEE=none) and boot it in QEMU
+#   ./build.sh deps     only install the Debian packages (idempotent)
+#   ./build.sh image    make image   (TEE=..., AGENT=... are passed through)
+#   ./build.sh boot     boot out/$TEE in QEMU
+#   ./build.sh test     make test
+set -eu
+cd "$(dirname "$0")"
+TEE=${TEE:-none}
+export TEE
+
+say() { printf '\033[1msealroot:\033[0m %s\n' "$*" >&2; }
+
+as_root() {
+	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Debian packages the build and the tests need. The stage folders list
+# their own extras in apt-packages files, which are added here.
+PACKAGES="build-essential make musl-tools musl-dev pkg-config dpkg-dev git
+ca-certificates xz-utils cpio lz4 bc bison flex libelf-dev libssl-dev kmod
+linux-source-6.1 busybox-static erofs-utils cryptsetup-bin fdisk e2fsprogs
+qemu-system-x86 util-linux procps libcmocka-dev shunit2 libkmod-dev
+libcryptsetup-dev python3"
+
+# apt-get source needs deb-src entries; bookworm ships only deb ones.
+setup_apt_src() {
+	f=/etc/apt/sources.list.d/sealroot-src.sources
+	[ -f "$f" ] && return 0
+	say "adding deb-src entries ($f) so the static libraries can be built from Debian sources"
+	as_root sh -c "cat >$f" <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+	APT_UPDATED=no
+}
+
+deps() {
+	APT_UPDATED=${APT_UPDATED:-}
+	setup_apt_src
+	extra=$(cat deps/apt-packages rootfs/apt-packages kernel-config/apt-packages 2>/dev/null |
+		sed 's/#.*//' | tr -s ' \n' ' ')
+	missing=
+	for p in $PACKAGES $extra; do
+		dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing="$missing $p"
+	done
+	# apt-get source needs fresh source lists even when nothing is missing.
+	if [ -n "$missing" ] || [ "$APT_UPDATED" = no ] ||
+		! ls /var/lib/apt/lists/*_source_Sources* >/dev/null 2>&1; then
+		say "apt-get update"
+		as_root apt-get update -q >/dev/null
+	fi
+	if [ -n "$missing" ]; then
+		say "installing:$missing"
+		# shellcheck disable=SC2086
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends $missing
+	else
+		say "all Debian packages present"
+	fi
+}
+
+image() {
+	say "building the $TEE image (kernel and static libraries are cached in ${SEALROOT_CACHE:-$HOME/.cache/sealroot})"
+	make image TEE="$TEE" ${AGENT:+AGENT="$AGENT"}
+	say "bundle in out/$TEE:"
+	ls -l "out/$TEE" >&2
+}
+
+boot() {
+	say "booting out/$TEE in QEMU (TCG); the console follows"
+	tests/lib/boot-bundle.sh "out/$TEE"
+}
+
+case ${1:-all} in
+all) deps; image; boot ;;
+deps) deps ;;
+image) image ;;
+boot) boot ;;
+test) make test ;;
+*) echo "usage: $0 [all|deps|image|boot|test]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,26 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Boots a bundle (out/<tee>) in QEMU with the console on this terminal.
+# Usage: tests/lib/boot-bundle.sh out/none [timeout-seconds]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/qemu.sh"
+out=${1:?usage: boot-bundle.sh OUTDIR [TIMEOUT]}
+t=${2:-120}
+log=$(mktemp)
+trap 'rm -f "$log" "$log.qemu"' EXIT
+echo "booting $out under $(sr_accel) (time limit ${t}s)" >&2
+# Follow the console file while QEMU runs.
+tail -n +1 -f "$log" &
+tailpid=$!
+rc=0
+sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")" "$log" "$t" || rc=$?
+sleep 0.3
+kill "$tailpid" 2>/dev/null || true
+cat "$log.qemu" >&2
+case $rc in
+0) echo "QEMU exited cleanly (the guest powered off)" >&2 ;;
+124) echo "QEMU was stopped by the ${t}s time limit" >&2 ;;
+*) echo "QEMU exited with $rc" >&2 ;;
+esac
+exit "$rc"

@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Helpers for tests/boot/NNN_name/test.sh. A case boots the bundle in $BUNDLE
+# (possibly with a doctored disk or command line), then checks the console
+# verdict and QEMU's exit code. A case fails on the first failed check.
+
+. "$(dirname "$0")/../lib/qemu.sh" 2>/dev/null || . "$TOP/tests/lib/qemu.sh"
+
+# Seconds a case may take. A TCG boot takes a few seconds; this is the
+# bound that turns a hang into a failure, not a performance check.
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-120}
+
+# boot_run DISK CMDLINE: boots, console in $LOG, QEMU exit code in $RC.
+boot_run() {
+	LOG=$CASE_WORK/console.log
+	RC=0
+	sr_qemu "$BUNDLE/vmlinux" "$1" "$2" "$LOG" "$BOOT_TIMEOUT" || RC=$?
+}
+
+case_fail() {
+	echo "  $*" >&2
+	echo "  --- console (last 40 lines) ---" >&2
+	tail -n 40 "$LOG" >&2 2>/dev/null
+	[ -s "$LOG.qemu" ] && { echo "  --- qemu stderr ---" >&2; cat "$LOG.qemu" >&2; }
+	exit 1
+}
+
+expect_log() {
+	grep -qF -- "$1" "$LOG" || case_fail "console lacks: $1"
+}
+
+expect_no_log() {
+	! grep -qF -- "$1" "$LOG" || case_fail "console has what must not be there: $1"
+}
+
+# QEMU must have exited by itself: 0 is a clean guest poweroff; with
+# -no-reboot a kernel panic (panic=-1) also exits 0. 124 is our time limit.
+expect_exited() {
+	[ "$RC" != 124 ] || case_fail "QEMU did not exit within ${BOOT_TIMEOUT}s (hang)"
+	[ "$RC" = 0 ] || case_fail "QEMU exited with $RC"
+}
+
+# The one FATAL line for STEP, and proof that the agent never ran.
+expect_fatal() {
+	expect_exited
+	expect_log "sealroot: FATAL $1:"
+	[ "$(grep -c 'sealroot: FATAL' "$LOG")" = 1 ] || case_fail "want exactly one FATAL line"
+	expect_no_log "agent: starting"
+	expect_no_log "sealroot-test: agent running"
+}
+
+# flip_byte FILE OFFSET: inverts one byte in place.
+flip_byte() {
+	_b=$(dd if="$1" bs=1 skip="$2" count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+	printf "$(printf '\\%03o' $((_b ^ 255)))" |
+		dd of="$1" bs=1 seek="$2" count=1 conv=notrunc 2>/dev/null
+}

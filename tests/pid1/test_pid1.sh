@@ -1,0 +1,150 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# PID-1 behaviour of the init's test build under `unshare -fp`: the init is
+# PID 1 of a fresh PID namespace, with a shell script as its agent.
+# The test build differs from the real init only in that poweroff exits, and
+# that SEALROOT_STEPS/SEALROOT_AGENT/SEALROOT_GRACE_MS pick steps and paths.
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+INIT=${SEALROOT_TEST_INIT:-$TOP/build/test/sealroot-init-test}
+
+oneTimeSetUp() {
+	[ -x "$INIT" ] || fail "no test init at $INIT (make test-bins)"
+	WORK=$(mktemp -d)
+}
+
+oneTimeTearDown() {
+	rm -rf "$WORK"
+}
+
+# run_init AGENT_SCRIPT [GRACE_MS]: runs the init as PID 1 of a new PID
+# namespace, output in $WORK/out, exit code in $RC.
+run_init() {
+	SEALROOT_STEPS=agent SEALROOT_AGENT=$1 SEALROOT_GRACE_MS=${2:-2000} \
+		timeout 60 unshare -fp --mount-proc "$INIT" >"$WORK/out" 2>&1
+	RC=$?
+}
+
+agent() {
+	f=$WORK/$1
+	cat >"$f"
+	chmod 0755 "$f"
+	echo "$f"
+}
+
+test_zombies_are_reaped() {
+	# 50 double-forked children: each grandchild is orphaned onto PID 1
+	# and exits at once. After 1 s none may be left as a zombie.
+	a=$(agent zombies.sh <<'AG'
+#!/bin/sh
+i=0
+while [ $i -lt 50 ]; do
+	( /bin/true & )
+	i=$((i + 1))
+done
+sleep 1
+z=0
+for s in /proc/[0-9]*/stat; do
+	read -r line <"$s" 2>/dev/null || continue
+	case "${line##*) }" in Z*) z=$((z + 1)) ;; esac
+done
+echo "zombies=$z"
+exit "$z"
+AG
+)
+	run_init "$a"
+	assertEquals "init exit code" 0 "$RC"
+	assertContains "$(cat "$WORK/out")" "zombies=0"
+	assertContains "$(cat "$WORK/out")" "exited with status 0"
+}
+
+test_sigterm_reaches_agent() {
+	a=$(agent term.sh <<'AG'
+#!/bin/sh
+trap 'echo "agent: got SIGTERM"; exit 0' TERM
+echo ready >"$0.ready"
+while :; do sleep 0.1; done
+AG
+)
+	rm -f "$a.ready"
+	SEALROOT_STEPS=agent SEALROOT_AGENT=$a SEALROOT_GRACE_MS=2000 \
+		timeout 60 unshare -fp --mount-proc "$INIT" >"$WORK/out" 2>&1 &
+	bg=$!
+	i=0
+	while [ ! -e "$a.ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	# PID 1 of the namespace is unshare's child.
+	ns_init=$(pgrep -P "$(pgrep -P $bg -x unshare)" -x sealroot-init-t)
+	[ -z "$ns_init" ] && ns_init=$(pgrep -f "^$INIT\$" | head -n 1)
+	assertNotNull "found the namespace's PID 1" "$ns_init"
+	kill -TERM "$ns_init"
+	wait $bg
+	RC=$?
+	out=$(cat "$WORK/out")
+	assertEquals "init exit code" 0 "$RC"
+	assertContains "$out" "forwarding signal 15 to the agent"
+	assertContains "$out" "agent: got SIGTERM"
+	assertContains "$out" "shutdown: complete"
+}
+
+test_agent_exit_leads_to_shutdown() {
+	a=$(agent exit7.sh <<'AG'
+#!/bin/sh
+echo "agent: bye"
+exit 7
+AG
+)
+	run_init "$a"
+	out=$(cat "$WORK/out")
+	assertEquals "init exit code" 0 "$RC"
+	assertContains "$out" "exited with status 7"
+	# The order: agent exit, then shutdown, then poweroff, and nothing after.
+	assertEquals "order" "exited with status 7|shutdown: stopping|shutdown: complete|poweroff" \
+		"$(grep -o 'exited with status 7\|shutdown: stopping\|shutdown: complete\|poweroff' "$WORK/out" | paste -sd'|')"
+	assertEquals "poweroff is the last line" 1 "$(tail -n 1 "$WORK/out" | grep -c poweroff)"
+}
+
+test_agent_crash_leads_to_shutdown() {
+	a=$(agent crash.sh <<'AG'
+#!/bin/sh
+kill -SEGV $$
+AG
+)
+	run_init "$a"
+	assertEquals "init exit code" 0 "$RC"
+	assertContains "$(cat "$WORK/out")" "killed by signal 11"
+	assertContains "$(cat "$WORK/out")" "shutdown: complete"
+}
+
+test_sigkill_after_grace() {
+	# The agent leaves a child that ignores SIGTERM; shutdown must not hang.
+	a=$(agent stubborn.sh <<'AG'
+#!/bin/sh
+sh -c "trap '' TERM; echo stubborn started; while :; do sleep 0.1; done" &
+sleep 0.5
+exit 0
+AG
+)
+	run_init "$a" 300
+	out=$(cat "$WORK/out")
+	assertEquals "init exit code" 0 "$RC"
+	assertContains "$out" "processes left after the grace period, sending SIGKILL"
+	assertContains "$out" "shutdown: complete"
+}
+
+test_missing_agent_is_fatal() {
+	run_init "$WORK/no-such-agent"
+	out=$(cat "$WORK/out")
+	assertEquals "init exit code" 1 "$RC"
+	assertContains "$out" "sealroot: FATAL agent: $WORK/no-such-agent: No such file or directory"
+	assertNotContains "$out" "shutdown: complete"
+}
+
+test_unexecutable_agent_is_fatal() {
+	printf 'not a program' >"$WORK/noexec"
+	chmod 0644 "$WORK/noexec"
+	run_init "$WORK/noexec"
+	assertEquals "init exit code" 1 "$RC"
+	assertContains "$(cat "$WORK/out")" "sealroot: FATAL agent: exec $WORK/noexec: Permission denied"
+}
+
+. shunit2

@@ -1,0 +1,85 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Runs every test tier and prints one closing line "N passed, N failed".
+#   unit   cmocka binaries in build/test/
+#   shell  shunit2 files tests/shell/test_*.sh
+#   pid1   shunit2 files tests/pid1/test_*.sh (unshare -fp, needs root)
+#   boot   QEMU cases tests/boot/NNN_*/ against out/none
+# Usage: tests/run.sh [tier...]; default all tiers.
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 2
+export SHUNIT_COLOR=none
+tiers=${*:-unit shell pid1 boot}
+pass=0 failed=0 skipped=0
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+count_cmocka() { # FILE: adds cmocka's own counts
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$1" | tail -n 1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$1" | tail -n 1)
+	if [ -z "$p$f" ]; then
+		failed=$((failed + 1)) # crashed before its summary
+	else
+		pass=$((pass + ${p:-0}))
+		failed=$((failed + ${f:-0}))
+	fi
+}
+
+count_shunit() { # FILE RC: adds shunit2's counts
+	ran=$(sed -n 's/^Ran \([0-9]*\) test.*/\1/p' "$1" | tail -n 1)
+	f=$(sed -n 's/.*failures=\([0-9]*\).*/\1/p' "$1" | tail -n 1)
+	s=$(sed -n 's/.*skipped=\([0-9]*\).*/\1/p' "$1" | tail -n 1)
+	if [ -z "$ran" ]; then
+		failed=$((failed + 1))
+		return
+	fi
+	f=${f:-0}
+	[ "$2" != 0 ] && [ "$f" = 0 ] && f=1 # died after its summary
+	s=${s:-0}
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+	pass=$((pass + ran - f - s))
+}
+
+for tier in $tiers; do
+	echo "== $tier"
+	case $tier in
+	unit)
+		for t in build/test/test_*; do
+			[ -x "$t" ] || continue
+			"$t" >"$log/out" 2>&1
+			count_cmocka "$log/out"
+			grep -E '^\[  (FAILED|ERROR|  LINE)' "$log/out"
+			echo "$(basename "$t"): $(tail -n 1 "$log/out" | tr -s ' ')"
+		done
+		;;
+	shell | pid1)
+		for t in tests/$tier/test_*.sh; do
+			[ -f "$t" ] || continue
+			sh "$t" >"$log/out" 2>&1
+			rc=$?
+			count_shunit "$log/out" "$rc"
+			grep -E '^(ASSERT|SKIP|shunit2:ERROR)' "$log/out"
+			echo "$(basename "$t"): $(grep -E '^(OK|FAILED)' "$log/out" | tail -n 1)"
+		done
+		;;
+	boot)
+		tests/boot/run.sh "$TOP/out/none" >"$log/out" 2>&1
+		cat "$log/out" | sed '$d'
+		p=$(tail -n 1 "$log/out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+		f=$(tail -n 1 "$log/out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+		if [ -z "$p" ]; then failed=$((failed + 1)); else
+			pass=$((pass + p)); failed=$((failed + f)); fi
+		;;
+	*)
+		echo "unknown tier $tier" >&2
+		failed=$((failed + 1))
+		;;
+	esac
+done
+if [ "$skipped" -gt 0 ]; then
+	echo "$pass passed, $failed failed, $skipped skipped"
+else
+	echo "$pass passed, $failed failed"
+fi
+[ "$failed" = 0 ]
