@@ -25,20 +25,24 @@ count_cmocka() { # FILE: adds cmocka's own counts
 	fi
 }
 
-count_shunit() { # FILE RC: adds shunit2's counts
-	ran=$(sed -n 's/^Ran \([0-9]*\) test.*/\1/p' "$1" | tail -n 1)
-	f=$(sed -n 's/.*failures=\([0-9]*\).*/\1/p' "$1" | tail -n 1)
-	s=$(sed -n 's/.*skipped=\([0-9]*\).*/\1/p' "$1" | tail -n 1)
-	if [ -z "$ran" ]; then
-		failed=$((failed + 1))
-		return
+count_shunit() { # FILE RC: per test, from shunit2's log (its own summary counts asserts)
+	# A line "test_x" starts a test; an ASSERT line fails it; a SKIP line
+	# (printed by the test when it skips) marks it skipped.
+	set -- "$1" "$2" "$(awk '
+		/^test_[A-Za-z0-9_]*$/ { if (name != "") tally(); name = $0; bad = 0; skip = 0; next }
+		/^ASSERT:/ { bad = 1 }
+		/^SKIP:/ { skip = 1 }
+		function tally() { if (bad) f++; else if (skip) s++; else p++ }
+		END { if (name != "") tally(); printf "%d %d %d", p, f, s }' "$1")"
+	p=${3%% *} rest=${3#* } f=${rest%% *} s=${rest#* }
+	if ! grep -q '^Ran [0-9]* test' "$1"; then
+		f=$((f + 1)) # died before its summary
+	elif [ "$2" != 0 ] && [ "$f" = 0 ]; then
+		f=1 # shunit2 failed outside any test (setup)
 	fi
-	f=${f:-0}
-	[ "$2" != 0 ] && [ "$f" = 0 ] && f=1 # died after its summary
-	s=${s:-0}
+	pass=$((pass + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
-	pass=$((pass + ran - f - s))
 }
 
 for tier in $tiers; do
@@ -59,7 +63,7 @@ for tier in $tiers; do
 			sh "$t" >"$log/out" 2>&1
 			rc=$?
 			count_shunit "$log/out" "$rc"
-			grep -E '^(ASSERT|SKIP|shunit2:ERROR)' "$log/out"
+			grep -E '^(ASSERT|SKIP|shunit2:(ERROR|FATAL))' "$log/out"
 			echo "$(basename "$t"): $(grep -E '^(OK|FAILED)' "$log/out" | tail -n 1)"
 		done
 		;;
