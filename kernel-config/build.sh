@@ -55,6 +55,7 @@ fi
 tmp=$out.tmp
 rm -rf "$tmp"
 mkdir -p "$tmp/obj"
+trap 'rm -rf "$tmp"' EXIT
 obj=$tmp/obj
 # Reproducible: no host, user or time in the image.
 export KBUILD_BUILD_TIMESTAMP="1970-01-01" KBUILD_BUILD_USER=sealroot KBUILD_BUILD_HOST=sealroot
@@ -97,6 +98,11 @@ if [ -s "$tmp/errors" ]; then
 	exit 1
 fi
 "$here/check-config.sh" "$obj/.config" ${debug:+debug}
+# For tests of the configuration step alone.
+if [ -n "${KERNEL_STOP_AFTER_CONFIG:-}" ]; then
+	say "stopping after configuration (KERNEL_STOP_AFTER_CONFIG)"
+	exit 0
+fi
 
 say "building with -j$jobs (a first build takes several minutes)"
 if [ "$arch" = x86_64 ]; then

@@ -77,7 +77,7 @@ dm-integrity" "$(cat "$W/m/etc/sealroot/modules")"
 	assertTrue "modules.dep.bin" "[ -s $W/m/lib/modules/$rel/modules.dep.bin ]"
 	# dm-integrity's dependency resolves from the generated modules.dep.
 	assertTrue "dm-integrity has its dependencies listed" \
-		"grep -q '^kernel/drivers/md/dm-integrity.ko: .*dm-bufio.ko' $W/m/lib/modules/$rel/modules.dep"
+		"grep -q '^kernel/drivers/md/dm-integrity.ko: .*async_xor.ko' $W/m/lib/modules/$rel/modules.dep"
 	printf 'no_such_module\n' >"$W/bad"
 	out=$("$ROOTFS" --init "$W/init" --agent "$W/agent" --modules-dir "$MODDIR" \
 		--modules-list "$W/bad" --out "$W/n.img" 2>&1)
