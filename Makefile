@@ -49,7 +49,7 @@ $(B)/$(ARCH)/sealroot-init: $(INIT_SRC) $(INIT_HDR) $(B)/deps.prefix
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(CFLAGS_COMMON) -static -isystem "$$(cat $(B)/deps.prefix)/include" \
 	    -isystem "$$(cat $(B)/deps.prefix)/include/kernel" -o $@ $(INIT_SRC) \
-	    -L"$$(cat $(B)/deps.prefix)/lib" $$(cat "$$(cat $(B)/deps.prefix)/link-flags")
+	    -L"$$(cat $(B)/deps.prefix)/lib" -Wl,--gc-sections $$(cat "$$(cat $(B)/deps.prefix)/link-flags")
 	strip --strip-all $@
 init: $(B)/$(ARCH)/sealroot-init
 
@@ -87,7 +87,7 @@ boot: image
 HOST_CC      ?= gcc
 UNIT_CFLAGS  := $(CFLAGS_COMMON) -g -Iinit -Itests/unit
 UNIT_LIBS    := -lcmocka
-UNIT_BINS    := $(B)/test/test_cmdline $(B)/test/test_mount $(B)/test/test_step $(B)/test/test_shutdown
+UNIT_BINS    := $(B)/test/test_cmdline $(B)/test/test_mount $(B)/test/test_step $(B)/test/test_shutdown $(B)/test/test_verity
 
 $(B)/test/test_cmdline: tests/unit/test_cmdline.c init/cmdline.c init/step.c init/log.c $(INIT_HDR)
 	@mkdir -p $(@D)
@@ -104,9 +104,13 @@ $(B)/test/test_shutdown: tests/unit/test_shutdown.c init/shutdown.c init/mount.c
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) \
 	    -Wl,--wrap=kill,--wrap=waitpid,--wrap=sigtimedwait,--wrap=umount2,--wrap=mount,--wrap=sync
 
+$(B)/test/test_verity: tests/unit/test_verity.c init/verity.c init/step.c init/log.c $(INIT_HDR)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -ldevmapper
+
 $(B)/test/sealroot-init-test: $(INIT_SRC) $(INIT_HDR)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(CFLAGS_COMMON) -g -DSEALROOT_TEST_BUILD -o $@ $(INIT_SRC) -lkmod -lcryptsetup
+	$(HOST_CC) $(CFLAGS_COMMON) -g -DSEALROOT_TEST_BUILD -o $@ $(INIT_SRC) -lkmod -ldevmapper
 
 unit-bins: $(UNIT_BINS)
 test-bins: unit-bins $(B)/test/sealroot-init-test

@@ -36,7 +36,7 @@ int step_agent(struct boot *b)
 		return boot_fail(b, -errno, "pipe");
 
 	b->t_agent_exec = log_uptime();
-	log_info("agent: starting %s (init took %.3f s)", b->path.agent,
+	log_info("agent: starting %s (uptime %.3f s)", b->path.agent,
 		 b->t_agent_exec);
 	pid = fork();
 	if (pid < 0) {

@@ -3,12 +3,16 @@
  * verity: see verity.h. The kernel already refuses corrupted blocks; this
  * step is the second line of defence: it checks that the kernel verifies
  * against the hash we were measured with, and (scan) that no block is bad.
+ *
+ * libdevmapper, not libcryptsetup: Kata's dm-mod.create line gives the
+ * device no "CRYPT-VERITY-" UUID, so libcryptsetup cannot tell its type;
+ * the table itself is the ground truth.
  */
 #include "verity.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libcryptsetup.h>
+#include <libdevmapper.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,53 +21,155 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-enum { SCAN_CHUNK = 1 << 20 };
+enum { SCAN_CHUNK = 1 << 20, VERITY_FIELDS = 10 };
 
-void hex_encode(const unsigned char *in, size_t len, char *out)
+/* Route libdevmapper's errors through our log; drop its debug chatter. */
+__attribute__((format(printf, 5, 6)))
+static void verity_dm_log(int level, const char *file, int line, int dm_errno,
+		      const char *f, ...)
 {
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
+	va_list ap;
 
-	for (i = 0; i < len; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 0xf];
-	}
-	out[2 * len] = '\0';
-}
-
-static void crypt_log_fn(int level, const char *msg, void *usr)
-{
-	size_t n = strlen(msg);
-
-	(void)usr;
-	if (level != CRYPT_LOG_ERROR)
+	(void)file; (void)line; (void)dm_errno;
+	if (level > 3) /* _LOG_ERR */
 		return;
-	while (n > 0 && msg[n - 1] == '\n')
-		n--;
-	log_info("libcryptsetup: %.*s", (int)n, msg);
+	va_start(ap, f);
+	log_vinfo(f, ap);
+	va_end(ap);
 }
 
-/* Reads /sys/dev/block/<maj>:<min>/<rel> into buf, one line, no newline. */
-static int sysfs_dev_read(struct boot *b, dev_t dev, const char *rel,
-			  char *buf, size_t size)
+static int parse_uint(const char *s, unsigned long long max,
+		      unsigned long long *out)
 {
-	char path[PATH_MAX_SR];
-	ssize_t n;
-	int fd, r;
+	unsigned long long v = 0;
 
-	snprintf(path, sizeof(path), "%s/%u:%u/%s", b->path.sys_dev_block,
-		 major(dev), minor(dev), rel);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	r = n < 0 ? -errno : 0;
-	close(fd);
-	if (r < 0)
-		return r;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
+	if (*s == '\0')
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		if (v > (max - (unsigned long long)(*s - '0')) / 10)
+			return -ERANGE;
+		v = v * 10 + (unsigned long long)(*s - '0');
+	}
+	*out = v;
 	return 0;
+}
+
+static bool is_hex(const char *s, size_t min, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n < min || n > max || n % 2)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
+int verity_parse_table(const char *params, struct verity_table *t, char *err,
+		       size_t errlen)
+{
+	static const char *const names[VERITY_FIELDS] = {
+		"version", "data device", "hash device", "data block size",
+		"hash block size", "data blocks", "hash start", "algorithm",
+		"root digest", "salt",
+	};
+	char buf[1024], *f[VERITY_FIELDS], *save = NULL, *tok;
+	unsigned long long v;
+	size_t n = 0;
+
+	memset(t, 0, sizeof(*t));
+	if (strlen(params) >= sizeof(buf)) {
+		snprintf(err, errlen, "verity table too long");
+		return -EINVAL;
+	}
+	strcpy(buf, params);
+	for (tok = strtok_r(buf, " ", &save); tok && n < VERITY_FIELDS;
+	     tok = strtok_r(NULL, " ", &save))
+		f[n++] = tok;
+	if (n < VERITY_FIELDS) {
+		snprintf(err, errlen, "verity table lacks the %s", names[n]);
+		return -EINVAL;
+	}
+	/* Optional arguments may follow; they cannot change the hash. */
+	if (parse_uint(f[0], 1, &v) < 0 || v != 1) {
+		snprintf(err, errlen, "verity table version \"%.8s\", want 1", f[0]);
+		return -EINVAL;
+	}
+	t->version = 1;
+	if (parse_uint(f[3], 65536, &v) < 0 || v < 512 || (v & (v - 1))) {
+		snprintf(err, errlen, "bad data block size \"%.16s\"", f[3]);
+		return -EINVAL;
+	}
+	t->data_block_size = (unsigned)v;
+	if (parse_uint(f[4], 65536, &v) < 0 || v < 512 || (v & (v - 1))) {
+		snprintf(err, errlen, "bad hash block size \"%.16s\"", f[4]);
+		return -EINVAL;
+	}
+	t->hash_block_size = (unsigned)v;
+	if (parse_uint(f[5], ~0ULL, &t->data_blocks) < 0 || t->data_blocks == 0 ||
+	    parse_uint(f[6], ~0ULL, &t->hash_start) < 0) {
+		snprintf(err, errlen, "bad block counts \"%.24s %.24s\"", f[5], f[6]);
+		return -EINVAL;
+	}
+	if (strlen(f[7]) >= sizeof(t->algorithm)) {
+		snprintf(err, errlen, "bad algorithm");
+		return -EINVAL;
+	}
+	strcpy(t->algorithm, f[7]);
+	if (!is_hex(f[8], 2, ROOTHASH_HEX_MAX)) {
+		snprintf(err, errlen, "bad root digest");
+		return -EINVAL;
+	}
+	strcpy(t->root_hash, f[8]);
+	/* "-" means no salt. */
+	if (strcmp(f[9], "-") != 0 && !is_hex(f[9], 2, ROOTHASH_HEX_MAX)) {
+		snprintf(err, errlen, "bad salt");
+		return -EINVAL;
+	}
+	strcpy(t->salt, f[9]);
+	return 0;
+}
+
+/*
+ * One device-mapper query (DM_DEVICE_TABLE or DM_DEVICE_STATUS) of dev.
+ * Expects exactly one target; copies its type and params out.
+ */
+static int dm_query(struct boot *b, int type, dev_t dev, struct dm_info *info,
+		    char *ttype, size_t tsize, char *params, size_t psize)
+{
+	uint64_t start, length;
+	char *tt = NULL, *pp = NULL;
+	struct dm_task *dmt;
+	void *next;
+	int r = 0;
+
+	dmt = dm_task_create(type);
+	if (!dmt)
+		return boot_fail(b, -ENOMEM, "device-mapper task");
+	if (!dm_task_set_major(dmt, (int)major(dev)) ||
+	    !dm_task_set_minor(dmt, (int)minor(dev)) || !dm_task_no_open_count(dmt) ||
+	    !dm_task_run(dmt)) {
+		r = boot_fail(b, -EIO, "device-mapper query of %u:%u", major(dev), minor(dev));
+		goto out;
+	}
+	if (!dm_task_get_info(dmt, info) || !info->exists) {
+		r = boot_fail(b, -ENODEV, "device-mapper device %u:%u", major(dev), minor(dev));
+		goto out;
+	}
+	next = dm_get_next_target(dmt, NULL, &start, &length, &tt, &pp);
+	if (!tt || !pp || next) {
+		r = boot_fail(b, 0, "%u:%u must have exactly one target", major(dev), minor(dev));
+		goto out;
+	}
+	snprintf(ttype, tsize, "%s", tt);
+	if ((size_t)snprintf(params, psize, "%s", pp) >= psize)
+		r = boot_fail(b, 0, "device-mapper params too long");
+out:
+	dm_task_destroy(dmt);
+	return r;
 }
 
 /* /dev/<DEVNAME> of a block device, from its uevent. */
@@ -145,71 +251,51 @@ static int scan(struct boot *b, dev_t dev)
 
 int step_verity(struct boot *b)
 {
-	struct crypt_params_verity vp;
-	struct crypt_active_device cad;
-	struct crypt_device *cd = NULL;
-	char name[128], hash[ROOTHASH_HEX_MAX + 1];
-	unsigned char key[ROOTHASH_HEX_MAX / 2];
-	size_t key_size = sizeof(key);
+	char ttype[32], params[1024], err[128];
+	struct verity_table t;
+	struct dm_info info;
 	struct statvfs sv;
 	struct stat st;
-	const char *type;
 	int r;
 
-	crypt_set_log_callback(NULL, crypt_log_fn, NULL);
+	dm_log_with_errno_init(verity_dm_log);
 
 	if (stat("/", &st) < 0)
 		return boot_fail(b, -errno, "stat /");
-	r = sysfs_dev_read(b, st.st_dev, "dm/name", name, sizeof(name));
+	r = dm_query(b, DM_DEVICE_TABLE, st.st_dev, &info, ttype, sizeof(ttype),
+		     params, sizeof(params));
 	if (r < 0)
 		return boot_fail(b, r, "/ (%u:%u) is not a device-mapper device",
 				 major(st.st_dev), minor(st.st_dev));
-
-	r = crypt_init_by_name(&cd, name);
+	if (strcmp(ttype, "verity") != 0)
+		return boot_fail(b, 0, "/ is a dm %s target, not verity", ttype);
+	if (!info.read_only)
+		return boot_fail(b, 0, "/ dm device is not read-only");
+	r = verity_parse_table(params, &t, err, sizeof(err));
 	if (r < 0)
-		return boot_fail(b, r, "open dm device %s", name);
-	type = crypt_get_type(cd);
-	if (!type || strcmp(type, CRYPT_VERITY) != 0) {
-		crypt_free(cd);
-		return boot_fail(b, 0, "/ is dm device %s of type %s, not verity",
-				 name, type ? type : "unknown");
-	}
-	r = crypt_get_verity_info(cd, &vp);
-	if (r < 0) {
-		crypt_free(cd);
-		return boot_fail(b, r, "verity parameters of %s", name);
-	}
-	if (!vp.hash_name || strcmp(vp.hash_name, "sha256") != 0) {
-		crypt_free(cd);
-		return boot_fail(b, 0, "%s uses hash %s, want sha256", name,
-				 vp.hash_name ? vp.hash_name : "unknown");
-	}
-	r = crypt_volume_key_get(cd, CRYPT_ANY_SLOT, (char *)key, &key_size, NULL, 0);
-	if (r < 0) {
-		crypt_free(cd);
-		return boot_fail(b, r, "root hash of %s", name);
-	}
-	hex_encode(key, key_size, hash);
-	if (strcmp(hash, b->cfg.roothash) != 0) {
-		crypt_free(cd);
+		return boot_fail(b, 0, "%s", err);
+	if (strcmp(t.algorithm, "sha256") != 0)
+		return boot_fail(b, 0, "verity uses %s, want sha256", t.algorithm);
+	if (strcmp(t.root_hash, b->cfg.roothash) != 0)
 		return boot_fail(b, 0, "root hash mismatch: active %s, measured command line %s",
-				 hash, b->cfg.roothash);
-	}
-	r = crypt_get_active_device(cd, name, &cad);
-	crypt_free(cd);
-	if (r < 0)
-		return boot_fail(b, r, "status of %s", name);
-	if (!(cad.flags & CRYPT_ACTIVATE_READONLY))
-		return boot_fail(b, 0, "%s is not read-only", name);
-	if (cad.flags & CRYPT_ACTIVATE_CORRUPTED)
-		return boot_fail(b, 0, "%s reports corruption", name);
+				 t.root_hash, b->cfg.roothash);
 	if (statvfs("/", &sv) < 0)
 		return boot_fail(b, -errno, "statvfs /");
 	if (!(sv.f_flag & ST_RDONLY))
 		return boot_fail(b, 0, "/ is mounted read-write");
 
-	log_info("verity: / is %s, root hash %s", name, hash);
-	if (b->cfg.verity_scan)
-		return scan(b, st.st_dev);
+	log_info("verity: / is dm-verity, root hash %s", t.root_hash);
+	if (b->cfg.verity_scan) {
+		r = scan(b, st.st_dev);
+		if (r < 0)
+			return r;
+	}
+	/* After the scan, the target's own verdict: "V" verified, "C" corrupted. */
+	r = dm_query(b, DM_DEVICE_STATUS, st.st_dev, &info, ttype, sizeof(ttype),
+		     params, sizeof(params));
+	if (r < 0)
+		return r;
+	if (params[0] != 'V')
+		return boot_fail(b, 0, "dm-verity status \"%.8s\": corruption seen", params);
 	return 0;
 }

@@ -55,6 +55,7 @@ sfdisk --quiet --no-reread --no-tell-kernel "$disk" <<EOT
 label: dos
 label-id: 0x5ea1f00d
 unit: sectors
+grain: 512
 
 start=$p1_start, size=$p1_len, type=83
 start=$p2_start, size=$p2_len, type=83

@@ -7,9 +7,10 @@
 # SEALROOT_ACCEL=kvm is used only after sr_kvm_probe succeeds.
 
 # Appended by the runner, not part of the measured bundle command line:
-# the serial console, and the TSC frequency that microvm needs under TCG
-# (without it about half the boots hang calibrating against the PIT).
-SR_MACHINE_CMDLINE="console=ttyS0 tsc_early_khz=2300000 reboot=acpi"
+# the serial console, the TSC frequency that microvm needs under TCG
+# (without it about half the boots hang calibrating against the PIT), and
+# pci=off: microvm has no PCI bus (virtio is MMIO there).
+SR_MACHINE_CMDLINE="console=ttyS0 tsc_early_khz=2300000 reboot=acpi pci=off"
 
 sr_accel() {
 	case "${SEALROOT_ACCEL:-tcg}" in

@@ -9,7 +9,7 @@ VERITY=$TOP/verity/build.sh
 oneTimeSetUp() {
 	W=$(mktemp -d)
 	mkdir -p "$W/tree"
-	head -c 300000 /dev/urandom >"$W/tree/blob"
+	head -c 3000000 /dev/urandom >"$W/tree/blob"
 	echo hello >"$W/tree/hello"
 	mkfs.erofs --quiet -T0 -U5ea1f00d-0000-4000-8000-000000000001 "$W/data.img" "$W/tree"
 	"$VERITY" --data "$W/data.img" --out "$W/a" >"$W/a.stdout" 2>/dev/null ||
@@ -84,6 +84,16 @@ test_shipped_disk_verifies_and_tamper_fails() {
 	assertTrue "verifies" "veritysetup verify --no-superblock --salt=$salt $W/p1 $W/p2 $(cat "$W/a/roothash")"
 	printf 'Z' | dd of="$W/p1" bs=1 seek=5000 conv=notrunc 2>/dev/null
 	assertFalse "a flipped byte fails" "veritysetup verify --no-superblock --salt=$salt $W/p1 $W/p2 $(cat "$W/a/roothash") 2>/dev/null"
+}
+
+test_sizes_not_aligned_to_a_mib() {
+	# p1 ending off a 1 MiB boundary and a tiny p2 (sfdisk's default grain
+	# once refused this layout).
+	for blocks in 1677 2049 100; do
+		head -c $((blocks * 4096)) /dev/urandom >"$W/raw.img"
+		assertTrue "$blocks blocks" "$VERITY --data $W/raw.img --out $W/raw >/dev/null 2>&1"
+		assertContains "$(sfdisk --dump "$W/raw/rootfs.img")" "rootfs.img2 : start=$(printf '%12d' $((2048 + blocks * 8)))"
+	done
 }
 
 test_bad_arguments() {

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Unit tests for init/verity.c: the strict parser of the verity table. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "verity.h"
+
+#define H "4c3bf85c1140cb06d65151a5179790b95fc4e52d29bb170f94312f077a4fc1ba"
+#define S "b7d3c1e0a2f45b8e9c0d1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e"
+
+static int parse(const char *p, struct verity_table *t, char *err)
+{
+	err[0] = '\0';
+	return verity_parse_table(p, t, err, 128);
+}
+
+static void test_kernel_form(void **state)
+{
+	struct verity_table t;
+	char err[128];
+
+	(void)state;
+	/* What DM_TABLE_STATUS returns for Kata's dm-mod.create line. */
+	assert_int_equal(parse("1 254:1 254:2 4096 4096 711 0 sha256 " H " " S, &t, err), 0);
+	assert_int_equal(t.version, 1);
+	assert_int_equal(t.data_block_size, 4096);
+	assert_int_equal(t.hash_block_size, 4096);
+	assert_int_equal(t.data_blocks, 711);
+	assert_int_equal(t.hash_start, 0);
+	assert_string_equal(t.algorithm, "sha256");
+	assert_string_equal(t.root_hash, H);
+	assert_string_equal(t.salt, S);
+}
+
+static void test_optional_args_and_no_salt(void **state)
+{
+	struct verity_table t;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(parse("1 8:1 8:2 4096 4096 10 1 sha256 " H " - 1 panic_on_corruption", &t, err), 0);
+	assert_string_equal(t.salt, "-");
+	assert_int_equal(t.hash_start, 1);
+}
+
+static void test_rejects(void **state)
+{
+	struct verity_table t;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(parse("1 8:1 8:2 4096 4096 10 0 sha256 " H, &t, err), -EINVAL);
+	assert_string_equal(err, "verity table lacks the salt");
+	assert_int_equal(parse("", &t, err), -EINVAL);
+	assert_string_equal(err, "verity table lacks the version");
+	assert_int_equal(parse("0 8:1 8:2 4096 4096 10 0 sha256 " H " " S, &t, err), -EINVAL);
+	assert_non_null(strstr(err, "version"));
+	assert_int_equal(parse("1 8:1 8:2 4095 4096 10 0 sha256 " H " " S, &t, err), -EINVAL);
+	assert_non_null(strstr(err, "data block size"));
+	assert_int_equal(parse("1 8:1 8:2 4096 4096 0 0 sha256 " H " " S, &t, err), -EINVAL);
+	assert_int_equal(parse("1 8:1 8:2 4096 4096 99999999999999999999 0 sha256 " H " " S, &t, err), -EINVAL);
+	assert_int_equal(parse("1 8:1 8:2 4096 4096 10 0 sha256 " H "Z " S, &t, err), -EINVAL);
+	assert_string_equal(err, "bad root digest");
+	assert_int_equal(parse("1 8:1 8:2 4096 4096 10 0 sha256 ABCD " S, &t, err), -EINVAL);
+	assert_int_equal(parse("1 8:1 8:2 4096 4096 10 0 sha256 " H " xyz", &t, err), -EINVAL);
+	assert_string_equal(err, "bad salt");
+	assert_int_equal(parse("1 8:1 8:2 4096 4096 10 0 averyveryverylongalgorithm " H " " S, &t, err), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kernel_form),
+		cmocka_unit_test(test_optional_args_and_no_salt),
+		cmocka_unit_test(test_rejects),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
