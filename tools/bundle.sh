@@ -66,7 +66,10 @@ busybox_v=$(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null || echo unk
 	echo '  },'
 	echo '  "kernel": {'
 	echo "    \"release\": $(json_str "$(cat "$kdir/release")"),"
-	echo "    \"source\": $(json_str "$(tr '\n' ' ' <"$top/kernel-config/source" | sed 's/ *$//')"),"
+	# shellcheck disable=SC1091
+	ksrc=$(. "$top/kernel-config/source" && echo "$package $debian_version sha256:$sha256")
+	[ -z "${KERNEL_TARBALL:-}" ] || ksrc="$KERNEL_TARBALL sha256:${KERNEL_SHA256:-}"
+	echo "    \"source\": $(json_str "$ksrc"),"
 	echo "    \"config_sha256\": \"$(sha "$kdir/config")\","
 	printf '    "warnings": ['
 	sep=

@@ -1,16 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Runs every QEMU boot case in tests/boot/NNN_name/ against a bundle.
-# Usage: tests/boot/run.sh [OUTDIR] [case-pattern]. Prints PASS/FAIL per case
+# Usage: tests/boot/run.sh [OUTDIR] [name-prefix-pattern, e.g. 00 or 002]. Prints PASS/FAIL per case
 # and "N passed, N failed" last.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUNDLE=${1:-$TOP/out/none}
 pattern=${2:-*}
 export TOP BUNDLE
 pass=0 failed=0
-for dir in "$TOP"/tests/boot/[0-9][0-9][0-9]_$pattern/; do
+for dir in "$TOP"/tests/boot/[0-9][0-9][0-9]_*/; do
 	[ -f "$dir/test.sh" ] || continue
 	name=$(basename "$dir")
+	# shellcheck disable=SC2254
+	case $name in $pattern*) ;; *) continue ;; esac
 	CASE_WORK=$(mktemp -d)
 	export CASE_WORK
 	start=$(date +%s)

@@ -4,7 +4,7 @@
 # (possibly with a doctored disk or command line), then checks the console
 # verdict and QEMU's exit code. A case fails on the first failed check.
 
-. "$(dirname "$0")/../lib/qemu.sh" 2>/dev/null || . "$TOP/tests/lib/qemu.sh"
+. "$TOP/tests/lib/qemu.sh"
 
 # Seconds a case may take. A TCG boot takes a few seconds; this is the
 # bound that turns a hang into a failure, not a performance check.

@@ -8,9 +8,8 @@
 
 # Appended by the runner, not part of the measured bundle command line:
 # the serial console, the TSC frequency that microvm needs under TCG
-# (without it about half the boots hang calibrating against the PIT), and
-# pci=off: microvm has no PCI bus (virtio is MMIO there).
-SR_MACHINE_CMDLINE="console=ttyS0 tsc_early_khz=2300000 reboot=acpi pci=off"
+# (without it about half the boots hang calibrating against the PIT).
+SR_MACHINE_CMDLINE="console=ttyS0 tsc_early_khz=2300000 reboot=acpi"
 
 sr_accel() {
 	case "${SEALROOT_ACCEL:-tcg}" in
