@@ -45,7 +45,13 @@ $(B)/kernel-$(TEE).dir: FORCE
 kernel: $(B)/kernel-$(TEE).dir
 
 # ---- the init: static, musl, stripped --------------------------------------
-$(B)/$(ARCH)/sealroot-init: $(INIT_SRC) $(INIT_HDR) $(B)/deps.prefix
+# The version is compiled in; rebuild when it changes.
+$(B)/version: FORCE
+	@mkdir -p $(B)
+	@echo '$(VERSION)' > $@.new
+	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
+
+$(B)/$(ARCH)/sealroot-init: $(INIT_SRC) $(INIT_HDR) $(B)/deps.prefix $(B)/version
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(CFLAGS_COMMON) -static -isystem "$$(cat $(B)/deps.prefix)/include" \
 	    -isystem "$$(cat $(B)/deps.prefix)/include/kernel" -o $@ $(INIT_SRC) \

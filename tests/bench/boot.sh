@@ -16,7 +16,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$TOP/out/none}
 runs=${2:-5}
 w=$(mktemp -d)
-trap 'rm -rf "$w"' EXIT
+trap '[ -n "${BENCH_KEEP:-}" ] || rm -rf "$w"' EXIT
 
 now() { date +%s.%N; }
 median() { sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m }'; }
@@ -47,7 +47,7 @@ while [ "$i" -lt "$runs" ]; do
 	pid=$!
 	if wait_for "$w/log" "sealroot-test: agent running" "$pid"; then
 		t1=$(now)
-		echo "$t1 - $t0" | bc >>"$w/agent"
+		echo "$t1 - $t0" | bc >>"$w/t_agent"
 	else
 		echo "run $i: no agent marker" >&2
 	fi
@@ -55,8 +55,8 @@ while [ "$i" -lt "$runs" ]; do
 	# In-guest: PID-1 start to agent exec.
 	s=$(sed -n 's/^\[ *\([0-9.]*\)\] sealroot: sealroot-init .* starting.*/\1/p' "$w/log" | head -n 1)
 	e=$(sed -n 's/^\[ *\([0-9.]*\)\] sealroot: agent: starting.*/\1/p' "$w/log" | head -n 1)
-	[ -n "$s" ] && [ -n "$e" ] && echo "$e - $s" | bc >>"$w/init"
-	[ -n "$s" ] && echo "$s" >>"$w/kernel"
+	[ -n "$s" ] && [ -n "$e" ] && echo "$e - $s" | bc >>"$w/t_init"
+	[ -n "$s" ] && echo "$s" >>"$w/t_kernel"
 
 	# floor: start to exit.
 	t0=$(now)
@@ -65,17 +65,17 @@ while [ "$i" -lt "$runs" ]; do
 		-kernel "$out/vmlinux" -initrd "$w/floor.cpio" \
 		-append "$SR_MACHINE_CMDLINE rdinit=/init panic=-1 quiet" </dev/null >/dev/null 2>&1 || true
 	t1=$(now)
-	grep -q "floor: powering off" "$w/flog" && echo "$t1 - $t0" | bc >>"$w/floor"
+	grep -q "floor: powering off" "$w/flog" && echo "$t1 - $t0" | bc >>"$w/t_floor"
 done
 
-a=$(median <"$w/agent")
-f=$(median <"$w/floor")
+a=$(median <"$w/t_agent")
+f=$(median <"$w/t_floor")
 echo "sealroot boot benchmark ($(sr_accel), median of $runs runs, $(date -u +%Y-%m-%d))"
 printf '  QEMU start -> agent marker      %8s s\n' "$a"
 printf '  QEMU start -> exit, trivial init %7s s   (floor)\n' "$f"
 printf '  ratio agent marker / floor      %8s\n' "$(echo "scale=2; $a / $f" | bc)"
-printf '  kernel start -> PID 1 (in-guest)%8s s\n' "$(median <"$w/kernel")"
-printf '  PID 1 start -> agent exec       %8s s   (in-guest clock)\n' "$(median <"$w/init")"
+printf '  kernel start -> PID 1 (in-guest)%8s s\n' "$(median <"$w/t_kernel")"
+printf '  PID 1 start -> agent exec       %8s s   (in-guest clock)\n' "$(median <"$w/t_init")"
 printf '  rootfs.img                      %8s bytes\n' "$(wc -c <"$out/rootfs.img")"
 printf '  vmlinux                         %8s bytes\n' "$(wc -c <"$out/vmlinux")"
 printf '  sealroot-init                   %8s bytes\n' "$(wc -c <"$TOP/build/x86_64/sealroot-init")"
