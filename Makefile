@@ -95,7 +95,7 @@ UNIT_CFLAGS  := $(CFLAGS_COMMON) -g -Iinit -Itests/unit
 UNIT_LIBS    := -lcmocka
 UNIT_BINS    := $(B)/test/test_cmdline $(B)/test/test_mount $(B)/test/test_step $(B)/test/test_shutdown $(B)/test/test_verity
 
-$(B)/test/test_cmdline: tests/unit/test_cmdline.c init/cmdline.c init/step.c init/log.c $(INIT_HDR)
+$(B)/test/test_cmdline: tests/unit/test_cmdline.c init/cmdline.c init/file.c init/step.c init/log.c $(INIT_HDR)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS)
 $(B)/test/test_mount: tests/unit/test_mount.c init/mount.c init/step.c init/log.c $(INIT_HDR) tests/unit/calls.h
@@ -110,7 +110,7 @@ $(B)/test/test_shutdown: tests/unit/test_shutdown.c init/shutdown.c init/mount.c
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) \
 	    -Wl,--wrap=kill,--wrap=waitpid,--wrap=sigtimedwait,--wrap=umount2,--wrap=mount,--wrap=sync
 
-$(B)/test/test_verity: tests/unit/test_verity.c init/verity.c init/step.c init/log.c $(INIT_HDR)
+$(B)/test/test_verity: tests/unit/test_verity.c init/verity.c init/file.c init/step.c init/log.c $(INIT_HDR)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -ldevmapper
 

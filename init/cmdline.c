@@ -6,9 +6,9 @@
  * word or of the value is stripped with its partner at the end.
  */
 #include "cmdline.h"
+#include "file.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,31 +198,14 @@ int step_cmdline(struct boot *b)
 {
 	char line[CMDLINE_MAX + 1];
 	char err[256];
-	size_t len = 0;
-	ssize_t n;
-	int fd, r;
+	size_t len;
+	int r;
 
-	fd = open(b->path.proc_cmdline, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return boot_fail(b, -errno, "open %s", b->path.proc_cmdline);
-	while (len < sizeof(line) - 1) {
-		n = read(fd, line + len, sizeof(line) - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			close(fd);
-			return boot_fail(b, r, "read %s", b->path.proc_cmdline);
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	line[len] = '\0';
-	if (memchr(line, '\0', len)) {
+	r = file_read_all(b->path.proc_cmdline, line, sizeof(line), &len);
+	if (r < 0)
+		return boot_fail(b, r, "read %s", b->path.proc_cmdline);
+	if (memchr(line, '\0', len))
 		return boot_fail(b, 0, "%s holds a NUL byte", b->path.proc_cmdline);
-	}
 	r = cmdline_parse(line, &b->cfg, err, sizeof(err));
 	if (r < 0)
 		return boot_fail(b, 0, "%s", err);

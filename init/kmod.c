@@ -4,6 +4,7 @@
  * which the rootfs stage generated with depmod at build time.
  */
 #include "kmod.h"
+#include "file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,35 +22,6 @@ static void kmod_log_fn(void *data, int priority, const char *file, int line,
 	(void)data; (void)file; (void)line; (void)fn;
 	if (priority <= 3) /* LOG_ERR */
 		log_vinfo(format, args);
-}
-
-static int read_list(struct boot *b, char *buf, size_t size)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd, r;
-
-	fd = open(b->path.modules_list, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return boot_fail(b, -errno, "open %s", b->path.modules_list);
-	while (len < size - 1) {
-		n = read(fd, buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			close(fd);
-			return boot_fail(b, r, "read %s", b->path.modules_list);
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (len == size - 1)
-		return boot_fail(b, -EFBIG, "%s", b->path.modules_list);
-	buf[len] = '\0';
-	return 0;
 }
 
 static int load_one(struct boot *b, struct kmod_ctx *ctx, const char *name)
@@ -96,11 +68,12 @@ int step_kmod(struct boot *b)
 	char list[MODLIST_MAX];
 	struct kmod_ctx *ctx;
 	char *line, *save = NULL;
+	size_t len;
 	int r;
 
-	r = read_list(b, list, sizeof(list));
+	r = file_read_all(b->path.modules_list, list, sizeof(list), &len);
 	if (r < 0)
-		return r;
+		return boot_fail(b, r, "read %s", b->path.modules_list);
 	ctx = kmod_new(NULL, NULL);
 	if (!ctx)
 		return boot_fail(b, -ENOMEM, "kmod_new");

@@ -9,6 +9,7 @@
  * the table itself is the ground truth.
  */
 #include "verity.h"
+#include "file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -177,19 +178,14 @@ static int devnode(struct boot *b, dev_t dev, char *out, size_t size)
 {
 	char uevent[512], *p;
 	char path[PATH_MAX_SR];
-	ssize_t n;
-	int fd;
+	size_t len;
+	int r;
 
 	snprintf(path, sizeof(path), "%s/%u:%u/uevent", b->path.sys_dev_block,
 		 major(dev), minor(dev));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, uevent, sizeof(uevent) - 1);
-	close(fd);
-	if (n < 0)
-		return -EIO;
-	uevent[n] = '\0';
+	r = file_read_all(path, uevent, sizeof(uevent), &len);
+	if (r < 0)
+		return r;
 	p = strstr(uevent, "DEVNAME=");
 	if (!p)
 		return -ENOENT;

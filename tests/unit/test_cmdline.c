@@ -195,7 +195,28 @@ static void test_step_reads_file(void **state)
 	boot_init(&b);
 	b.path.proc_cmdline = "/nonexistent/cmdline";
 	assert_int_equal(step_cmdline(&b), -ENOENT);
-	assert_non_null(strstr(b.reason, "open /nonexistent/cmdline"));
+	assert_string_equal(b.reason, "read /nonexistent/cmdline: No such file or directory");
+}
+
+static void test_step_refuses_oversized_file(void **state)
+{
+	char path[] = "/tmp/sealroot-cmdline-XXXXXX";
+	char big[CMDLINE_MAX + 100];
+	struct boot b;
+	int fd;
+
+	(void)state;
+	memset(big, 'a', sizeof(big));
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, big, sizeof(big)), (ssize_t)sizeof(big));
+	close(fd);
+	boot_init(&b);
+	b.path.proc_cmdline = path;
+	/* Never silently truncated to what fits. */
+	assert_int_equal(step_cmdline(&b), -EFBIG);
+	assert_non_null(strstr(b.reason, "File too large"));
+	unlink(path);
 }
 
 int main(void)
@@ -212,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_grace_bounds),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_step_reads_file),
+		cmocka_unit_test(test_step_refuses_oversized_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
