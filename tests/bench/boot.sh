@@ -15,6 +15,8 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib/qemu.sh"
 out=${1:-$TOP/out/none}
 runs=${2:-5}
+SR_PROBE_KERNEL=$out/vmlinux
+sr_accel >/dev/null
 w=$(mktemp -d)
 trap '[ -n "${BENCH_KEEP:-}" ] || rm -rf "$w"' EXIT
 
@@ -60,7 +62,7 @@ while [ "$i" -lt "$runs" ]; do
 
 	# floor: start to exit.
 	t0=$(now)
-	timeout -k 5 60 qemu-system-x86_64 -M microvm,acpi=on -accel "$(sr_accel)" -cpu max -smp 1 -m 256M \
+	timeout -k 5 60 qemu-system-x86_64 -M microvm,acpi=on -accel "$SR_ACCEL_CHOSEN" -cpu max -smp 1 -m 256M \
 		-nodefaults -no-user-config -nographic -no-reboot -serial "file:$w/flog" -monitor none \
 		-kernel "$out/vmlinux" -initrd "$w/floor.cpio" \
 		-append "$SR_MACHINE_CMDLINE rdinit=/init panic=-1 quiet" </dev/null >/dev/null 2>&1 || true

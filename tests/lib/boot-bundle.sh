@@ -9,6 +9,7 @@ out=${1:?usage: boot-bundle.sh OUTDIR [TIMEOUT]}
 t=${2:-120}
 log=$(mktemp)
 trap 'rm -f "$log" "$log.qemu"' EXIT
+SR_PROBE_KERNEL=$out/vmlinux
 echo "booting $out under $(sr_accel) (time limit ${t}s)" >&2
 # Follow the console file while QEMU runs.
 tail -n +1 -f "$log" &

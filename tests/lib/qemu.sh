@@ -4,18 +4,45 @@
 #
 # KVM crashes guests on this class of machine and QEMU then hangs paused
 # (reference/lab-notes.md), so the default is TCG, always under `timeout`.
-# SEALROOT_ACCEL=kvm is used only after sr_kvm_probe succeeds.
+# SEALROOT_ACCEL=kvm (or auto) is used only after a probe boot succeeds.
 
 # Appended by the runner, not part of the measured bundle command line:
 # the serial console, the TSC frequency that microvm needs under TCG
 # (without it about half the boots hang calibrating against the PIT).
 SR_MACHINE_CMDLINE="console=ttyS0 tsc_early_khz=2300000 reboot=acpi"
 
+# sr_kvm_probe KERNEL: boots KERNEL under KVM with no root disk. A working
+# KVM gets as far as the kernel's "Unable to mount root" panic, and QEMU exits
+# (panic=-1, -no-reboot); a broken one hangs paused, which the timeout ends.
+sr_kvm_probe() {
+	[ -w /dev/kvm ] || return 1
+	_plog=$(mktemp)
+	timeout -k 2 20 qemu-system-x86_64 -M microvm,acpi=on -accel kvm -cpu host -m 128M \
+		-nodefaults -no-user-config -nographic -no-reboot -serial "file:$_plog" -monitor none \
+		-kernel "$1" -append "console=ttyS0 panic=-1" </dev/null >/dev/null 2>&1
+	_prc=$?
+	grep -q "Unable to mount root" "$_plog"
+	_pok=$?
+	rm -f "$_plog"
+	[ "$_prc" = 0 ] && [ "$_pok" = 0 ]
+}
+
+# The accelerator: tcg unless SEALROOT_ACCEL=kvm (or auto) and a KVM probe
+# boot of SR_PROBE_KERNEL succeeds. The probe runs once per shell.
 sr_accel() {
-	case "${SEALROOT_ACCEL:-tcg}" in
-	kvm) echo kvm ;;
-	*) echo tcg ;;
-	esac
+	if [ -z "${SR_ACCEL_CHOSEN:-}" ]; then
+		SR_ACCEL_CHOSEN=tcg
+		case "${SEALROOT_ACCEL:-tcg}" in
+		kvm | auto)
+			if [ -n "${SR_PROBE_KERNEL:-}" ] && sr_kvm_probe "$SR_PROBE_KERNEL"; then
+				SR_ACCEL_CHOSEN=kvm
+			else
+				echo "sealroot: KVM probe failed; using TCG" >&2
+			fi
+			;;
+		esac
+	fi
+	echo "$SR_ACCEL_CHOSEN"
 }
 
 # sr_qemu KERNEL DISK CMDLINE LOG TIMEOUT [extra qemu args...]
@@ -25,8 +52,13 @@ sr_accel() {
 sr_qemu() {
 	_k=$1 _d=$2 _c=$3 _log=$4 _t=$5
 	shift 5
+	SR_PROBE_KERNEL=${SR_PROBE_KERNEL:-$_k}
+	sr_accel >/dev/null # picks (and remembers) in this shell, not a subshell
+	_accel=$SR_ACCEL_CHOSEN
+	_cpu=max
+	[ "$_accel" = kvm ] && _cpu=host
 	timeout --foreground -k 5 "$_t" qemu-system-x86_64 \
-		-M microvm,acpi=on,rtc=on -accel "$(sr_accel)" -cpu max -smp 1 -m 256M \
+		-M microvm,acpi=on -accel "$_accel" -cpu "$_cpu" -smp 1 -m 256M \
 		-nodefaults -no-user-config -nographic -no-reboot \
 		-serial "file:$_log" -monitor none \
 		-kernel "$_k" -append "$SR_MACHINE_CMDLINE $_c" \
