@@ -1,19 +1,23 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # shunit2 tests for rootfs/build.sh: reproducible images, the device nodes
-# and files the guest needs, the module list, and argument errors.
+# and files the guest needs, module selection (a fake modules tree built
+# here, and the real kernel's when the kernel stage has run), argument errors.
+# Run alone: sh tests/shell/test_rootfs.sh (as root: the build uses mknod).
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-ROOTFS=$TOP/rootfs/build.sh
+ROOTFS=${ROOTFS:-$TOP/rootfs/build.sh}
 
 oneTimeSetUp() {
 	W=$(mktemp -d)
 	printf '#!/bin/sh\necho init\n' >"$W/init"
-	printf '#!/bin/sh\necho agent\n' >"$W/agent"
+	printf '#!/bin/sh\necho agent sealroot-agent-marker-7f3a\n' >"$W/agent"
 	export SOURCE_DATE_EPOCH=1700000000
-	# A real kernel's modules, when the kernel stage has run.
+	# A real kernel's modules, when the kernel stage has run (a complete
+	# cache entry: the stage renames <key>.tmp when done).
 	MODDIR=
-	for d in "${SEALROOT_CACHE:-$HOME/.cache/sealroot}"/kernel/none-*/modules; do
-		if [ -d "$d/lib/modules" ]; then MODDIR=$d; fi
+	for d in "${SEALROOT_CACHE:-$HOME/.cache/sealroot}"/kernel/*/modules; do
+		case $d in *.tmp/*) continue ;; esac
+		if [ "$(find "$d/lib/modules" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)" = 1 ]; then MODDIR=$d; fi
 	done
 	return 0
 }
@@ -22,81 +26,333 @@ oneTimeTearDown() {
 	rm -rf "$W"
 }
 
+# Skipping lasts until endSkipping in shunit2 2.1.8: reset it for every test.
+setUp() {
+	endSkipping
+}
+
+build() { # OUT [options...]: a build with the test's init and agent
+	_o=$1
+	shift
+	"$ROOTFS" --init "$W/init" --agent "$W/agent" --out "$_o" "$@" >"$W/build.out" 2>"$W/build.err"
+}
+
 extract() { # IMAGE DIR
 	rm -rf "$2"
 	fsck.erofs --extract="$2" "$1" >/dev/null 2>&1
 }
 
-test_reproducible_across_dirs_mtimes_umask() {
-	"$ROOTFS" --init "$W/init" --agent "$W/agent" --out "$W/a.img" 2>/dev/null ||
+skip() { # REASON
+	echo "SKIP: $1"
+	startSkipping
+}
+
+test_reproducible_across_dirs_mtimes_umask_tmpdir() {
+	mkdir -p "$W/in1/extra/etc" "$W/in1/extra/usr/bin" "$W/t1"
+	cp "$W/init" "$W/agent" /bin/busybox "$W/in1/"
+	echo hello >"$W/in1/extra/etc/hello"
+	printf '#!/bin/sh\n' >"$W/in1/extra/usr/bin/tool"
+	chmod 0755 "$W/in1/extra/usr/bin/tool"
+	# The same bytes elsewhere, with other modes, mtimes, umask and TMPDIR.
+	mkdir -p "$W/other/deeper/in2" "$W/t2"
+	(umask 077 && cp -R "$W/in1/." "$W/other/deeper/in2/")
+	chmod 0700 "$W/other/deeper/in2/agent" "$W/other/deeper/in2/extra/usr/bin/tool"
+	chmod 0600 "$W/other/deeper/in2/extra/etc/hello"
+	find "$W/other/deeper/in2" -exec touch -h -d '2001-02-03 04:05:06' {} +
+	touch -d '2030-01-01' "$W/in1/init"
+
+	(TMPDIR=$W/t1 "$ROOTFS" --init "$W/in1/init" --agent "$W/in1/agent" \
+		--busybox "$W/in1/busybox" --extra "$W/in1/extra" --out "$W/a.img" >/dev/null 2>&1) ||
 		fail "first build failed"
-	mkdir -p "$W/other"
-	cp "$W/init" "$W/agent" "$W/other/"
-	touch -d '2001-01-01' "$W/other/init"
-	chmod 0700 "$W/other/agent"
-	(umask 077 && TMPDIR=$W/other "$ROOTFS" --init "$W/other/init" \
-		--agent "$W/other/agent" --out "$W/b.img" 2>/dev/null) || fail "second build failed"
-	assertTrue "bit-identical images" "cmp $W/a.img $W/b.img"
+	(cd "$W/other" && umask 077 && TMPDIR=$W/t2 TZ=Pacific/Kiritimati "$ROOTFS" \
+		--init deeper/in2/init --agent deeper/in2/agent --busybox deeper/in2/busybox \
+		--extra deeper/in2/extra --out "$W/b.img" >/dev/null 2>&1) || fail "second build failed"
+	assertTrue "bit-identical images" "[ -s $W/a.img ] && cmp $W/a.img $W/b.img"
 	assertEquals "size is a multiple of 4096" 0 $(($(wc -c <"$W/a.img") % 4096))
+	extract "$W/b.img" "$W/xb"
+	assertEquals "extra file mode normalised" 644 "$(stat -c %a "$W/xb/etc/hello")"
+	assertEquals "extra executable mode normalised" 755 "$(stat -c %a "$W/xb/usr/bin/tool")"
+	assertEquals "no staging dir left behind" "" "$(find "$W/t1" "$W/t2" -mindepth 1)"
 }
 
 test_epoch_changes_image() {
-	SOURCE_DATE_EPOCH=1700000001 "$ROOTFS" --init "$W/init" --agent "$W/agent" --out "$W/c.img" 2>/dev/null
-	"$ROOTFS" --init "$W/init" --agent "$W/agent" --out "$W/a.img" 2>/dev/null
-	assertFalse "the timestamp is in the image" "cmp -s $W/a.img $W/c.img"
+	SOURCE_DATE_EPOCH=1700000001 build "$W/c.img" || fail "build failed: $(cat "$W/build.err")"
+	build "$W/d.img" || fail "build failed: $(cat "$W/build.err")"
+	assertTrue "the timestamp is in the image" "[ -s $W/c.img ] && ! cmp -s $W/c.img $W/d.img"
+	extract "$W/c.img" "$W/xc"
+	assertEquals "mtimes are SOURCE_DATE_EPOCH" 1700000001 "$(stat -c %Y "$W/xc/sbin/init")"
+	assertEquals "directory mtimes too" 1700000001 "$(stat -c %Y "$W/xc/etc")"
 }
 
 test_image_contents() {
-	"$ROOTFS" --init "$W/init" --agent "$W/agent" --out "$W/a.img" 2>/dev/null
-	extract "$W/a.img" "$W/x"
-	assertTrue "/dev/console is char 5:1" "[ -c $W/x/dev/console ] && [ \"\$(stat -c %t:%T $W/x/dev/console)\" = 5:1 ]"
-	assertTrue "/dev/null is char 1:3" "[ -c $W/x/dev/null ] && [ \"\$(stat -c %t:%T $W/x/dev/null)\" = 1:3 ]"
-	assertEquals "init mode" 755 "$(stat -c %a "$W/x/sbin/init")"
-	assertEquals "agent mode" 755 "$(stat -c %a "$W/x/usr/bin/kata-agent")"
-	assertTrue "agent content" "cmp -s $W/agent $W/x/usr/bin/kata-agent"
-	for d in proc sys dev run tmp etc; do
-		assertTrue "/$d exists" "[ -d $W/x/$d ]"
+	build "$W/e.img" || fail "build failed: $(cat "$W/build.err")"
+	assertEquals "the image path is the last stdout line" "$W/e.img" "$(tail -n 1 "$W/build.out")"
+	extract "$W/e.img" "$W/x" || fail "fsck.erofs --extract failed"
+	x=$W/x
+	assertTrue "/dev/console is a char device" "[ -c $x/dev/console ]"
+	assertEquals "/dev/console is 5:1" 5:1 "$(stat -c %t:%T "$x/dev/console")"
+	assertEquals "/dev/console mode" 600 "$(stat -c %a "$x/dev/console")"
+	assertTrue "/dev/null is a char device" "[ -c $x/dev/null ]"
+	assertEquals "/dev/null is 1:3" 1:3 "$(stat -c %t:%T "$x/dev/null")"
+	assertEquals "/dev/null mode" 666 "$(stat -c %a "$x/dev/null")"
+	# erofs-utils' own reader, without extracting (it shows type and mode).
+	d=$(dump.erofs --path=/dev/console "$W/e.img")
+	assertContains "dump.erofs: char device" "$d" "char dev"
+	assertContains "dump.erofs: mode and owner" "$d" "Access: 0600/"
+	assertContains "dump.erofs: root" "$d" "Uid: 0   Gid: 0"
+	assertEquals "init mode" 755 "$(stat -c %a "$x/sbin/init")"
+	assertTrue "init content" "cmp -s $W/init $x/sbin/init"
+	assertEquals "agent mode" 755 "$(stat -c %a "$x/usr/bin/kata-agent")"
+	assertTrue "agent content" "cmp -s $W/agent $x/usr/bin/kata-agent"
+	assertTrue "busybox content" "cmp -s /bin/busybox $x/bin/busybox"
+	for a in sh mount umount ls cat echo poweroff; do
+		assertEquals "$a is busybox" busybox "$(readlink "$x/bin/$a")"
 	done
-	assertEquals "tmp is sticky" 1777 "$(stat -c %a "$W/x/tmp")"
-	assertTrue "busybox sh" "[ -L $W/x/bin/sh ]"
-	assertEquals "root owns everything" "" "$(find "$W/x" ! -user root)"
+	assertEquals "modprobe is busybox" ../bin/busybox "$(readlink "$x/sbin/modprobe")"
+	for d in proc sys dev run tmp mnt etc var usr/bin sbin bin lib root; do
+		assertTrue "/$d is a directory" "[ -d $x/$d ] && [ ! -L $x/$d ]"
+	done
+	assertEquals "tmp is sticky" 1777 "$(stat -c %a "$x/tmp")"
+	assertEquals "root is private" 700 "$(stat -c %a "$x/root")"
+	assertTrue "an empty module list" "[ -f $x/etc/sealroot/modules ] && [ ! -s $x/etc/sealroot/modules ]"
+	assertEquals "root owns everything" "" "$(find "$x" ! -user root -o ! -group root)"
+	# Uncompressed by default: the agent's bytes are in the image as they are.
+	assertTrue "uncompressed" "grep -q sealroot-agent-marker-7f3a $W/e.img"
 }
 
-test_modules() {
-	if [ -z "$MODDIR" ]; then
-		startSkipping
-		echo "SKIP: no built kernel modules in the cache (make kernel)"
+test_extra_replaces_links() {
+	# An --extra file where the tree has a busybox link replaces the link;
+	# it must not write through it into busybox.
+	mkdir -p "$W/ex/bin"
+	echo 'not a shell' >"$W/ex/bin/sh"
+	build "$W/ex.img" --extra "$W/ex" || fail "build failed: $(cat "$W/build.err")"
+	extract "$W/ex.img" "$W/exo"
+	assertTrue "bin/sh is the extra file" "[ ! -L $W/exo/bin/sh ] && cmp -s $W/ex/bin/sh $W/exo/bin/sh"
+	assertTrue "busybox untouched" "cmp -s /bin/busybox $W/exo/bin/busybox"
+}
+
+test_compress_lz4hc() {
+	head -c 200000 /dev/zero >"$W/zeros"
+	mkdir -p "$W/zx/usr/bin"
+	cp "$W/zeros" "$W/zx/usr/bin/zeros"
+	build "$W/z.img" --compress lz4hc --extra "$W/zx" || fail "build failed: $(cat "$W/build.err")"
+	build "$W/u.img" --extra "$W/zx" || fail "build failed: $(cat "$W/build.err")"
+	assertTrue "smaller than uncompressed" "[ $(wc -c <"$W/z.img") -lt $(wc -c <"$W/u.img") ]"
+	assertEquals "compressed size is a multiple of 4096" 0 $(($(wc -c <"$W/z.img") % 4096))
+	extract "$W/z.img" "$W/zxo" || fail "fsck.erofs failed on the compressed image"
+	assertTrue "content survives" "cmp -s $W/zeros $W/zxo/usr/bin/zeros"
+	build "$W/q.img" --compress zstd
+	assertNotEquals "an unknown compressor fails" 0 $?
+	assertContains "$(cat "$W/build.err")" "unsupported --compress zstd"
+}
+
+# A fake modules_install tree: relocatable ELF objects with a .modinfo
+# section (read by modinfo) and __ksymtab_strings / undefined symbols (read
+# by depmod, which resolves dependencies from symbols as for real modules).
+#   fake_a needs fake-b (file name with a dash) by a symbol; fake_c has a
+#   softdep "pre: fake_d post: fake_missing"; fake_unused is never asked for;
+#   fake_builtin is built in; fake_liar claims to depend on fake_d but uses
+#   none of its symbols (depmod and modinfo disagree).
+make_fake_modules() { # DIR
+	_k=$1/lib/modules/9.9.9-fake/kernel
+	mkdir -p "$_k/drivers/fake" "$_k/lib"
+	cat >"$W/b.c" <<-'EOF'
+	int fake_b_fn(void) { return 1; }
+	static const char ks[] __attribute__((section("__ksymtab_strings"), used, aligned(1))) =
+		"fake_b_fn";
+	static const char mi[] __attribute__((section(".modinfo"), used, aligned(1))) =
+		"license=GPL\0name=fake_b\0depends=";
+	EOF
+	cat >"$W/a.c" <<-'EOF'
+	extern int fake_b_fn(void);
+	int fake_a_init(void) { return fake_b_fn(); }
+	static const char mi[] __attribute__((section(".modinfo"), used, aligned(1))) =
+		"license=GPL\0name=fake_a\0depends=fake_b";
+	EOF
+	cat >"$W/c.c" <<-'EOF'
+	static const char mi[] __attribute__((section(".modinfo"), used, aligned(1))) =
+		"license=GPL\0softdep=pre: fake_d post: fake_missing\0name=fake_c\0depends=";
+	EOF
+	cat >"$W/d.c" <<-'EOF'
+	static const char mi[] __attribute__((section(".modinfo"), used, aligned(1))) =
+		"license=GPL\0name=fake_d\0depends=";
+	EOF
+	cat >"$W/l.c" <<-'EOF'
+	static const char mi[] __attribute__((section(".modinfo"), used, aligned(1))) =
+		"license=GPL\0name=fake_liar\0depends=fake_d";
+	EOF
+	cc -c -o "$_k/drivers/fake/fake_a.ko" "$W/a.c" &&
+		cc -c -o "$_k/lib/fake-b.ko" "$W/b.c" &&
+		cc -c -o "$_k/drivers/fake/fake_c.ko" "$W/c.c" &&
+		cc -c -o "$_k/drivers/fake/fake_d.ko" "$W/d.c" &&
+		cc -c -o "$_k/drivers/fake/fake_unused.ko" "$W/d.c" &&
+		cc -c -o "$_k/drivers/fake/fake_liar.ko" "$W/l.c" || return 1
+	printf 'kernel/lib/fake-b.ko\nkernel/drivers/fake/fake_a.ko\nkernel/drivers/fake/fake_c.ko\nkernel/drivers/fake/fake_d.ko\nkernel/drivers/fake/fake_unused.ko\nkernel/drivers/fake/fake_liar.ko\n' \
+		>"$1/lib/modules/9.9.9-fake/modules.order"
+	printf 'kernel/fs/fake_builtin.ko\n' >"$1/lib/modules/9.9.9-fake/modules.builtin"
+	: >"$1/lib/modules/9.9.9-fake/modules.builtin.modinfo"
+}
+
+test_modules_fake_tree() {
+	if ! command -v cc >/dev/null; then
+		skip "no C compiler for the fake modules"
 	fi
-	printf '# comment\ndm-crypt\n\ndm-integrity  \n' >"$W/mods"
-	"$ROOTFS" --init "$W/init" --agent "$W/agent" --modules-dir "$MODDIR" \
-		--modules-list "$W/mods" --out "$W/m.img" 2>/dev/null
+	make_fake_modules "$W/fake" || fail "could not build the fake modules"
+	printf '# the guest loads these\nfake_a\n\n  fake_c  # soft-depends on fake_d\nfake-builtin\n' >"$W/fmods"
+	build "$W/f.img" --modules-dir "$W/fake" --modules-list "$W/fmods" ||
+		fail "build failed: $(cat "$W/build.err")"
+	extract "$W/f.img" "$W/f"
+	m=$W/f/lib/modules/9.9.9-fake
+	assertEquals "the list, names only, in order" "fake_a
+fake_c
+fake-builtin" "$(cat "$W/f/etc/sealroot/modules")"
+	assertEquals "the modules and their dependencies, nothing else" \
+		"kernel/drivers/fake/fake_a.ko
+kernel/drivers/fake/fake_c.ko
+kernel/drivers/fake/fake_d.ko
+kernel/lib/fake-b.ko" "$(cd "$m" && find kernel -type f | LC_ALL=C sort)"
+	assertTrue "modules.dep: fake_a needs fake-b" \
+		"grep -qx 'kernel/drivers/fake/fake_a.ko: kernel/lib/fake-b.ko' $m/modules.dep"
+	assertTrue "modules.dep.bin" "[ -s $m/modules.dep.bin ]"
+	assertTrue "modules.builtin.bin" "[ -s $m/modules.builtin.bin ]"
+	assertTrue "modules.softdep" "grep -q 'softdep fake_c pre: fake_d' $m/modules.softdep"
+	assertEquals "modules.order lists only what is there, in its order" \
+		"kernel/lib/fake-b.ko
+kernel/drivers/fake/fake_a.ko
+kernel/drivers/fake/fake_c.ko
+kernel/drivers/fake/fake_d.ko" "$(cat "$m/modules.order")"
+	assertEquals "module mode" 644 "$(stat -c %a "$m/kernel/drivers/fake/fake_a.ko")"
+	# The guest's libkmod view (modprobe reads the same index files).
+	assertEquals "libkmod resolves fake_a" \
+		"insmod $m/kernel/lib/fake-b.ko
+insmod $m/kernel/drivers/fake/fake_a.ko" \
+		"$(modprobe -d "$W/f" -S 9.9.9-fake --show-depends fake_a 2>/dev/null | sed 's/ *$//')"
+	assertEquals "libkmod sees the built-in" "builtin fake_builtin" \
+		"$(modprobe -d "$W/f" -S 9.9.9-fake --show-depends fake-builtin 2>/dev/null)"
+
+	# Another TMPDIR and input mtimes: the same image (depmod is deterministic).
+	mkdir -p "$W/t3"
+	find "$W/fake" -exec touch -d '2002-02-02' {} +
+	TMPDIR=$W/t3 build "$W/f2.img" --modules-dir "$W/fake" --modules-list "$W/fmods"
+	assertTrue "reproducible with modules" "[ -s $W/f.img ] && cmp -s $W/f.img $W/f2.img"
+
+	printf 'fake_a\nno_such_module\n' >"$W/bad"
+	build "$W/n.img" --modules-dir "$W/fake" --modules-list "$W/bad"
+	assertNotEquals "an unknown module fails" 0 $?
+	assertContains "$(cat "$W/build.err")" "module no_such_module is not in"
+	assertFalse "no image left" "[ -e $W/n.img ] || [ -e $W/n.img.tmp ]"
+	printf 'fake_a\nfake/a\n' >"$W/bad2"
+	build "$W/n.img" --modules-dir "$W/fake" --modules-list "$W/bad2"
+	assertNotEquals "a bad name fails" 0 $?
+	assertContains "$(cat "$W/build.err")" "bad module name 'fake/a'"
+	printf 'fake_a\nfake-a\n' >"$W/bad3"
+	build "$W/n.img" --modules-dir "$W/fake" --modules-list "$W/bad3"
+	assertNotEquals "a name listed twice fails" 0 $?
+	assertContains "$(cat "$W/build.err")" "listed twice"
+	printf 'fake_liar\n' >"$W/bad4"
+	build "$W/n.img" --modules-dir "$W/fake" --modules-list "$W/bad4"
+	assertNotEquals "modinfo and depmod disagreeing fails" 0 $?
+	assertContains "$(cat "$W/build.err")" "depmod does not record that kernel/drivers/fake/fake_liar.ko needs fake_d"
+	build "$W/n.img" --modules-list "$W/fmods"
+	assertNotEquals "a list needs a tree" 0 $?
+	assertContains "$(cat "$W/build.err")" "--modules-list needs --modules-dir"
+	build "$W/n.img" --modules-dir "$W/fake"
+	assertNotEquals "a tree needs a list" 0 $?
+	assertContains "$(cat "$W/build.err")" "--modules-dir needs --modules-list"
+	assertFalse "no image left" "[ -e $W/n.img ] || [ -e $W/n.img.tmp ]"
+}
+
+test_modules_real_kernel() {
+	if [ -z "$MODDIR" ]; then
+		skip "no built kernel modules in the cache (make kernel)"
+		return
+	fi
+	# The project's own list resolves against the kernel that was built.
+	build "$W/p.img" --modules-dir "$MODDIR" --modules-list "$TOP/rootfs/modules.list" ||
+		fail "rootfs/modules.list: $(cat "$W/build.err")"
+	extract "$W/p.img" "$W/p"
+	rel=$(ls "$W/p/lib/modules" 2>/dev/null)
+	assertTrue "modules.dep.bin" "[ -s $W/p/lib/modules/$rel/modules.dep.bin ]"
+	assertEquals "the list as the init reads it" \
+		"$(sed 's/#.*//; s/[[:space:]]//g; /^$/d' "$TOP/rootfs/modules.list")" \
+		"$(cat "$W/p/etc/sealroot/modules")"
+	while IFS= read -r m; do
+		assertTrue "$m: a module in the image or built in" \
+			"modprobe -d $W/p -S $rel --show-depends $m >/dev/null 2>&1"
+	done <"$W/p/etc/sealroot/modules"
+
+	# Exactly a module's closure, against an oracle: host depmod over the
+	# whole tree (symbol resolution, not the modinfo walk the build does).
+	mkdir -p "$W/oracle/lib/modules" "$W/oracle-cfg"
+	cp -R "$MODDIR/lib/modules/$rel" "$W/oracle/lib/modules/"
+	depmod -C "$W/oracle-cfg" -b "$W/oracle" "$rel" 2>/dev/null || fail "depmod over the whole tree failed"
+	dep=$W/oracle/lib/modules/$rel/modules.dep
+	# dm-crypt (the scratch disk's) if it is a module, and one with a chain
+	# of dependencies: dm-integrity (async_xor -> async_tx, xor) if it is a
+	# module of this kernel, else the first module that has any.
+	chain=$(grep -m 1 '^kernel/drivers/md/dm-integrity\.ko[^:]*: .' "$dep" ||
+		grep -m 1 ': .' "$dep" || true)
+	if [ -z "$chain" ]; then
+		skip "no module of $rel has a dependency"
+	fi
+	chain=${chain%%:*}
+	chain=${chain##*/}
+	chain=${chain%%.ko*}
+	want=$chain
+	if grep -q '^kernel/drivers/md/dm-crypt\.ko' "$dep"; then want="dm-crypt $want"; fi
+	printf '# comment\n' >"$W/mods"
+	for n in $want; do printf '%s  # why\n' "$n" >>"$W/mods"; done
+	build "$W/m.img" --modules-dir "$MODDIR" --modules-list "$W/mods" ||
+		fail "build failed: $(cat "$W/build.err")"
 	extract "$W/m.img" "$W/m"
-	assertEquals "the list" "dm-crypt
-dm-integrity" "$(cat "$W/m/etc/sealroot/modules")"
-	rel=$(ls "$W/m/lib/modules" 2>/dev/null)
-	assertTrue "modules.dep.bin" "[ -s $W/m/lib/modules/$rel/modules.dep.bin ]"
-	# dm-integrity's dependency resolves from the generated modules.dep.
-	assertTrue "dm-integrity has its dependencies listed" \
-		"grep -q '^kernel/drivers/md/dm-integrity.ko: .*async_xor.ko' $W/m/lib/modules/$rel/modules.dep"
-	printf 'no_such_module\n' >"$W/bad"
-	out=$("$ROOTFS" --init "$W/init" --agent "$W/agent" --modules-dir "$MODDIR" \
-		--modules-list "$W/bad" --out "$W/n.img" 2>&1)
-	assertNotEquals "unknown module fails" 0 $?
-	assertContains "$out" "module no_such_module is not in"
-	endSkipping
+	m=$W/m/lib/modules/$rel
+	assertEquals "the list" "$(echo "$want" | tr ' ' '\n')" "$(cat "$W/m/etc/sealroot/modules")"
+	expect=$(for n in $want; do
+		modprobe -d "$W/oracle" -S "$rel" --show-depends "$n" 2>/dev/null
+	done | sed -n "s|^insmod $W/oracle/lib/modules/$rel/||p" | sed 's/ *$//' | LC_ALL=C sort -u)
+	assertTrue "$chain pulls in dependencies" \
+		"[ $(printf '%s\n' "$expect" | grep -c .) -gt $(echo "$want" | wc -w) ]"
+	assertEquals "the modules and their dependencies, nothing else" "$expect" \
+		"$(cd "$m" && find kernel -type f | LC_ALL=C sort)"
+	for n in $want; do
+		assertEquals "the guest resolves $n as the oracle does" \
+			"$(modprobe -d "$W/oracle" -S "$rel" --show-depends "$n" 2>&1 | sed "s|$W/oracle/||")" \
+			"$(modprobe -d "$W/m" -S "$rel" --show-depends "$n" 2>&1 | sed "s|$W/m/||")"
+	done
+	for f in modules.order modules.builtin; do
+		if [ -f "$MODDIR/lib/modules/$rel/$f" ]; then
+			assertTrue "$f copied" "[ -f $m/$f ]"
+		fi
+	done
 }
 
 test_argument_errors() {
-	out=$("$ROOTFS" --agent "$W/agent" --out "$W/z.img" 2>&1)
-	assertNotEquals 0 $?
+	out=$("$ROOTFS" --agent "$W/agent" --out "$W/arg.img" 2>&1)
+	assertNotEquals "missing --init" 0 $?
 	assertContains "$out" "--init is required"
-	out=$("$ROOTFS" --init "$W/init" --agent "$W/agent" --out "$W/z.img" --frobnicate 1 2>&1)
-	assertNotEquals 0 $?
+	out=$("$ROOTFS" --init "$W/init" --out "$W/arg.img" 2>&1)
+	assertNotEquals "missing --agent" 0 $?
+	assertContains "$out" "--agent is required"
+	out=$("$ROOTFS" --init "$W/init" --agent "$W/agent" --out "$W/arg.img" --frobnicate 1 2>&1)
+	assertNotEquals "unknown option" 0 $?
 	assertContains "$out" "unknown option --frobnicate"
-	out=$("$ROOTFS" --init "$W/nope" --agent "$W/agent" --out "$W/z.img" 2>&1)
-	assertNotEquals 0 $?
+	out=$("$ROOTFS" --init "$W/init" --agent "$W/agent" --out "$W/arg.img" --frobnicate 2>&1)
+	assertNotEquals "unknown option, last" 0 $?
+	assertContains "$out" "unknown option --frobnicate"
+	out=$("$ROOTFS" --init "$W/init" --agent "$W/agent" --out 2>&1)
+	assertNotEquals "missing value" 0 $?
+	assertContains "$out" "option --out needs a value"
+	out=$("$ROOTFS" --init "$W/nope" --agent "$W/agent" --out "$W/arg.img" 2>&1)
+	assertNotEquals "missing input" 0 $?
 	assertContains "$out" "no such file: $W/nope"
-	assertFalse "no image left" "[ -e $W/z.img ]"
+	out=$("$ROOTFS" --init /bin/ls --agent "$W/agent" --out "$W/arg.img" 2>&1)
+	assertNotEquals "a dynamic init" 0 $?
+	assertContains "$out" "/bin/ls is dynamically linked"
+	out=$(SOURCE_DATE_EPOCH=yesterday "$ROOTFS" --init "$W/init" --agent "$W/agent" --out "$W/arg.img" 2>&1)
+	assertNotEquals "bad SOURCE_DATE_EPOCH" 0 $?
+	assertContains "$out" "SOURCE_DATE_EPOCH=yesterday"
+	assertFalse "no image left" "[ -e $W/arg.img ] || [ -e $W/arg.img.tmp ]"
 }
 
-. shunit2
+# shellcheck disable=SC1091
+. /usr/bin/shunit2
