@@ -1,125 +1,196 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# kernel-config/build.sh TEE [debug]: builds the guest kernel for TEE from
-# the pinned source and the fragments, cached by a hash of its inputs.
-# Output dir (last stdout line): $SEALROOT_CACHE/kernel/<key>/ with vmlinux
-# (PVH ELF, stripped), bzImage, config, release, warnings and
-# modules/lib/modules/<release>/. Progress goes to stderr.
+# kernel-config/build.sh TEE [debug]: the guest kernel for TEE (none, tdx,
+# snp) from the pinned source and the fragments, cached by a hash of its inputs.
+#   reads:   kernel-config/{source,since,base.config,TEE.config,debug.config},
+#            the source tarball (override: KERNEL_TARBALL with KERNEL_SHA256)
+#   changes: under ${SEALROOT_CACHE:-~/.cache/sealroot}: kernel-src/<sha256>/
+#            (the unpacked source), kernel-obj/<sha256>/<TEE>[-debug]/ (objects,
+#            kept so that the next configuration rebuilds in seconds) and the
+#            output kernel/<TEE>[-debug]-<key>/: vmlinux (PVH ELF, stripped),
+#            bzImage, config, release, warnings, modules/lib/modules/<release>/
+#   fails:   exit 1 (2 on bad usage) with the reason on stderr; an output dir
+#            is only ever complete (built as <dir>.tmp, then renamed).
+# The last stdout line is the output dir; progress goes to stderr.
+# JOBS (default nproc); KERNEL_CLEAN=1 drops the kept objects first.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-tee=${1:?usage: build.sh none|tdx|snp|se [debug]}
+usage="usage: build.sh none|tdx|snp [debug]"
+tee=${1:-}
 debug=${2:-}
 cache=${SEALROOT_CACHE:-$HOME/.cache/sealroot}
 jobs=${JOBS:-$(nproc)}
 say() { echo "kernel: $*" >&2; }
+die() { echo "kernel: $*" >&2; exit 1; }
 
-case $tee in none | tdx | snp) arch=x86_64 ;; se) arch=s390 ;;
-*) echo "kernel: unknown TEE '$tee'" >&2; exit 2 ;; esac
-[ -z "$debug" ] || [ "$debug" = debug ] || { echo "kernel: second argument must be 'debug'" >&2; exit 2; }
+case $tee in
+none | tdx | snp) arch=x86_64 ;;
+se) echo "kernel: TEE=se needs an s390x base fragment and a cross compiler; not supported yet (kernel-config/se.config)" >&2; exit 2 ;;
+*) echo "kernel: $usage" >&2; exit 2 ;;
+esac
+[ -z "$debug" ] || [ "$debug" = debug ] || { echo "kernel: $usage" >&2; exit 2; }
+variant=$tee${debug:+-debug}
 
-# shellcheck disable=SC1091
+package='' tarball='' sha256=''
+# shellcheck source=kernel-config/source
 . "$here/source"
 tarball=${KERNEL_TARBALL:-$tarball}
 sha256=${KERNEL_SHA256:-$sha256}
-[ -f "$tarball" ] || { echo "kernel: no source tarball $tarball (apt-get install $package)" >&2; exit 1; }
+case $sha256 in *[!0-9a-f]*) sha256= ;; esac
+[ ${#sha256} = 64 ] || die "no valid sha256 pinned (kernel-config/source, or KERNEL_SHA256 with KERNEL_TARBALL)"
+frags="$here/base.config $here/$tee.config${debug:+ $here/debug.config}"
 
-frags="$here/base.config $here/$tee.config"
-[ -n "$debug" ] && frags="$frags $here/debug.config"
-# The key covers everything that changes the result; the build timestamp is
-# fixed (below), so it is not an input.
-key=$( { echo "$sha256 $arch"; for f in $frags "$here/build.sh"; do sha256sum <"$f"; done; } |
-	sha256sum | cut -c1-16)
-out=$cache/kernel/$tee${debug:+-debug}-$key
-if [ -f "$out/vmlinux" ] || [ -f "$out/bzImage" ] || [ -f "$out/image" ]; then
-	say "cached: $out"
-	echo "$out"
-	exit 0
+# The key covers every input of the result. The build time, user and host
+# are fixed below, so they are not inputs. check-config.sh and its lists
+# only judge the result; they are re-run on every call instead.
+key=$({
+	echo "source $sha256 arch $arch"
+	for f in $frags "$here/since" "$here/build.sh"; do
+		echo "${f##*/} $(sha256sum <"$f" | cut -d' ' -f1)"
+	done
+} | sha256sum | cut -c1-16)
+out=$cache/kernel/$variant-$key
+
+# cached OUT: re-judges a finished build and repeats its warnings.
+cached() {
+	[ -f "$1/vmlinux" ] || return 1
+	[ ! -s "$1/warnings" ] || sed 's/^/kernel: WARNING: /' "$1/warnings" >&2
+	"$here/check-config.sh" "$1/config" ${debug:+debug} ||
+		die "the cached build $1 no longer passes check-config.sh; change a fragment to rebuild"
+	say "cached: $1"
+	echo "$1"
+}
+cached "$out" && exit 0
+
+# One kernel build at a time per cache: builds share the source and objects.
+mkdir -p "$cache/kernel"
+exec 9>"$cache/kernel/.lock"
+if command -v flock >/dev/null 2>&1; then
+	flock 9
 fi
+cached "$out" && exit 0 # built by whoever held the lock
 
-# Unpacked source, cached by its sha256 (verified once, before unpacking).
+# --- the source, verified once and unpacked once per sha256
 src=$cache/kernel-src/$sha256
 if [ ! -f "$src/.unpacked" ]; then
+	[ -f "$tarball" ] || die "no source tarball $tarball (apt-get install $package, or set KERNEL_TARBALL and KERNEL_SHA256)"
 	say "verifying $tarball"
 	have=$(sha256sum "$tarball" | cut -d' ' -f1)
-	[ "$have" = "$sha256" ] || {
-		echo "kernel: $tarball has sha256 $have, pinned $sha256 (kernel-config/source)" >&2
-		exit 1
-	}
+	[ "$have" = "$sha256" ] || die "$tarball has sha256 $have, but $sha256 is pinned (kernel-config/source or KERNEL_SHA256)"
 	say "unpacking $tarball"
-	rm -rf "$src"
-	mkdir -p "$src"
-	tar -xf "$tarball" -C "$src" --strip-components=1
-	touch "$src/.unpacked"
+	rm -rf "$src" "$src.tmp"
+	mkdir -p "$src.tmp"
+	tar -xf "$tarball" -C "$src.tmp" --strip-components=1
+	touch "$src.tmp/.unpacked"
+	mv "$src.tmp" "$src"
 fi
+# The build date is the newest file of the source: fixed by its sha256, so
+# the kernel is not rebuilt for every commit of this repository (as the
+# project-wide SOURCE_DATE_EPOCH, the commit time, would make it).
+if [ ! -f "$src/.source-date-epoch" ]; then
+	find "$src" -path "$src/.*" -prune -o -type f -printf '%T@\n' |
+		sort -n | tail -n 1 | cut -d. -f1 >"$src/.source-date-epoch.tmp"
+	mv "$src/.source-date-epoch.tmp" "$src/.source-date-epoch"
+fi
+epoch=$(cat "$src/.source-date-epoch")
 
+# --- reproducible: no host, user, time, build count or caller's flags
+export SOURCE_DATE_EPOCH="$epoch"
+KBUILD_BUILD_TIMESTAMP=$(date -u -d "@$epoch" '+%a %b %e %H:%M:%S UTC %Y')
+export KBUILD_BUILD_TIMESTAMP KBUILD_BUILD_USER=sealroot KBUILD_BUILD_HOST=sealroot KBUILD_BUILD_VERSION=1
+export LOCALVERSION= # set and empty: no "+" suffix from setlocalversion
+unset KCFLAGS KCPPFLAGS KAFLAGS KBUILD_EXTRA_SYMBOLS INSTALL_MOD_PATH MAKEFLAGS MFLAGS MAKELEVEL
+
+obj=$cache/kernel-obj/$sha256/$variant
+[ "${KERNEL_CLEAN:-}" != 1 ] || rm -rf "$obj"
+mkdir -p "$obj"
 tmp=$out.tmp
 rm -rf "$tmp"
-mkdir -p "$tmp/obj"
+mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT
-obj=$tmp/obj
-# Reproducible: no host, user or time in the image.
-export KBUILD_BUILD_TIMESTAMP="1970-01-01" KBUILD_BUILD_USER=sealroot KBUILD_BUILD_HOST=sealroot
-mk() { make -s -C "$src" O="$obj" ARCH="$arch" ${CROSS_COMPILE:+CROSS_COMPILE=$CROSS_COMPILE} "$@"; }
+trap 'exit 1' INT TERM HUP
+mk() { make -C "$src" O="$obj" ARCH="$arch" "$@"; }
 
-say "configuring $tee${debug:+ (debug)}: tinyconfig + $(echo "$frags" | sed "s|$here/||g")"
-mk tinyconfig >&2
+# --- configuration: tinyconfig, the fragments, olddefconfig
+say "configuring $variant: tinyconfig + $(echo "$frags" | sed "s|$here/||g")"
 # shellcheck disable=SC2086
-(cd "$obj" && ARCH=$arch "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" $frags) >"$tmp/merge.log" 2>&1
-mk olddefconfig >&2
+{ mk -s tinyconfig &&
+	(cd "$obj" && ARCH=$arch "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" $frags) &&
+	mk -s olddefconfig; } >"$tmp/config.log" 2>&1 || { cat "$tmp/config.log" >&2; die "configuration failed"; }
 
-# A fragment symbol that did not survive is a warning for TEE symbols the
-# source lacks (never silent), and an error for anything else.
+# Every fragment line (the last one of each symbol wins, as in
+# merge_config.sh) must hold in the final .config. A symbol this source
+# lacks is a warning when kernel-config/since lists it (a newer kernel has
+# it), and an error otherwise (renamed or removed: review the fragment).
+version=$(mk -s kernelversion)
+in_source() { grep -rqE "^[[:space:]]*(menu)?config ${1#CONFIG_}[[:space:]]*\$" --include='Kconfig*' "$src"; }
 : >"$tmp/warnings"
-for f in $frags; do
-	grep -E '^CONFIG_[A-Z0-9_]+=' "$f" | while IFS= read -r line; do
-		sym=${line%%=*} want=${line#*=}
-		if [ "$want" = n ]; then
-			grep -qE "^$sym=" "$obj/.config" && echo "$sym is set, fragment wants it off" >>"$tmp/errors"
-			continue
-		fi
-		grep -qx "$line" "$obj/.config" && continue
-		if ! grep -rqE "^(menu)?config ${sym#CONFIG_}\$" "$src" --include='Kconfig*'; then
-			case $sym in
-			CONFIG_TDX_GUEST_DRIVER) min=6.2 ;;
-			CONFIG_TSM_REPORTS) min=6.7 ;;
-			*) min="a newer kernel" ;;
-			esac
-			echo "$sym does not exist in this kernel source ($(cat "$obj/include/config/kernel.release" 2>/dev/null || make -s -C "$src" kernelversion)); needs $min" >>"$tmp/warnings"
-		else
-			echo "$line did not apply (have: $(grep -E "^$sym=|^# $sym is not set" "$obj/.config" || echo absent))" >>"$tmp/errors"
-		fi
-	done
-done
-if [ -s "$tmp/warnings" ]; then
-	sed 's/^/kernel: WARNING: /' "$tmp/warnings" >&2
-fi
+: >"$tmp/errors"
+# shellcheck disable=SC2086
+awk '/^CONFIG_[A-Za-z0-9_]+=/ { s = $0; sub(/=.*/, "", s); if (!(s in v)) o[++n] = s; v[s] = $0 }
+	END { for (i = 1; i <= n; i++) print v[o[i]] }' $frags >"$tmp/wanted"
+while IFS= read -r line; do
+	sym=${line%%=*} want=${line#*=}
+	have=$(sed -n "s/^$sym=//p" "$obj/.config")
+	if [ "$want" = n ]; then
+		[ -z "$have" ] || echo "$line does not hold: have $sym=$have" >>"$tmp/errors"
+		continue
+	fi
+	[ "$have" = "$want" ] && continue
+	if in_source "$sym"; then
+		echo "$line does not hold: have ${have:+$sym=}${have:-unset} (an unmet dependency?)" >>"$tmp/errors"
+	elif ! awk -v s="$sym" -v v="$version" '$1 == s {
+			why = $0; sub(/^[^ \t]+[ \t]+[^ \t]+[ \t]+/, "", why)
+			printf "%s is not in this kernel source (%s); it needs Linux >= %s: %s\n", s, v, $2, why
+			found = 1 }
+		END { exit !found }' "$here/since" >>"$tmp/warnings"; then
+		echo "$line: $sym is not in this kernel source ($version); renamed or removed?" >>"$tmp/errors"
+	fi
+done <"$tmp/wanted"
+sed 's/^/kernel: WARNING: /' "$tmp/warnings" >&2
 if [ -s "$tmp/errors" ]; then
 	sed 's/^/kernel: ERROR: /' "$tmp/errors" >&2
-	exit 1
+	die "the fragments do not hold in the final .config"
 fi
 "$here/check-config.sh" "$obj/.config" ${debug:+debug}
-# For tests of the configuration step alone.
+# For tests of the configuration step alone: KERNEL_STOP_AFTER_CONFIG=DIR
+# receives config and warnings.
 if [ -n "${KERNEL_STOP_AFTER_CONFIG:-}" ]; then
-	say "stopping after configuration (KERNEL_STOP_AFTER_CONFIG)"
+	mkdir -p "$KERNEL_STOP_AFTER_CONFIG"
+	cp "$obj/.config" "$KERNEL_STOP_AFTER_CONFIG/config"
+	cp "$tmp/warnings" "$KERNEL_STOP_AFTER_CONFIG/warnings"
+	say "stopped after the configuration (KERNEL_STOP_AFTER_CONFIG)"
 	exit 0
 fi
 
-say "building with -j$jobs (a first build takes several minutes)"
-if [ "$arch" = x86_64 ]; then
-	mk -j"$jobs" vmlinux bzImage modules >&2
+# --- build
+say "building $variant with -j$jobs (from scratch: about 10 minutes on 2 cores)"
+start=$(date +%s)
+mk -j"$jobs" vmlinux bzImage modules >&2
+release=$(cat "$obj/include/config/kernel.release")
+# A release vmlinux needs no symbols or relocations to boot; a debug one
+# keeps its symbols for gdb.
+if [ -n "$debug" ]; then
 	strip --strip-debug -o "$tmp/vmlinux" "$obj/vmlinux"
-	cp "$obj/arch/x86/boot/bzImage" "$tmp/bzImage"
 else
-	mk -j"$jobs" bzImage modules >&2
-	cp "$obj/arch/s390/boot/bzImage" "$tmp/image"
+	strip --strip-all -o "$tmp/vmlinux" "$obj/vmlinux"
 fi
-mk INSTALL_MOD_PATH="$tmp/modules" INSTALL_MOD_STRIP=1 DEPMOD=true modules_install >&2
+# XEN_ELFNOTE_PHYS32_ENTRY (18): the PVH entry point that -kernel vmlinux uses.
+readelf -n "$tmp/vmlinux" | grep -A1 '^ *Xen ' | grep -qE '0x00000012|PHYS32' ||
+	die "vmlinux has no PVH entry note (CONFIG_PVH?)"
+cp "$obj/arch/x86/boot/bzImage" "$tmp/bzImage"
 cp "$obj/.config" "$tmp/config"
-cp "$obj/include/config/kernel.release" "$tmp/release"
-rm -rf "$obj" "$tmp/merge.log"
-# modules_install leaves links back into the build tree.
-rm -f "$tmp"/modules/lib/modules/*/build "$tmp"/modules/lib/modules/*/source
+echo "$release" >"$tmp/release"
+
+# Modules: plain and unsigned; stripped of debug sections (deterministic).
+mk -s INSTALL_MOD_PATH="$tmp/modules" INSTALL_MOD_STRIP=1 DEPMOD=true modules_install >&2
+rm -f "$tmp/modules/lib/modules/$release/build" "$tmp/modules/lib/modules/$release/source"
+# depmod takes milliseconds for these few modules; the rootfs stage runs it again.
+depmod=$(command -v depmod || echo /sbin/depmod)
+[ ! -x "$depmod" ] || "$depmod" -b "$tmp/modules" "$release"
+
+rm -f "$tmp/config.log" "$tmp/wanted" "$tmp/errors"
 rm -rf "$out"
 mv "$tmp" "$out"
-say "done: $out ($(cat "$out/release"))"
+say "done in $(($(date +%s) - start)) s: $out ($release)"
 echo "$out"

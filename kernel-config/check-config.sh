@@ -1,33 +1,58 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# check-config.sh CONFIG [debug]: checks a final kernel .config against
-# kernel-config/required (symbol at that value) and, unless debug,
-# kernel-config/forbidden (symbol unset). Prints every violation; exits 1 on any.
+# check-config.sh CONFIG [debug]: checks a final kernel .config.
+#   reads:   CONFIG, kernel-config/required and kernel-config/forbidden
+#            (or $CHECK_CONFIG_REQUIRED / $CHECK_CONFIG_FORBIDDEN)
+#   changes: nothing
+#   fails:   exit 1 after printing every violation to stderr; exit 2 on a
+#            bad argument or a malformed list line. Exit 0: conforms.
+# required: CONFIG_FOO=y|m must have exactly that value; CONFIG_FOO must be
+# set (y or m). forbidden (skipped for debug builds): CONFIG_FOO must be
+# unset; CONFIG_FOO=y must not have that value.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-cfg=${1:?usage: check-config.sh CONFIG [debug]}
+usage="usage: check-config.sh CONFIG [debug]"
+cfg=${1:?$usage}
 mode=${2:-release}
-[ -f "$cfg" ] || { echo "check-config: no such file $cfg" >&2; exit 2; }
-bad=0
+case $mode in release | debug) ;; *) echo "check-config: $usage" >&2; exit 2 ;; esac
+required=${CHECK_CONFIG_REQUIRED:-$here/required}
+forbidden=${CHECK_CONFIG_FORBIDDEN:-$here/forbidden}
+# -r, not -f: an empty list may be given as /dev/null.
+for f in "$cfg" "$required" "$forbidden"; do
+	[ -r "$f" ] && [ ! -d "$f" ] || { echo "check-config: cannot read $f" >&2; exit 2; }
+done
+[ "$mode" = debug ] && forbidden=/dev/null
 
-while IFS= read -r line; do
-	case $line in '' | '#'*) continue ;; esac
-	sym=${line%%=*}
-	if ! grep -qx "$line" "$cfg"; then
-		have=$(grep -E "^$sym=|^# $sym is not set" "$cfg" || echo "absent")
-		echo "check-config: required $line, have: $have" >&2
-		bad=1
-	fi
-done <"$here/required"
-
-if [ "$mode" != debug ]; then
-	while IFS= read -r sym; do
-		case $sym in '' | '#'*) continue ;; esac
-		if grep -qE "^$sym=" "$cfg"; then
-			echo "check-config: forbidden $(grep -E "^$sym=" "$cfg")" >&2
-			bad=1
-		fi
-	done <"$here/forbidden"
-fi
-[ "$bad" = 0 ] && echo "check-config: $cfg conforms ($mode)" >&2
-exit "$bad"
+# One pass: the .config into a table, then each list line against it.
+# "# CONFIG_FOO is not set" and an absent line both mean unset.
+awk -v cfg="$cfg" -v mode="$mode" '
+role == "config" {
+	if (match($0, /^CONFIG_[A-Za-z0-9_]+=/)) val[substr($0, 1, RLENGTH - 1)] = substr($0, RLENGTH + 1)
+	next
+}
+{ sub(/[ \t]+$/, "") }
+/^#/ || /^$/ { next }
+!/^CONFIG_[A-Za-z0-9_]+(=[ym])?$/ {
+	printf "check-config: %s:%d: malformed line \"%s\"\n", FILENAME, FNR, $0 > "/dev/stderr"
+	malformed = 1
+	next
+}
+{
+	n = split($0, kv, "=")
+	sym = kv[1]; want = (n == 2) ? kv[2] : ""
+	set = (sym in val); have = set ? val[sym] : ""
+	shown = set ? sym "=" have : "unset"
+}
+role == "required" && ((want == "" && !set) || (want != "" && have != want)) {
+	printf "check-config: required %s%s, have: %s\n", $0, (want == "" ? " (y or m)" : ""), shown > "/dev/stderr"
+	bad = 1
+}
+role == "forbidden" && ((want == "" && set) || (want != "" && have == want)) {
+	printf "check-config: forbidden %s, have: %s\n", $0, shown > "/dev/stderr"
+	bad = 1
+}
+END {
+	if (malformed) exit 2
+	if (bad) { printf "check-config: %s does NOT conform (%s)\n", cfg, mode > "/dev/stderr"; exit 1 }
+	printf "check-config: %s conforms (%s)\n", cfg, mode > "/dev/stderr"
+}' role=config "$cfg" role=required "$required" role=forbidden "$forbidden"

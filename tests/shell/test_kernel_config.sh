@@ -1,69 +1,234 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# shunit2 tests for the kernel configuration: the built .config conforms to
-# kernel-config/required and forbidden, and the checker itself catches a
-# forbidden symbol and a missing required one.
+# shunit2 tests for the kernel stage: the built none kernel's .config
+# conforms to kernel-config/required and forbidden; check-config.sh itself
+# catches a forbidden symbol, a missing or wrong required one and a malformed
+# list; build.sh keeps its output contract, refuses a wrong source and warns
+# (never silently) about TEE symbols the source lacks; and the kernel boots
+# under QEMU TCG (microvm with the PVH vmlinux, q35 with the bzImage), sees
+# an MBR virtio disk's partitions, and powers off by itself.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 CHECK=$TOP/kernel-config/check-config.sh
+BUILD=$TOP/kernel-config/build.sh
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-60}
 
 oneTimeSetUp() {
 	W=$(mktemp -d)
-	# The cached build (instant once built; builds it otherwise).
-	KDIR=$("$TOP/kernel-config/build.sh" none 2>/dev/null | tail -n 1)
+	# The cached build: instant once built (builds it otherwise).
+	"$BUILD" none >"$W/build.stdout" 2>"$W/build.stderr"
+	KDIR=$(tail -n 1 "$W/build.stdout")
 }
 
 oneTimeTearDown() {
 	rm -rf "$W"
 }
 
+# check CONFIG [debug]: check-config.sh's exit code; its stderr in $W/check.err
+check() {
+	"$CHECK" "$@" 2>"$W/check.err"
+}
+
 test_built_config_conforms() {
-	assertTrue "kernel built: $KDIR" "[ -f '$KDIR/config' ]"
-	assertTrue "check-config passes" "$CHECK $KDIR/config 2>/dev/null"
+	assertTrue "kernel built: '$KDIR'" "[ -f '$KDIR/config' ]"
+	check "$KDIR/config"
+	assertEquals "check-config passes: $(cat "$W/check.err")" 0 $?
+	assertTrue "none has no warnings" "[ -f '$KDIR/warnings' ] && [ ! -s '$KDIR/warnings' ]"
+	assertEquals "stdout is the output dir alone" "$KDIR" "$(cat "$W/build.stdout")"
+}
+
+test_output_contract() {
+	rel=$(cat "$KDIR/release")
+	assertTrue "release '$rel'" "[ -n '$rel' ]"
+	assertTrue "modules for $rel" "[ -d '$KDIR/modules/lib/modules/$rel/kernel' ]"
+	assertTrue "bzImage" "[ -s '$KDIR/bzImage' ]"
+	# PVH: the Xen ELF note with XEN_ELFNOTE_PHYS32_ENTRY (18).
+	assertTrue "vmlinux has the PVH note" \
+		"readelf -n '$KDIR/vmlinux' | grep -A1 '^ *Xen ' | grep -qE '0x00000012|PHYS32'"
+	assertFalse "vmlinux is stripped" "readelf -S '$KDIR/vmlinux' | grep -qE '\.symtab|\.debug_'"
+	assertEquals "no compressed modules" "" \
+		"$(find "$KDIR/modules" -name '*.ko.*')"
+	# Every module the rootfs stage loads is a module of this kernel.
+	for m in $(sed 's/#.*//' "$TOP/rootfs/modules.list"); do
+		assertTrue "module $m" \
+			"find '$KDIR/modules' -name '$m.ko' -o -name '$(echo "$m" | tr - _).ko' -o -name '$(echo "$m" | tr _ -).ko' | grep -q ."
+	done
+}
+
+test_cached_call_prints_the_same_dir() {
+	out=$("$BUILD" none 2>/dev/null)
+	assertEquals 0 $?
+	assertEquals "$KDIR" "$out"
 }
 
 test_release_build_has_none_of_the_forbidden() {
-	for sym in CONFIG_DEVMEM CONFIG_KEXEC CONFIG_MAGIC_SYSRQ; do
-		assertFalse "$sym set" "grep -q '^$sym=' $KDIR/config"
+	for sym in $(sed 's/#.*//; s/=.*//' "$TOP/kernel-config/forbidden"); do
+		assertFalse "$sym set" "grep -q '^$sym=' '$KDIR/config'"
+	done
+}
+
+test_modules_stay_modules() {
+	for sym in CONFIG_DM_CRYPT CONFIG_DM_INTEGRITY CONFIG_OVERLAY_FS CONFIG_VIRTIO_VSOCKETS \
+		CONFIG_CRYPTO_XTS CONFIG_CRYPTO_ECB CONFIG_CRYPTO_AES; do
+		assertTrue "$sym=m" "grep -qx '$sym=m' '$KDIR/config'"
+	done
+	for sym in CONFIG_DM_INIT CONFIG_DM_VERITY CONFIG_CONFIGFS_FS CONFIG_EROFS_FS CONFIG_CRYPTO_SHA256; do
+		assertTrue "$sym=y" "grep -qx '$sym=y' '$KDIR/config'"
 	done
 }
 
 test_checker_catches_forbidden() {
 	cp "$KDIR/config" "$W/bad"
 	echo CONFIG_MAGIC_SYSRQ=y >>"$W/bad"
-	out=$("$CHECK" "$W/bad" 2>&1)
-	assertNotEquals "fails" 0 $?
-	assertContains "$out" "forbidden CONFIG_MAGIC_SYSRQ=y"
+	check "$W/bad"
+	assertEquals "fails" 1 $?
+	assertContains "$(cat "$W/check.err")" "forbidden CONFIG_MAGIC_SYSRQ, have: CONFIG_MAGIC_SYSRQ=y"
 	# ...but a debug build may have it.
-	assertTrue "debug allows it" "$CHECK $W/bad debug 2>/dev/null"
+	check "$W/bad" debug
+	assertEquals "debug allows it" 0 $?
 }
 
 test_checker_catches_missing_required() {
-	grep -v '^CONFIG_DM_VERITY=' "$KDIR/config" >"$W/bad2"
-	out=$("$CHECK" "$W/bad2" 2>&1)
-	assertNotEquals "fails" 0 $?
-	assertContains "$out" "required CONFIG_DM_VERITY=y, have: absent"
-	sed 's/^CONFIG_DM_CRYPT=m/CONFIG_DM_CRYPT=y/' "$KDIR/config" >"$W/bad3"
-	out=$("$CHECK" "$W/bad3" 2>&1)
-	assertNotEquals "a module built in is caught" 0 $?
-	assertContains "$out" "required CONFIG_DM_CRYPT=m, have: CONFIG_DM_CRYPT=y"
+	grep -v '^CONFIG_DM_VERITY=' "$KDIR/config" >"$W/bad"
+	check "$W/bad"
+	assertEquals "fails" 1 $?
+	assertContains "$(cat "$W/check.err")" "required CONFIG_DM_VERITY=y, have: unset"
+	# Debug builds must still have everything required.
+	check "$W/bad" debug
+	assertEquals "fails in debug too" 1 $?
 }
 
-test_modules_stay_modules() {
-	for sym in CONFIG_DM_CRYPT CONFIG_DM_INTEGRITY CONFIG_OVERLAY_FS; do
-		assertTrue "$sym=m" "grep -qx '$sym=m' $KDIR/config"
-	done
-	for sym in CONFIG_DM_INIT CONFIG_DM_VERITY CONFIG_CONFIGFS_FS CONFIG_EROFS_FS; do
-		assertTrue "$sym=y" "grep -qx '$sym=y' $KDIR/config"
-	done
+test_checker_catches_wrong_value() {
+	sed 's/^CONFIG_DM_CRYPT=m/CONFIG_DM_CRYPT=y/' "$KDIR/config" >"$W/bad"
+	check "$W/bad"
+	assertEquals "a module built in is caught" 1 $?
+	assertContains "$(cat "$W/check.err")" "required CONFIG_DM_CRYPT=m, have: CONFIG_DM_CRYPT=y"
+}
+
+test_checker_list_syntax() {
+	printf 'CONFIG_A=y\nCONFIG_B=m\n# CONFIG_C is not set\n' >"$W/cfg"
+	# A bare symbol is "set" when required, "unset" when forbidden.
+	printf '# comment\n\nCONFIG_A\nCONFIG_B   \n' >"$W/req"
+	printf 'CONFIG_C\nCONFIG_B=y\n' >"$W/forb"
+	CHECK_CONFIG_REQUIRED=$W/req CHECK_CONFIG_FORBIDDEN=$W/forb check "$W/cfg"
+	assertEquals "y and m satisfy a bare required symbol: $(cat "$W/check.err")" 0 $?
+	printf 'CONFIG_C\n' >"$W/req"
+	CHECK_CONFIG_REQUIRED=$W/req CHECK_CONFIG_FORBIDDEN=$W/forb check "$W/cfg"
+	assertEquals "'is not set' is unset" 1 $?
+	printf 'CONFIG_A\n' >"$W/req"
+	printf 'CONFIG_B=m\n' >"$W/forb"
+	CHECK_CONFIG_REQUIRED=$W/req CHECK_CONFIG_FORBIDDEN=$W/forb check "$W/cfg"
+	assertEquals "a forbidden value" 1 $?
+	printf 'CONFIG_A=q\n' >"$W/req"
+	CHECK_CONFIG_REQUIRED=$W/req CHECK_CONFIG_FORBIDDEN=/dev/null check "$W/cfg"
+	assertEquals "a malformed line is an error, not skipped" 2 $?
+	assertContains "$(cat "$W/check.err")" "malformed line"
+	check "$W/nonexistent"
+	assertEquals "no config" 2 $?
 }
 
 test_missing_tee_symbol_warns_not_silent() {
-	# The tdx fragment names symbols 6.1 lacks; the build must say so.
-	# Only the configure part runs here (stopped before compiling).
-	out=$(KERNEL_STOP_AFTER_CONFIG=1 "$TOP/kernel-config/build.sh" tdx 2>&1)
-	assertContains "$out" "WARNING: CONFIG_TDX_GUEST_DRIVER does not exist in this kernel source"
-	assertContains "$out" "needs 6.2"
-	assertContains "$out" "CONFIG_TSM_REPORTS"
+	# The tdx fragment names symbols 6.1 lacks; the build must say so, on
+	# stderr and in the warnings file. Only the configuration runs here.
+	out=$(KERNEL_STOP_AFTER_CONFIG=$W/tdx "$BUILD" tdx 2>&1)
+	assertEquals "configures: $out" 0 $?
+	assertContains "$out" "WARNING: CONFIG_TDX_GUEST_DRIVER is not in this kernel source"
+	assertContains "$out" "needs Linux >= 6.2"
+	assertContains "$(cat "$W/tdx/warnings")" "CONFIG_TDX_GUEST_DRIVER"
+	assertContains "$(cat "$W/tdx/warnings")" "CONFIG_TSM_REPORTS is not in this kernel source (6.1"
+	assertContains "$(cat "$W/tdx/warnings")" "needs Linux >= 6.7"
+	assertTrue "TDX guest support itself is on" "grep -qx CONFIG_INTEL_TDX_GUEST=y '$W/tdx/config'"
 }
 
+test_wrong_source_is_refused() {
+	out=$(SEALROOT_CACHE=$W/cache KERNEL_SHA256=0000000000000000000000000000000000000000000000000000000000000000 \
+		"$BUILD" none 2>&1)
+	assertEquals "fails" 1 $?
+	assertContains "$out" "is pinned"
+	assertFalse "nothing unpacked" "[ -d '$W/cache/kernel-src/0000000000000000000000000000000000000000000000000000000000000000' ]"
+}
+
+test_bad_usage() {
+	"$BUILD" nosuch >/dev/null 2>&1
+	assertEquals "unknown TEE" 2 $?
+	"$BUILD" none nodebug >/dev/null 2>&1
+	assertEquals "bad second argument" 2 $?
+	"$BUILD" se >/dev/null 2>&1
+	assertEquals "se is refused, not half-built" 2 $?
+}
+
+# --- boot probes: a busybox initramfs prints a marker and the partitions
+# it sees, then powers off. QEMU must exit by itself, well before the limit.
+
+# make_probe DIR: DIR/initrd.cpio (uncompressed; the kernel has no RD_*) and
+# DIR/disk.img (MBR, two partitions, like the root disk).
+make_probe() {
+	r=$1/root
+	mkdir -p "$r/bin" "$r/dev" "$r/proc" "$r/sys"
+	cp "$(command -v busybox)" "$r/bin/busybox"
+	for a in sh mount echo cat tr poweroff uname; do ln -s busybox "$r/bin/$a"; done
+	# Without /dev/console the kernel gives /init no stdout (lab notes).
+	mknod -m 600 "$r/dev/console" c 5 1 2>/dev/null || true
+	cat >"$r/init" <<'EOF'
+#!/bin/sh
+mount -t devtmpfs dev /dev
+exec </dev/console >/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+echo "probe: alive $(uname -r)"
+echo "probe: blocks $(while read -r _ _ _ n; do echo "$n"; done </proc/partitions | tr '\n' ' ')"
+poweroff -f
+EOF
+	chmod 755 "$r/init"
+	(cd "$r" && find . | sort | cpio -o -H newc -R 0:0 --quiet) >"$1/initrd.cpio"
+	truncate -s 8M "$1/disk.img"
+	printf 'label: dos\nlabel-id: 0x5ea1b007\n,4M,L\n,,L\n' | sfdisk -q "$1/disk.img" >/dev/null
+}
+
+# probe MACHINE KERNEL DEVICE: boots, leaves the console in $W/probe.log,
+# returns QEMU's (or timeout's) exit code, sets $PROBE_SECONDS.
+probe() {
+	t0=$(date +%s%N)
+	timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -M "$1" -accel tcg -cpu max -m 256M \
+		-nodefaults -no-user-config -nographic -serial stdio -no-reboot \
+		-kernel "$2" -initrd "$W/probe/initrd.cpio" \
+		-append "console=ttyS0 tsc_early_khz=2300000 panic=-1 rdinit=/init" \
+		-drive if=none,id=d0,file="$W/probe/disk.img",format=raw -device "$3",drive=d0 \
+		</dev/null >"$W/probe.log" 2>&1
+	rc=$?
+	PROBE_SECONDS=$((($(date +%s%N) - t0) / 1000000))
+	PROBE_SECONDS=$((PROBE_SECONDS / 1000)).$(printf %03d $((PROBE_SECONDS % 1000)))
+	return $rc
+}
+
+can_probe() {
+	for c in qemu-system-x86_64 busybox cpio sfdisk; do
+		command -v "$c" >/dev/null 2>&1 || { echo "SKIP: no $c"; return 1; }
+	done
+	[ -d "$W/probe" ] || make_probe "$W/probe"
+}
+
+assert_probe_ok() { # RC NAME
+	assertEquals "$2: QEMU exits by itself (124: timeout): $(tail -n 5 "$W/probe.log")" 0 "$1"
+	log=$(tr -d '\r' <"$W/probe.log")
+	assertContains "$2: the init ran" "$log" "probe: alive $(cat "$KDIR/release")"
+	assertContains "$2: the MBR partitions" "$log" "vda vda1 vda2"
+	assertContains "$2: powered off" "$log" "reboot: Power down"
+	assertNotContains "$2: no panic" "$log" "Kernel panic"
+}
+
+test_microvm_boots_pvh_vmlinux() {
+	can_probe || { startSkipping; return; }
+	probe microvm "$KDIR/vmlinux" virtio-blk-device
+	assert_probe_ok $? microvm
+	echo "microvm + vmlinux: ${PROBE_SECONDS} s to power-off"
+}
+
+test_q35_boots_bzimage() {
+	can_probe || { startSkipping; return; }
+	probe q35 "$KDIR/bzImage" virtio-blk-pci
+	assert_probe_ok $? q35
+	echo "q35 + bzImage: ${PROBE_SECONDS} s to power-off"
+}
+
+# shellcheck disable=SC1091
 . shunit2
