@@ -34,4 +34,23 @@ static inline int call_index(const char *s)
 	return -1;
 }
 
+#ifdef CALLS_WRAP_UMOUNT2
+#include <errno.h>
+
+/* umount2() on this target fails with EBUSY; every call is recorded. */
+static const char *busy_target;
+
+int __wrap_umount2(const char *target, int flags);
+int __wrap_umount2(const char *target, int flags)
+{
+	(void)flags;
+	CALL("umount %s", target);
+	if (busy_target && strcmp(target, busy_target) == 0) {
+		errno = EBUSY;
+		return -1;
+	}
+	return 0;
+}
+#endif
+
 #endif
