@@ -1,0 +1,59 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# shunit2 tests for deps/build.sh: the cached prefix is complete and matches
+# deps/pins, and a source whose sha256 differs from its pin is refused
+# before anything is built.
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+CACHE=${SEALROOT_CACHE:-$HOME/.cache/sealroot}
+
+oneTimeSetUp() {
+	W=$(mktemp -d)
+	PREFIX=$("$TOP/deps/build.sh" 2>/dev/null | tail -n 1)
+}
+
+oneTimeTearDown() {
+	rm -rf "$W"
+}
+
+test_prefix_is_complete() {
+	assertTrue "prefix $PREFIX" "[ -d '$PREFIX' ]"
+	for lib in cryptsetup devmapper json-c blkid uuid kmod curl ssl crypto z; do
+		assertTrue "lib$lib.a" "[ -s '$PREFIX/lib/lib$lib.a' ]"
+	done
+	for h in libcryptsetup.h libdevmapper.h libkmod.h json-c/json.h curl/curl.h openssl/ssl.h; do
+		assertTrue "$h" "[ -f '$PREFIX/include/$h' ]"
+	done
+	assertTrue "kernel headers" "[ -f '$PREFIX/include/kernel/linux/dm-ioctl.h' ]"
+	assertTrue "link-flags" "grep -q -- '-lcryptsetup' '$PREFIX/link-flags'"
+}
+
+test_versions_json_matches_pins() {
+	grep -v '^#' "$TOP/deps/pins" | while read -r name ver osha _; do
+		[ -n "$name" ] || continue
+		grep -q "\"$name\": {\"debian_version\": \"$ver\", \"upstream_sha256\": \"$osha\"" \
+			"$PREFIX/versions.json" || echo "$name"
+	done >"$W/missing"
+	assertEquals "pins missing from versions.json" "" "$(cat "$W/missing")"
+}
+
+test_cached_run_builds_nothing() {
+	out=$("$TOP/deps/build.sh" 2>&1)
+	assertEquals "same prefix" "$PREFIX" "$(echo "$out" | tail -n 1)"
+	assertNotContains "$out" "building"
+}
+
+test_bad_pin_is_refused_before_building() {
+	mkdir -p "$W/repo/deps" "$W/cache"
+	cp "$TOP"/deps/* "$W/repo/deps/"
+	# Share the downloaded sources, not the built prefixes.
+	ln -s "$CACHE/src" "$W/cache/src"
+	sed -i '/^zlib /s/ 71feb7947e3c00ef125f83b79a4e529bde31171e5babe48b391f06758d1ab0a1 / 0000000000000000000000000000000000000000000000000000000000000000 /' \
+		"$W/repo/deps/pins"
+	assertTrue "pin doctored" "grep -q '^zlib .* 0000000000000000' '$W/repo/deps/pins'"
+	out=$(SEALROOT_CACHE=$W/cache "$W/repo/deps/build.sh" 2>&1)
+	assertNotEquals "fails" 0 $?
+	assertContains "$out" "deps/pins says 0000000000000000000000000000000000000000000000000000000000000000"
+	assertEquals "nothing built" "" "$(ls "$W/cache/deps" 2>/dev/null | grep -v lock)"
+}
+
+. shunit2
