@@ -245,7 +245,19 @@ static int scan(struct boot *b, dev_t dev)
 	return 0;
 }
 
+static int verity_check(struct boot *b);
+
 int step_verity(struct boot *b)
+{
+	int r = verity_check(b);
+
+	/* Close libdevmapper's control fd: nothing later, the agent least of
+	 * all, may inherit it. */
+	dm_lib_release();
+	return r;
+}
+
+static int verity_check(struct boot *b)
 {
 	char ttype[32], params[1024], err[128];
 	struct verity_table t;

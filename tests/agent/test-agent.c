@@ -7,6 +7,7 @@
  * /proc/sys/kernel/modules_disabled, its own pid, environment and sysfs.
  * Changes: nothing. On failure: the verdict line says FAIL and why; exit 1.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/dm-ioctl.h>
@@ -136,6 +137,24 @@ static void check_modules(void)
 		fail("kernel.modules_disabled is not 1", "");
 }
 
+/* Only stdin, stdout and stderr may come from PID 1. */
+static void check_fds(void)
+{
+	struct dirent *d;
+	DIR *dir = opendir("/proc/self/fd");
+
+	if (!dir) {
+		fail("cannot list /proc/self/fd", "");
+		return;
+	}
+	while ((d = readdir(dir)) != NULL) {
+		if (d->d_name[0] == '.' || atoi(d->d_name) <= 2 || atoi(d->d_name) == dirfd(dir))
+			continue;
+		fail("inherited file descriptor %s", d->d_name);
+	}
+	closedir(dir);
+}
+
 static void check_process(void)
 {
 	char **e;
@@ -161,6 +180,7 @@ int main(void)
 	check_root();
 	check_modules();
 	check_process();
+	check_fds();
 	if (failures[0]) {
 		printf("sealroot-test: VERDICT FAIL: %s\n", failures);
 		return 1;
