@@ -35,9 +35,8 @@ int step_agent(struct boot *b)
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return boot_fail(b, -errno, "pipe");
 
-	b->t_agent_exec = log_uptime();
 	log_info("agent: starting %s (uptime %.3f s)", b->path.agent,
-		 b->t_agent_exec);
+		 log_uptime());
 	pid = fork();
 	if (pid < 0) {
 		r = -errno;

@@ -52,9 +52,7 @@ struct boot {
 
 	/* agent.c, reap.c */
 	pid_t agent_pid;
-	int agent_status;     /* wait status once it exited */
 	bool agent_exited;
-	double t_agent_exec;  /* uptime at the spawn, for the benchmark */
 
 	/* The step that failed, and why: printed once as the FATAL line. */
 	char reason[REASON_MAX];

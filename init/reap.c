@@ -49,7 +49,6 @@ int reap_all(struct boot *b)
 		n++;
 		if (pid == b->agent_pid && !b->agent_exited) {
 			b->agent_exited = true;
-			b->agent_status = status;
 			log_exit(pid, status);
 		}
 	}
