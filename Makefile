@@ -24,7 +24,7 @@ CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
                  -fstack-protector-strong -DSEALROOT_VERSION='"$(VERSION)"'
 MUSL_CC  := musl-gcc
 
-.PHONY: all image deps kernel init boot test unit-bins test-bins clean distclean FORCE
+.PHONY: all image deps kernel init boot test unit-bins test-bins tools initdata fuzz fuzz-bins clean distclean FORCE
 all: image
 
 # ---- deps: static musl libraries (cached by their pins) -------------------
@@ -62,7 +62,9 @@ init: $(B)/$(ARCH)/sealroot-init
 # The stand-in agent for the default image and the boot tests.
 $(B)/$(ARCH)/test-agent: tests/agent/test-agent.c $(B)/deps.prefix
 	@mkdir -p $(@D)
-	$(MUSL_CC) $(CFLAGS_COMMON) -static -isystem "$$(cat $(B)/deps.prefix)/include/kernel" -o $@ $<
+	$(MUSL_CC) $(CFLAGS_COMMON) -static -isystem "$$(cat $(B)/deps.prefix)/include" \
+	    -isystem "$$(cat $(B)/deps.prefix)/include/kernel" -o $@ $< \
+	    -L"$$(cat $(B)/deps.prefix)/lib" -Wl,--gc-sections -lcrypto
 	strip --strip-all $@
 
 # ---- rootfs, verity, bundle ------------------------------------------------
@@ -84,8 +86,8 @@ $(OUT)/manifest.json: $(STAGE)/verity/rootfs.img $(B)/kernel-$(TEE).dir tools/bu
 image: $(OUT)/manifest.json
 
 # ---- run it ----------------------------------------------------------------
-boot: image
-	tests/lib/boot-bundle.sh $(OUT)
+boot: image $(STAGE)/initdata.img
+	tests/lib/boot-bundle.sh $(OUT) 120 $(STAGE)/initdata.img
 
 # ---- tests -----------------------------------------------------------------
 # Unit tests and the PID-1 test build run on the host (glibc, Debian's -dev
@@ -93,7 +95,8 @@ boot: image
 HOST_CC      ?= gcc
 UNIT_CFLAGS  := $(CFLAGS_COMMON) -g -Iinit -Itests/unit
 UNIT_LIBS    := -lcmocka
-UNIT_BINS    := $(B)/test/test_cmdline $(B)/test/test_mount $(B)/test/test_step $(B)/test/test_shutdown $(B)/test/test_verity
+UNIT_BINS    := $(B)/test/test_cmdline $(B)/test/test_mount $(B)/test/test_step $(B)/test/test_shutdown $(B)/test/test_verity \
+                $(B)/test/test_toml $(B)/test/test_initdata $(B)/test/test_tee $(B)/test/test_initdata_step
 
 $(B)/test/test_cmdline: tests/unit/test_cmdline.c init/cmdline.c init/file.c init/step.c init/log.c $(INIT_HDR)
 	@mkdir -p $(@D)
@@ -114,12 +117,67 @@ $(B)/test/test_verity: tests/unit/test_verity.c init/verity.c init/file.c init/s
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -ldevmapper
 
+$(B)/test/test_toml: tests/unit/test_toml.c init/toml.c init/toml.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS)
+
+$(B)/test/test_initdata: tests/unit/test_initdata.c init/initdata.c init/toml.c $(INIT_HDR)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lz -lcrypto
+
+TEE_SRC := init/tee.c init/tee_snp.c init/tee_tdx.c init/tee_tpm.c
+$(B)/test/test_tee: tests/unit/test_tee.c $(TEE_SRC) init/file.c $(INIT_HDR)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) \
+	    -Wl,--wrap=ioctl,--wrap=mkdir,--wrap=rmdir
+
+$(B)/test/test_initdata_step: tests/unit/test_initdata_step.c init/initdata_step.c init/initdata.c init/toml.c \
+    $(TEE_SRC) init/file.c init/step.c init/log.c $(INIT_HDR)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lz -lcrypto -Wl,--wrap=fstatfs
+
 $(B)/test/sealroot-init-test: $(INIT_SRC) $(INIT_HDR)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(CFLAGS_COMMON) -g -DSEALROOT_TEST_BUILD -o $@ $(INIT_SRC) -lkmod -ldevmapper
+	$(HOST_CC) $(CFLAGS_COMMON) -g -DSEALROOT_TEST_BUILD -o $@ $(INIT_SRC) -lkmod -ldevmapper -lz -lcrypto
+
+$(B)/test/tpm-extend: tests/tpm/tpm-extend.c init/tee_tpm.c init/tee.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+
+# ---- host tools ------------------------------------------------------------
+$(B)/host/sealroot-initdata: tools/sealroot-initdata.c init/initdata.c init/toml.c init/initdata.h init/toml.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(CFLAGS_COMMON) -Iinit -o $@ $(filter %.c,$^) -lz -lcrypto
+tools: $(B)/host/sealroot-initdata
+
+# The example initdata that `make boot` attaches (the default is required).
+INITDATA ?= examples/initdata.toml
+$(STAGE)/initdata.img: $(INITDATA) $(B)/host/sealroot-initdata
+	@mkdir -p $(@D)
+	$(B)/host/sealroot-initdata -o $@ $(INITDATA) > $@.txt
+	@cat $@.txt
+initdata: $(STAGE)/initdata.img
+
+# ---- fuzzing (libFuzzer, ASan, UBSan) ---------------------------------------
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=undefined -Iinit
+FUZZERS      := fuzz_toml fuzz_initdata
+$(B)/fuzz/fuzz_toml: tests/fuzz/fuzz_toml.c init/toml.c init/toml.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+$(B)/fuzz/fuzz_initdata: tests/fuzz/fuzz_initdata.c init/initdata.c init/toml.c init/initdata.h init/toml.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lz -lcrypto
+fuzz-bins: $(addprefix $(B)/fuzz/,$(FUZZERS))
+# Each harness for FUZZ_SECONDS from the seeds in tests/fuzz/corpus/<name>;
+# what it learns stays in build/fuzz/. A crash fails and leaves its input.
+fuzz: fuzz-bins
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 unit-bins: $(UNIT_BINS)
-test-bins: unit-bins $(B)/test/sealroot-init-test
+test-bins: unit-bins $(B)/test/sealroot-init-test $(B)/test/tpm-extend $(B)/host/sealroot-initdata fuzz-bins
 
 # Everything: unit, shell, pid1, boot. Ends with "N passed, N failed".
 test: test-bins image

@@ -10,8 +10,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
+#include "initdata.h"
 #include "log.h"
 
 enum {
@@ -26,6 +28,7 @@ struct config {
 	char roothash[ROOTHASH_HEX_MAX + 1]; /* lower-case hex, required */
 	unsigned grace_ms;                    /* shutdown: SIGTERM to SIGKILL */
 	bool verity_scan;                     /* read the whole root at boot */
+	bool initdata_required;               /* no initdata device is fatal */
 };
 
 /* Where things are. Production values are in boot_init(). */
@@ -37,6 +40,28 @@ struct paths {
 	const char *modules_disabled; /* /proc/sys/kernel/modules_disabled */
 	const char *agent;            /* /usr/bin/kata-agent */
 	const char *console;          /* /dev/console */
+	const char *sys_block;        /* /sys/block: disks to scan for initdata */
+	const char *initdata_dir;     /* /run/confidential-containers/initdata */
+	const char *cpuinfo;          /* /proc/cpuinfo: TEE CPU flags */
+	const char *tsm_report;       /* /sys/kernel/config/tsm/report */
+	const char *sev_guest;        /* /dev/sev-guest */
+	const char *tdx_guest;        /* /dev/tdx_guest */
+	const char *tdx_measurements; /* /sys/devices/virtual/misc/tdx_guest/measurements */
+	const char *uv;               /* /dev/uv (s390x SE) */
+	const char *tpm;              /* /dev/tpmrm0 */
+};
+
+/* initdata_step.c: the measured document, for the attestation step. */
+struct initdata_state {
+	bool present;
+	char device[PATH_MAX_SR];
+	char *toml;                          /* exact bytes, NUL-terminated */
+	size_t toml_len;
+	struct initdata_doc doc;
+	uint8_t digest[INITDATA_DIGEST_MAX];
+	size_t digest_len;
+	int tee;                             /* enum tee_kind */
+	bool bound;                          /* a TEE field or register holds it */
 };
 
 struct boot {
@@ -49,6 +74,8 @@ struct boot {
 
 	/* kmod.c */
 	unsigned modules_loaded;
+
+	struct initdata_state initdata;
 
 	/* agent.c, reap.c */
 	pid_t agent_pid;

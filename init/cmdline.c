@@ -87,10 +87,25 @@ static int set_verity_scan(struct config *cfg, const char *val, char *err,
 	return 0;
 }
 
+static int set_initdata(struct config *cfg, const char *val, char *err,
+			size_t errlen)
+{
+	if (strcmp(val, "required") == 0)
+		cfg->initdata_required = true;
+	else if (strcmp(val, "optional") == 0)
+		cfg->initdata_required = false;
+	else {
+		snprintf(err, errlen, "sealroot.initdata: want required or optional, got \"%.32s\"", val);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static const struct key keys[] = {
 	{ "roothash",    true,  set_roothash },
 	{ "grace_ms",    false, set_grace_ms },
 	{ "verity_scan", false, set_verity_scan },
+	{ "initdata",    false, set_initdata },
 };
 enum { N_KEYS = sizeof(keys) / sizeof(keys[0]) };
 
@@ -209,8 +224,9 @@ int step_cmdline(struct boot *b)
 	r = cmdline_parse(line, &b->cfg, err, sizeof(err));
 	if (r < 0)
 		return boot_fail(b, 0, "%s", err);
-	log_info("cmdline: roothash %.16s..., grace %u ms, verity scan %s",
+	log_info("cmdline: roothash %.16s..., grace %u ms, verity scan %s, initdata %s",
 		 b->cfg.roothash, b->cfg.grace_ms,
-		 b->cfg.verity_scan ? "full" : "off");
+		 b->cfg.verity_scan ? "full" : "off",
+		 b->cfg.initdata_required ? "required" : "optional");
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "agent.h"
 #include "boot.h"
 #include "cmdline.h"
+#include "initdata_step.h"
 #include "kmod.h"
 #include "mount.h"
 #include "reap.h"
@@ -31,13 +32,15 @@
 
 /*
  * verity comes before kmod: nothing is taken from the root filesystem,
- * modules included, until it is proven to be the measured one.
+ * modules included, until it is proven to be the measured one. initdata
+ * comes after kmod, which loads any disk driver the image lists.
  */
 static const struct step steps[] = {
 	{ "mount",   step_mount },
 	{ "cmdline", step_cmdline },
 	{ "verity",  step_verity },
 	{ "kmod",    step_kmod },
+	{ "initdata", step_initdata },
 	{ "agent",   step_agent },
 };
 

@@ -21,8 +21,18 @@ void boot_init(struct boot *b)
 	b->path.modules_disabled = "/proc/sys/kernel/modules_disabled";
 	b->path.agent = "/usr/bin/kata-agent";
 	b->path.console = "/dev/console";
+	b->path.sys_block = "/sys/block";
+	b->path.initdata_dir = "/run/confidential-containers/initdata";
+	b->path.cpuinfo = "/proc/cpuinfo";
+	b->path.tsm_report = "/sys/kernel/config/tsm/report";
+	b->path.sev_guest = "/dev/sev-guest";
+	b->path.tdx_guest = "/dev/tdx_guest";
+	b->path.tdx_measurements = "/sys/devices/virtual/misc/tdx_guest/measurements";
+	b->path.uv = "/dev/uv";
+	b->path.tpm = "/dev/tpmrm0";
 	b->cfg.grace_ms = 5000;
 	b->cfg.verity_scan = true;
+	b->cfg.initdata_required = true;
 	b->agent_pid = -1;
 }
 

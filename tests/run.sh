@@ -4,12 +4,13 @@
 #   unit   cmocka binaries in build/test/
 #   shell  shunit2 files tests/shell/test_*.sh
 #   pid1   shunit2 files tests/pid1/test_*.sh (unshare -fp, needs root)
+#   fuzz   libFuzzer harnesses build/fuzz/*, FUZZ_SECONDS (default 60) each
 #   boot   QEMU cases tests/boot/NNN_*/ against out/none
 # Usage: tests/run.sh [tier...]; default all tiers.
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 2
 export SHUNIT_COLOR=none
-tiers=${*:-unit shell pid1 boot}
+tiers=${*:-unit shell pid1 fuzz boot}
 pass=0 failed=0 skipped=0
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
@@ -67,9 +68,14 @@ for tier in $tiers; do
 			echo "$(basename "$t"): $(grep -E '^(OK|FAILED)' "$log/out" | tail -n 1)"
 		done
 		;;
-	boot)
-		tests/boot/run.sh "$TOP/out/none" >"$log/out" 2>&1
-		cat "$log/out" | sed '$d'
+	boot | fuzz)
+		if [ "$tier" = boot ]; then
+			tests/boot/run.sh "$TOP/out/none" >"$log/out" 2>&1
+		else
+			tests/fuzz/run.sh "${FUZZ_SECONDS:-60}" $(cd build/fuzz && ls | grep -x 'fuzz_[a-z_]*') \
+				>"$log/out" 2>&1
+		fi
+		sed '$d' "$log/out"
 		p=$(tail -n 1 "$log/out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 		f=$(tail -n 1 "$log/out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 		if [ -z "$p" ]; then failed=$((failed + 1)); else

@@ -4,7 +4,9 @@
  * tests. It checks, from inside the guest, what the init promised, prints
  * one verdict line and exits; the init then shuts the VM down.
  * Reads: /, /proc/mounts, /proc/modules, /etc/sealroot/modules,
- * /proc/sys/kernel/modules_disabled, its own pid, environment and sysfs.
+ * /proc/sys/kernel/modules_disabled, its own pid, environment and sysfs,
+ * and /run/confidential-containers/initdata, whose files it lists with
+ * their modes and SHA-256 digests for the host to compare.
  * Changes: nothing. On failure: the verdict line says FAIL and why; exit 1.
  */
 #include <dirent.h>
@@ -18,8 +20,17 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The low-level SHA-256 calls: OpenSSL 3's one-shot SHA256() goes through
+ * EVP and drags the whole provider machinery into this static binary. */
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
+
+#define INITDATA_DIR "/run/confidential-containers/initdata"
+#define TMPFS_MAGIC_ 0x01021994UL
 
 extern char **environ;
 
@@ -170,6 +181,63 @@ static void check_process(void)
 			fail("unexpected environment variable %.40s", *e);
 }
 
+static int not_dot(const struct dirent *d)
+{
+	return strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0;
+}
+
+/* Every file 0400 and root's, in a 0700 root directory on tmpfs. */
+static void check_initdata(void)
+{
+	static unsigned char buf[1 << 20];
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	char path[512], hex[2 * SHA256_DIGEST_LENGTH + 1];
+	struct dirent **list;
+	struct statfs sf;
+	struct stat st;
+	int i, n, fd, j;
+	ssize_t len;
+
+	if (lstat(INITDATA_DIR, &st) < 0) {
+		printf("sealroot-test: initdata: none\n");
+		return;
+	}
+	if (!S_ISDIR(st.st_mode) || (st.st_mode & 07777) != 0700 || st.st_uid != 0)
+		fail("%s is not a 0700 directory of root's", INITDATA_DIR);
+	if (statfs(INITDATA_DIR, &sf) < 0 || (unsigned long)sf.f_type != TMPFS_MAGIC_)
+		fail("%s is not on tmpfs", INITDATA_DIR);
+	n = scandir(INITDATA_DIR, &list, not_dot, alphasort);
+	if (n < 0) {
+		fail("cannot list %s", INITDATA_DIR);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", INITDATA_DIR, list[i]->d_name);
+		if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+		    (st.st_mode & 07777) != 0400 || st.st_uid != 0)
+			fail("%s is not a 0400 file of root's", list[i]->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		len = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+		if (fd >= 0)
+			close(fd);
+		if (len < 0) {
+			fail("cannot read %s", list[i]->d_name);
+		} else {
+			SHA256_CTX c;
+
+			SHA256_Init(&c);
+			SHA256_Update(&c, buf, (size_t)len);
+			SHA256_Final(md, &c);
+			for (j = 0; j < SHA256_DIGEST_LENGTH; j++)
+				snprintf(hex + 2 * j, 3, "%02x", md[j]);
+			printf("sealroot-test: initdata file %s mode %04o size %zd sha256 %s\n",
+			       list[i]->d_name, (unsigned)(st.st_mode & 07777), len, hex);
+		}
+		free(list[i]);
+	}
+	free(list);
+}
+
 int main(void)
 {
 	struct timespec ts;
@@ -181,6 +249,7 @@ int main(void)
 	check_modules();
 	check_process();
 	check_fds();
+	check_initdata();
 	if (failures[0]) {
 		printf("sealroot-test: VERDICT FAIL: %s\n", failures);
 		return 1;

@@ -10,11 +10,56 @@
 # bound that turns a hang into a failure, not a performance check.
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-120}
 
+# initdata_image TOML OUT: Kata's initdata disk, made by the host tool;
+# the tool's report (digest, host-data, mrconfigid) goes to OUT.txt.
+initdata_image() {
+	"$TOP/build/host/sealroot-initdata" -o "$2" "$1" >"$2.txt" ||
+		case_fail "sealroot-initdata refused $1"
+}
+
+# initdata_raw TOML OUT [LEN_LE_HEX]: the same format written by hand with
+# gzip and printf, for documents and lengths the tool would refuse. LEN is
+# the length field as 16 hex digits, little-endian byte order.
+initdata_raw() {
+	gzip -9nc <"$1" >"$2.gz"
+	_len=${3:-}
+	if [ -z "$_len" ]; then
+		_n=$(wc -c <"$2.gz") _len=
+		for _i in 1 2 3 4 5 6 7 8; do
+			_len=$_len$(printf '%02x' $((_n & 255)))
+			_n=$((_n >> 8))
+		done
+	fi
+	{
+		printf initdata
+		# dash's printf has octal escapes only.
+		for _b in $(printf '%s' "$_len" | sed 's/../& /g'); do
+			printf "\\$(printf '%03o' "0x$_b")"
+		done
+		cat "$2.gz"
+	} >"$2"
+	rm -f "$2.gz"
+	truncate -s %512 "$2"
+}
+
+# Every case gets an initdata disk made from examples/initdata.toml, since
+# the init requires one by default. A case sets INITDATA to its own image,
+# or to nothing for none, before boot_run.
+INITDATA=$CASE_WORK/initdata.img
+initdata_image "$TOP/examples/initdata.toml" "$INITDATA"
+
 # boot_run DISK CMDLINE: boots, console in $LOG, QEMU exit code in $RC.
+# The initdata disk ($INITDATA) is the second virtio disk, /dev/vdb.
 boot_run() {
 	LOG=$CASE_WORK/console.log
 	RC=0
-	sr_qemu "$BUNDLE/vmlinux" "$1" "$2" "$LOG" "$BOOT_TIMEOUT" || RC=$?
+	if [ -n "$INITDATA" ]; then
+		sr_qemu "$BUNDLE/vmlinux" "$1" "$2" "$LOG" "$BOOT_TIMEOUT" \
+			-drive "if=none,id=initdata,file=$INITDATA,format=raw,readonly=on" \
+			-device virtio-blk-device,drive=initdata || RC=$?
+	else
+		sr_qemu "$BUNDLE/vmlinux" "$1" "$2" "$LOG" "$BOOT_TIMEOUT" || RC=$?
+	fi
 }
 
 case_fail() {

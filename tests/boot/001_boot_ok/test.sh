@@ -7,7 +7,7 @@
 
 boot_run "$BUNDLE/rootfs.img" "$(sr_bundle_cmdline "$BUNDLE")"
 expect_exited
-for step in mount cmdline verity kmod agent; do
+for step in mount cmdline verity kmod initdata agent; do
 	expect_log "step $step: ok"
 done
 expect_log "verity: / is dm-verity, root hash $(cat "$BUNDLE/roothash")"

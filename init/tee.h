@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * tee: which trusted execution environment this guest runs in, and the
+ * TEE-specific readers behind one small interface (tee.c detects and
+ * dispatches; tee_snp.c, tee_tdx.c and tee_tpm.c talk to the devices).
+ * Reads: /proc/cpuinfo flags, /dev and configfs-tsm (paths in struct paths,
+ * so unit tests point them at recorded data). Changes: extends a TPM PCR or
+ * a TDX RTMR when asked. On failure: -errno with the reason in err.
+ * The attestation step extends this interface with evidence.
+ */
+#ifndef SEALROOT_TEE_H
+#define SEALROOT_TEE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boot.h"
+
+enum tee_kind {
+	TEE_SAMPLE,  /* no TEE: nothing binds, nothing attests in hardware */
+	TEE_SNP,
+	TEE_TDX,
+	TEE_SE,
+	TEE_TPM,     /* a vTPM and no confidential-computing TEE */
+};
+
+const char *tee_name(enum tee_kind t);
+
+/*
+ * Detects the TEE: the CPU flags (tdx_guest, sev_snp), then the guest
+ * devices (/dev/tdx_guest, /dev/sev-guest, /dev/uv), then a TPM. TDX and
+ * SNP flags together are an error (-EINVAL): the host is lying about one.
+ */
+int tee_detect(const struct paths *p, enum tee_kind *out, char *err, size_t errlen);
+
+/* ---- SNP (tee_snp.c) ------------------------------------------------------ */
+enum {
+	SNP_REPORT_SIZE = 1184,     /* ATTESTATION_REPORT, SEV-SNP ABI 1.55 table 22 */
+	SNP_REPORT_DATA_OFF = 0x50,
+	SNP_MEASUREMENT_OFF = 0x90,
+	SNP_HOST_DATA_OFF = 0xC0,
+	SNP_HOST_DATA_SIZE = 32,
+	TEE_USER_DATA = 64,          /* report data in the request */
+};
+
+/*
+ * A fresh attestation report over user_data (64 bytes): through configfs-tsm
+ * when its provider is sev_guest, else through /dev/sev-guest. The report is
+ * SNP_REPORT_SIZE bytes.
+ */
+int snp_get_report(const struct paths *p, const uint8_t *user_data,
+		   uint8_t *report, char *err, size_t errlen);
+
+/* ---- TDX (tee_tdx.c) ------------------------------------------------------ */
+enum {
+	TDX_REPORT_SIZE = 1024,
+	TDX_REPORT_DATA_OFF = 128,
+	TDX_MRTD_OFF = 528,
+	TDX_MRCONFIGID_OFF = 576,
+	TDX_RTMR0_OFF = 720,
+	TDX_MR_SIZE = 48,
+};
+
+/* MRCONFIGID: from the 6.16 measurements sysfs file, else from a TDREPORT. */
+int tdx_get_mrconfigid(const struct paths *p, uint8_t *out, char *err, size_t errlen);
+
+/* A TDREPORT over user_data (64 bytes) through /dev/tdx_guest. */
+int tdx_get_report(const struct paths *p, const uint8_t *user_data,
+		   uint8_t *report, char *err, size_t errlen);
+
+/*
+ * Extends RTMR idx (0..3) with 48 bytes through the 6.16 sysfs file.
+ * -ENOENT when the kernel has no such file.
+ */
+int tdx_extend_rtmr(const struct paths *p, unsigned idx, const uint8_t *data,
+		    char *err, size_t errlen);
+
+/* ---- TPM (tee_tpm.c) ------------------------------------------------------ */
+enum { TPM_CMD_MAX = 4096 };
+
+/* TPM2_PCR_Extend(pcr, SHA-256 bank, digest) marshalled into buf; the length. */
+size_t tpm_marshal_pcr_extend(uint8_t *buf, uint32_t pcr, const uint8_t *sha256);
+
+/*
+ * Sends cmd (its length is in its header) on fd and reads the response into
+ * resp; checks the response header. A TPM error code is -EIO with the code
+ * in err. Returns 0 or -errno.
+ */
+int tpm_transact(int fd, const uint8_t *cmd, uint8_t *resp, size_t resp_cap,
+		 size_t *resp_len, char *err, size_t errlen);
+
+/* Extends pcr on the SHA-256 bank of the TPM at fd. */
+int tpm_pcr_extend_fd(int fd, uint32_t pcr, const uint8_t *sha256, char *err,
+		      size_t errlen);
+
+/* The same on the device at path (/dev/tpmrm0). */
+int tpm_pcr_extend(const char *path, uint32_t pcr, const uint8_t *sha256,
+		   char *err, size_t errlen);
+
+#endif

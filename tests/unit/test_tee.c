@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Unit tests for init/tee*.c. There is no TEE on the build machine: the
+ * device paths point into a temporary directory, ioctl() is wrapped to
+ * answer with report layouts built from the ABI offsets, and configfs-tsm's
+ * report directory is populated when the code creates it (as configfs does).
+ * The ioctl numbers are checked against the kernel's own uapi header where
+ * the build machine has one (linux/sev-guest.h).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/sev-guest.h>
+
+#include "tee.h"
+
+static char root[64];
+static struct paths P;
+static char pbuf[10][256];
+
+/* ---- fakes ------------------------------------------------------------------- */
+
+static void put(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}
+
+static size_t get(const char *path, void *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	n = read(fd, buf, cap);
+	close(fd);
+	assert_true(n >= 0);
+	return (size_t)n;
+}
+
+static const char *at(int i, const char *rel)
+{
+	snprintf(pbuf[i], sizeof(pbuf[i]), "%s/%s", root, rel);
+	return pbuf[i];
+}
+
+/* A report with a recognisable pattern and HOST_DATA = 0xA0 + i. */
+static uint8_t snp_report[SNP_REPORT_SIZE];
+static uint8_t tdreport[TDX_REPORT_SIZE];
+
+static void make_reports(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(snp_report); i++)
+		snp_report[i] = (uint8_t)(i * 7);
+	for (i = 0; i < SNP_HOST_DATA_SIZE; i++)
+		snp_report[SNP_HOST_DATA_OFF + i] = (uint8_t)(0xA0 + i);
+	for (i = 0; i < sizeof(tdreport); i++)
+		tdreport[i] = (uint8_t)(i * 13);
+	for (i = 0; i < TDX_MR_SIZE; i++)
+		tdreport[TDX_MRCONFIGID_OFF + i] = (uint8_t)(0xC0 + i);
+}
+
+/* configfs-tsm: what the kernel shows in a fresh report entry. */
+static const char *tsm_provider = "sev_guest\n";
+static const char *tsm_generation = "1\n";
+static size_t tsm_outblob_len = SNP_REPORT_SIZE;
+static int rmdir_calls;
+
+int __real_mkdir(const char *path, mode_t mode);
+int __wrap_mkdir(const char *path, mode_t mode)
+{
+	char f[512];
+	int r = __real_mkdir(path, mode);
+
+	if (r == 0 && strncmp(path, P.tsm_report, strlen(P.tsm_report)) == 0) {
+		snprintf(f, sizeof(f), "%s/provider", path);
+		put(f, tsm_provider, strlen(tsm_provider));
+		snprintf(f, sizeof(f), "%s/inblob", path);
+		put(f, "", 0);
+		snprintf(f, sizeof(f), "%s/outblob", path);
+		put(f, snp_report, tsm_outblob_len);
+		snprintf(f, sizeof(f), "%s/generation", path);
+		put(f, tsm_generation, strlen(tsm_generation));
+	}
+	return r;
+}
+
+/* configfs removes the attributes with the directory; a tmpdir does not. */
+static uint8_t last_inblob[64];
+int __real_rmdir(const char *path);
+int __wrap_rmdir(const char *path)
+{
+	static const char *files[] = { "provider", "inblob", "outblob", "generation" };
+	char f[512];
+	size_t i;
+
+	rmdir_calls++;
+	snprintf(f, sizeof(f), "%s/inblob", path);
+	memset(last_inblob, 0, sizeof(last_inblob));
+	if (access(f, F_OK) == 0)
+		get(f, last_inblob, sizeof(last_inblob));
+	for (i = 0; i < 4; i++) {
+		snprintf(f, sizeof(f), "%s/%s", path, files[i]);
+		unlink(f);
+	}
+	return __real_rmdir(path);
+}
+
+/* ioctl: answers SNP_GET_REPORT and TDX_CMD_GET_REPORT0 like the drivers. */
+static int ioctl_errno;
+static uint32_t snp_status, snp_size = SNP_REPORT_SIZE;
+static unsigned long last_request;
+static uint8_t last_user_data[64];
+static uint8_t last_msg_version;
+
+int __real_ioctl(int fd, unsigned long req, ...);
+int __wrap_ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+
+	(void)fd;
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	last_request = req;
+	if (ioctl_errno) {
+		errno = ioctl_errno;
+		return -1;
+	}
+	if (req == SNP_GET_REPORT) {
+		struct snp_guest_request_ioctl *io = arg;
+		struct snp_report_req *rq = (void *)(uintptr_t)io->req_data;
+		uint8_t *resp = (void *)(uintptr_t)io->resp_data;
+
+		last_msg_version = io->msg_version;
+		memcpy(last_user_data, rq->user_data, 64);
+		memcpy(resp, &snp_status, 4);
+		memcpy(resp + 4, &snp_size, 4);
+		memcpy(resp + 0x20, snp_report, SNP_REPORT_SIZE);
+		return 0;
+	}
+	if (req == _IOWR('T', 1, uint8_t[64 + 1024])) {
+		uint8_t *rq = arg;
+
+		memcpy(last_user_data, rq, 64);
+		memcpy(rq + 64, tdreport, TDX_REPORT_SIZE);
+		return 0;
+	}
+	errno = ENOTTY;
+	return -1;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/sr-tee-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	memset(&P, 0, sizeof(P));
+	P.cpuinfo = strdup(at(0, "cpuinfo"));
+	P.tsm_report = strdup(at(1, "tsm"));
+	P.sev_guest = strdup(at(2, "sev-guest"));
+	P.tdx_guest = strdup(at(3, "tdx_guest"));
+	P.tdx_measurements = strdup(at(4, "measurements"));
+	P.uv = strdup(at(5, "uv"));
+	P.tpm = strdup(at(6, "tpmrm0"));
+	make_reports();
+	tsm_provider = "sev_guest\n";
+	tsm_generation = "1\n";
+	tsm_outblob_len = SNP_REPORT_SIZE;
+	ioctl_errno = 0;
+	snp_status = 0;
+	snp_size = SNP_REPORT_SIZE;
+	rmdir_calls = 0;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+	free((void *)P.cpuinfo);
+	free((void *)P.tsm_report);
+	free((void *)P.sev_guest);
+	free((void *)P.tdx_guest);
+	free((void *)P.tdx_measurements);
+	free((void *)P.uv);
+	free((void *)P.tpm);
+	return 0;
+}
+
+/* ---- detection ------------------------------------------------------------------- */
+
+static enum tee_kind detect(const char *cpuinfo)
+{
+	enum tee_kind t = (enum tee_kind)99;
+	char err[256];
+
+	if (cpuinfo)
+		put(P.cpuinfo, cpuinfo, strlen(cpuinfo));
+	assert_int_equal(tee_detect(&P, &t, err, sizeof(err)), 0);
+	return t;
+}
+
+static void test_detect_flags(void **state)
+{
+	char err[256];
+	enum tee_kind t;
+
+	(void)state;
+	assert_int_equal(detect(NULL), TEE_SAMPLE); /* no cpuinfo at all */
+	assert_int_equal(detect("processor\t: 0\nflags\t\t: fpu vme sse2\n"), TEE_SAMPLE);
+	assert_int_equal(detect("processor\t: 0\nflags\t\t: fpu tdx_guest sse2\n"), TEE_TDX);
+	assert_int_equal(detect("flags\t\t: fpu sse2 sev_snp\nbogomips: 1\n"), TEE_SNP);
+	/* Whole words only, and only on the flags line. */
+	assert_int_equal(detect("flags\t\t: fpu xsev_snp sev_snp_x\n"), TEE_SAMPLE);
+	assert_int_equal(detect("model name\t: sev_snp tdx_guest\nflags\t\t: fpu\n"), TEE_SAMPLE);
+	put(P.cpuinfo, "flags\t\t: tdx_guest sev_snp\n", 28);
+	assert_int_equal(tee_detect(&P, &t, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "both TDX and SNP are advertised; refusing to pick one");
+	assert_string_equal(tee_name(TEE_SAMPLE), "sample");
+	assert_string_equal(tee_name(TEE_SNP), "snp");
+}
+
+static void test_detect_devices(void **state)
+{
+	(void)state;
+	put(P.tpm, "", 0);
+	assert_int_equal(detect("flags\t\t: fpu\n"), TEE_TPM);
+	put(P.uv, "", 0);
+	assert_int_equal(detect("flags\t\t: fpu\n"), TEE_SE);
+	put(P.sev_guest, "", 0);
+	assert_int_equal(detect("flags\t\t: fpu\n"), TEE_SNP);
+	unlink(P.sev_guest);
+	put(P.tdx_guest, "", 0);
+	assert_int_equal(detect("flags\t\t: fpu\n"), TEE_TDX);
+}
+
+/* ---- SNP ------------------------------------------------------------------------- */
+
+static void test_snp_ioctl_number(void **state)
+{
+	(void)state;
+	/* Our restated struct gives the kernel header's request number. */
+	assert_int_equal(sizeof(struct snp_guest_request_ioctl), 32);
+	assert_int_equal(sizeof(struct snp_report_req), 96);
+	assert_int_equal(sizeof(struct snp_report_resp), 4000);
+}
+
+static void test_snp_legacy_ok(void **state)
+{
+	uint8_t ud[64], rep[SNP_REPORT_SIZE];
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 64; i++)
+		ud[i] = (uint8_t)(0x55 ^ i);
+	put(P.sev_guest, "", 0);
+	assert_int_equal(snp_get_report(&P, ud, rep, err, sizeof(err)), 0);
+	assert_int_equal(last_request, SNP_GET_REPORT);
+	assert_int_equal(last_msg_version, 1);
+	assert_memory_equal(last_user_data, ud, 64);
+	assert_memory_equal(rep, snp_report, SNP_REPORT_SIZE);
+	assert_int_equal(rep[SNP_HOST_DATA_OFF], 0xA0);
+}
+
+static void test_snp_legacy_errors(void **state)
+{
+	uint8_t ud[64] = { 0 }, rep[SNP_REPORT_SIZE];
+	char err[256];
+
+	(void)state;
+	assert_int_equal(snp_get_report(&P, ud, rep, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "sev-guest: No such file or directory"));
+	put(P.sev_guest, "", 0);
+	snp_status = 0x16;
+	assert_int_equal(snp_get_report(&P, ud, rep, err, sizeof(err)), -EIO);
+	assert_string_equal(err, "SNP_GET_REPORT status 0x16");
+	snp_status = 0;
+	snp_size = 1000;
+	assert_int_equal(snp_get_report(&P, ud, rep, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "SNP_GET_REPORT report_size 1000, want 1184");
+	snp_size = SNP_REPORT_SIZE;
+	ioctl_errno = EIO;
+	assert_int_equal(snp_get_report(&P, ud, rep, err, sizeof(err)), -EIO);
+	assert_non_null(strstr(err, "SNP_GET_REPORT on"));
+}
+
+static void test_snp_tsm_ok(void **state)
+{
+	uint8_t ud[64], rep[SNP_REPORT_SIZE];
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 64; i++)
+		ud[i] = (uint8_t)i;
+	assert_int_equal(mkdir(P.tsm_report, 0755), 0);
+	/* configfs-tsm is preferred even when the legacy device exists. */
+	put(P.sev_guest, "", 0);
+	last_request = 0;
+	assert_int_equal(snp_get_report(&P, ud, rep, err, sizeof(err)), 0);
+	assert_int_equal(last_request, 0);
+	assert_memory_equal(rep, snp_report, SNP_REPORT_SIZE);
+	assert_memory_equal(last_inblob, ud, 64);
+	assert_int_equal(rmdir_calls, 1);
+}
+
+static void test_snp_tsm_errors(void **state)
+{
+	uint8_t ud[64] = { 0 }, rep[SNP_REPORT_SIZE];
+	char err[256];
+
+	(void)state;
+	assert_int_equal(mkdir(P.tsm_report, 0755), 0);
+	tsm_provider = "tdx_guest\n";
+	assert_int_equal(snp_get_report(&P, ud, rep, err, sizeof(err)), -ENODEV);
+	assert_string_equal(err, "configfs-tsm provider is \"tdx_guest\n\", not sev_guest");
+	tsm_provider = "sev_guest\n";
+	tsm_generation = "2\n";
+	assert_int_equal(snp_get_report(&P, ud, rep, err, sizeof(err)), -EBUSY);
+	assert_string_equal(err, "configfs-tsm generation is 2\n, want 1: another writer raced");
+	tsm_generation = "1\n";
+	tsm_outblob_len = 1000;
+	assert_int_equal(snp_get_report(&P, ud, rep, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "is 1000 bytes, want 1184"));
+	/* Every attempt removed its report entry. */
+	assert_int_equal(rmdir_calls, 3);
+}
+
+/* ---- TDX ------------------------------------------------------------------------- */
+
+static void test_tdx_sysfs(void **state)
+{
+	uint8_t want[48], got[48];
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 48; i++)
+		want[i] = (uint8_t)(0x30 + i);
+	assert_int_equal(mkdir(P.tdx_measurements, 0755), 0);
+	put(at(7, "measurements/mrconfigid"), want, 48);
+	assert_int_equal(tdx_get_mrconfigid(&P, got, err, sizeof(err)), 0);
+	assert_memory_equal(got, want, 48);
+	/* A file of the wrong size is an error, not a fallback. */
+	put(at(7, "measurements/mrconfigid"), want, 47);
+	assert_int_equal(tdx_get_mrconfigid(&P, got, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "is not 48 bytes"));
+	put(at(7, "measurements/mrconfigid"), "0123456789012345678901234567890123456789012345678", 49);
+	assert_int_equal(tdx_get_mrconfigid(&P, got, err, sizeof(err)), -EINVAL);
+}
+
+static void test_tdx_tdreport(void **state)
+{
+	uint8_t got[48], ud[64], rep[TDX_REPORT_SIZE];
+	char err[256];
+	size_t i;
+
+	(void)state;
+	/* No sysfs file: MRCONFIGID comes from a TDREPORT at offset 576. */
+	put(P.tdx_guest, "", 0);
+	assert_int_equal(tdx_get_mrconfigid(&P, got, err, sizeof(err)), 0);
+	for (i = 0; i < 48; i++)
+		assert_int_equal(got[i], 0xC0 + i);
+	for (i = 0; i < 64; i++)
+		ud[i] = (uint8_t)(200 - i);
+	assert_int_equal(tdx_get_report(&P, ud, rep, err, sizeof(err)), 0);
+	assert_memory_equal(last_user_data, ud, 64);
+	assert_memory_equal(rep, tdreport, TDX_REPORT_SIZE);
+	ioctl_errno = EINVAL;
+	assert_int_equal(tdx_get_mrconfigid(&P, got, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "TDX_CMD_GET_REPORT0"));
+}
+
+static void test_tdx_rtmr(void **state)
+{
+	uint8_t data[48], got[64];
+	char err[256];
+
+	(void)state;
+	memset(data, 0x5a, sizeof(data));
+	assert_int_equal(tdx_extend_rtmr(&P, 2, data, err, sizeof(err)), -ENOENT);
+	assert_int_equal(mkdir(P.tdx_measurements, 0755), 0);
+	put(at(7, "measurements/rtmr2:sha384"), "", 0);
+	assert_int_equal(tdx_extend_rtmr(&P, 2, data, err, sizeof(err)), 0);
+	assert_int_equal(get(at(7, "measurements/rtmr2:sha384"), got, sizeof(got)), 48);
+	assert_memory_equal(got, data, 48);
+	assert_int_equal(tdx_extend_rtmr(&P, 4, data, err, sizeof(err)), -EINVAL);
+}
+
+/* ---- TPM ------------------------------------------------------------------------- */
+
+static const uint8_t extend_cmd_head[] = {
+	0x80, 0x02,             /* TPM_ST_SESSIONS */
+	0x00, 0x00, 0x00, 0x41, /* commandSize 65 */
+	0x00, 0x00, 0x01, 0x82, /* TPM_CC_PCR_Extend */
+	0x00, 0x00, 0x00, 0x08, /* PCR 8 */
+	0x00, 0x00, 0x00, 0x09, /* authorizationSize */
+	0x40, 0x00, 0x00, 0x09, /* TPM_RS_PW */
+	0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x01, /* one digest */
+	0x00, 0x0b,             /* TPM_ALG_SHA256 */
+};
+
+static void test_tpm_marshal(void **state)
+{
+	uint8_t buf[128], d[32];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 32; i++)
+		d[i] = (uint8_t)(0xf0 ^ i);
+	assert_int_equal(tpm_marshal_pcr_extend(buf, 8, d), 65);
+	assert_memory_equal(buf, extend_cmd_head, sizeof(extend_cmd_head));
+	assert_memory_equal(buf + sizeof(extend_cmd_head), d, 32);
+}
+
+static void tpm_reply(const uint8_t *resp, size_t len, int expect, const char *msg)
+{
+	uint8_t d[32] = { 1 }, cmd[128];
+	char err[256] = "";
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	/* The TPM answers as soon as it reads; queue the answer first. */
+	assert_int_equal(write(sv[1], resp, len), (ssize_t)len);
+	assert_int_equal(tpm_pcr_extend_fd(sv[0], 8, d, err, sizeof(err)), expect);
+	if (msg)
+		assert_string_equal(err, msg);
+	assert_int_equal(read(sv[1], cmd, sizeof(cmd)), 65);
+	assert_memory_equal(cmd, extend_cmd_head, sizeof(extend_cmd_head));
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void test_tpm_transact(void **state)
+{
+	static const uint8_t ok[] = { 0x80, 0x02, 0, 0, 0, 19, 0, 0, 0, 0,
+				      0, 0, 0, 0, 0, 0, 1, 0, 0 };
+	static const uint8_t fail[] = { 0x80, 0x01, 0, 0, 0, 10, 0, 0, 0x09, 0x22 };
+	static const uint8_t bad_size[] = { 0x80, 0x01, 0, 0, 0, 12, 0, 0, 0, 0 };
+	static const uint8_t short_hdr[] = { 0x80, 0x01, 0, 0, 0 };
+
+	(void)state;
+	tpm_reply(ok, sizeof(ok), 0, NULL);
+	tpm_reply(fail, sizeof(fail), -EIO, "TPM response code 0x922");
+	tpm_reply(bad_size, sizeof(bad_size), -EIO, "TPM response size field 12, read 10 bytes");
+	tpm_reply(short_hdr, sizeof(short_hdr), -EIO, "TPM response of 5 bytes is shorter than its header");
+}
+
+static void test_tpm_no_device(void **state)
+{
+	uint8_t d[32] = { 0 };
+	char err[256];
+
+	(void)state;
+	assert_int_equal(tpm_pcr_extend(P.tpm, 8, d, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "tpmrm0: No such file or directory"));
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_detect_flags),
+		T(test_detect_devices),
+		T(test_snp_ioctl_number),
+		T(test_snp_legacy_ok),
+		T(test_snp_legacy_errors),
+		T(test_snp_tsm_ok),
+		T(test_snp_tsm_errors),
+		T(test_tdx_sysfs),
+		T(test_tdx_tdreport),
+		T(test_tdx_rtmr),
+		T(test_tpm_marshal),
+		T(test_tpm_transact),
+		T(test_tpm_no_device),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
