@@ -334,6 +334,10 @@ int step_initdata(struct boot *b)
 	uint64_t len = 0;
 	int fd, r;
 
+	/* A step may run again (unit tests do); start from nothing. */
+	initdata_doc_free(&s->doc);
+	free(s->toml);
+	memset(s, 0, sizeof(*s));
 	r = find_device(b, &fd, &len);
 	if (r < 0)
 		return r;

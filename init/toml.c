@@ -656,10 +656,6 @@ static struct toml_node *integer(struct parser *ps, const char *tok, const char 
 			if (*q == ':' || *q == '-' || *q == 'T' || *q == 'Z')
 				goto unsupported_date;
 		}
-		if (end - p > 1 && p[0] == '0') {
-			fail(ps, tok, "leading zeros are not allowed");
-			return NULL;
-		}
 	}
 	digits = p;
 	limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
@@ -684,6 +680,10 @@ static struct toml_node *integer(struct parser *ps, const char *tok, const char 
 	}
 	if (p == digits) {
 		fail(ps, tok, "integer without digits");
+		return NULL;
+	}
+	if (base == 10 && digits[0] == '0' && end - digits > 1) {
+		fail(ps, tok, "leading zeros are not allowed");
 		return NULL;
 	}
 	n = node_new(TOML_INTEGER, 0);
@@ -769,11 +769,15 @@ static struct toml_node *array(struct parser *ps)
 			goto err;
 		if (!array_space(ps))
 			goto err;
-		if (!at_end(ps) && *ps->p == ',') {
+		if (at_end(ps)) {
+			fail(ps, start, "unterminated array");
+			goto err;
+		}
+		if (*ps->p == ',') {
 			ps->p++;
 			continue;
 		}
-		if (!at_end(ps) && *ps->p == ']')
+		if (*ps->p == ']')
 			continue;
 		fail(ps, ps->p, "expected ',' or ']' in an array");
 		goto err;

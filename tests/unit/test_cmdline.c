@@ -152,6 +152,26 @@ static void test_grace_bounds(void **state)
 	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.verity_scan=yes", &c, err), -EINVAL);
 }
 
+static void test_initdata_key(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("sealroot.roothash=" H64, &c, err), 0);
+	assert_true(c.initdata_required); /* the default */
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata=optional", &c, err), 0);
+	assert_false(c.initdata_required);
+	assert_int_equal(parse("sealroot.initdata=required sealroot.roothash=" H64, &c, err), 0);
+	assert_true(c.initdata_required);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata=off", &c, err), -EINVAL);
+	assert_string_equal(err, "sealroot.initdata: want required or optional, got \"off\"");
+	assert_true(c.initdata_required);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata=optional "
+			       "sealroot.initdata=required", &c, err), -EINVAL);
+	assert_string_equal(err, "duplicate key \"sealroot.initdata\"");
+}
+
 static void test_too_long(void **state)
 {
 	struct config c;
@@ -231,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_missing_roothash),
 		cmocka_unit_test(test_bad_roothash),
 		cmocka_unit_test(test_grace_bounds),
+		cmocka_unit_test(test_initdata_key),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_step_reads_file),
 		cmocka_unit_test(test_step_refuses_oversized_file),
