@@ -81,9 +81,12 @@ image() {
 	ls -l "out/$TEE" >&2
 }
 
+# The init requires an initdata disk: make one from examples/initdata.toml
+# (INITDATA= picks another document) and attach it.
 boot() {
-	say "booting out/$TEE in QEMU (TCG); the console follows"
-	tests/lib/boot-bundle.sh "out/$TEE"
+	make initdata TEE="$TEE" ${INITDATA:+INITDATA="$INITDATA"}
+	say "booting out/$TEE in QEMU (TCG) with initdata build/$TEE/initdata.img; the console follows"
+	tests/lib/boot-bundle.sh "out/$TEE" 120 "build/$TEE/initdata.img"
 }
 
 case ${1:-all} in
