@@ -7,7 +7,7 @@
 #   - the same kernel booting a trivial /init that only powers off (floor),
 #     QEMU start to QEMU exit, and the ratio of the two;
 #   - the init's own time, PID-1 start to agent exec, from the in-guest
-#     monotonic timestamps the init logs;
+#     monotonic timestamps the init logs, and the initdata step's share;
 # and the sizes of the root image, the kernel and the init.
 # TCG timings vary ~30% between runs: compare the ratio within one run.
 set -eu
@@ -22,6 +22,9 @@ trap '[ -n "${BENCH_KEEP:-}" ] || rm -rf "$w"' EXIT
 
 now() { date +%s.%N; }
 median() { sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m }'; }
+
+# The init requires an initdata disk: the example one.
+"$TOP/build/host/sealroot-initdata" -o "$w/initdata.img" "$TOP/examples/initdata.toml" >/dev/null
 
 # The floor initramfs: one static binary as /init, plus /dev/console.
 musl-gcc -static -O2 -o "$w/init" "$TOP/tests/bench/floor-init.c"
@@ -45,7 +48,9 @@ while [ "$i" -lt "$runs" ]; do
 	# sealroot: start to the agent marker.
 	: >"$w/log"
 	t0=$(now)
-	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")" "$w/log" 120 &
+	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")" "$w/log" 120 \
+		-drive "if=none,id=initdata,file=$w/initdata.img,format=raw,readonly=on" \
+		-device virtio-blk-device,drive=initdata &
 	pid=$!
 	if wait_for "$w/log" "sealroot-test: agent running" "$pid"; then
 		t1=$(now)
@@ -59,6 +64,7 @@ while [ "$i" -lt "$runs" ]; do
 	e=$(sed -n 's/^\[ *\([0-9.]*\)\] sealroot: agent: starting.*/\1/p' "$w/log" | head -n 1)
 	[ -n "$s" ] && [ -n "$e" ] && echo "$e - $s" | bc >>"$w/t_init"
 	[ -n "$s" ] && echo "$s" >>"$w/t_kernel"
+	sed -n 's/.*sealroot: step initdata: ok (\([0-9.]*\) s).*/\1/p' "$w/log" >>"$w/t_initdata"
 
 	# floor: start to exit.
 	t0=$(now)
@@ -78,6 +84,7 @@ printf '  QEMU start -> exit, trivial init %7s s   (floor)\n' "$f"
 printf '  ratio agent marker / floor      %8s\n' "$(echo "scale=2; $a / $f" | bc)"
 printf '  kernel start -> PID 1 (in-guest)%8s s\n' "$(median <"$w/t_kernel")"
 printf '  PID 1 start -> agent exec       %8s s   (in-guest clock)\n' "$(median <"$w/t_init")"
+printf '  of which the initdata step      %8s s\n' "$(median <"$w/t_initdata")"
 printf '  rootfs.img                      %8s bytes\n' "$(wc -c <"$out/rootfs.img")"
 printf '  vmlinux                         %8s bytes\n' "$(wc -c <"$out/vmlinux")"
 printf '  sealroot-init                   %8s bytes\n' "$(wc -c <"$TOP/build/x86_64/sealroot-init")"
