@@ -96,7 +96,8 @@ HOST_CC      ?= gcc
 UNIT_CFLAGS  := $(CFLAGS_COMMON) -g -Iinit -Itests/unit
 UNIT_LIBS    := -lcmocka
 UNIT_BINS    := $(B)/test/test_cmdline $(B)/test/test_mount $(B)/test/test_step $(B)/test/test_shutdown $(B)/test/test_verity \
-                $(B)/test/test_toml $(B)/test/test_initdata $(B)/test/test_tee $(B)/test/test_initdata_step
+                $(B)/test/test_toml $(B)/test/test_initdata $(B)/test/test_tee $(B)/test/test_initdata_step \
+                $(B)/test/test_config $(B)/test/test_kbs $(B)/test/test_jwe $(B)/test/test_jcs
 
 $(B)/test/test_cmdline: tests/unit/test_cmdline.c init/cmdline.c init/file.c init/step.c init/log.c $(INIT_HDR)
 	@mkdir -p $(@D)
@@ -125,27 +126,45 @@ $(B)/test/test_initdata: tests/unit/test_initdata.c init/initdata.c init/toml.c 
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lz -lcrypto
 
+$(B)/test/test_config: tests/unit/test_config.c init/config.c init/initdata.c init/toml.c $(INIT_HDR)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lz -lcrypto
+
+$(B)/test/test_jcs: tests/unit/test_jcs.c init/jcs.c init/jcs.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) -ljson-c -lcrypto
+
+$(B)/test/test_jwe: tests/unit/test_jwe.c init/jwe.c init/jwe.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) -ljson-c -lcrypto
+
+$(B)/test/test_kbs: tests/unit/test_kbs.c init/kbs.c init/http.c init/jcs.c init/jwe.c init/tee.c init/step.c init/initdata.c init/toml.c \
+    init/log.c $(INIT_HDR)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lcurl -ljson-c -lz -lcrypto
+
 TEE_SRC := init/tee.c init/tee_snp.c init/tee_tdx.c init/tee_tpm.c
 $(B)/test/test_tee: tests/unit/test_tee.c $(TEE_SRC) init/file.c $(INIT_HDR)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) \
 	    -Wl,--wrap=ioctl,--wrap=mkdir,--wrap=rmdir
 
-$(B)/test/test_initdata_step: tests/unit/test_initdata_step.c init/initdata_step.c init/initdata.c init/toml.c \
+$(B)/test/test_initdata_step: tests/unit/test_initdata_step.c init/initdata_step.c init/initdata.c init/toml.c init/config.c \
     $(TEE_SRC) init/file.c init/step.c init/log.c $(INIT_HDR)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lz -lcrypto -Wl,--wrap=fstatfs
 
 $(B)/test/sealroot-init-test: $(INIT_SRC) $(INIT_HDR)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(CFLAGS_COMMON) -g -DSEALROOT_TEST_BUILD -o $@ $(INIT_SRC) -lkmod -ldevmapper -lz -lcrypto
+	$(HOST_CC) $(CFLAGS_COMMON) -g -DSEALROOT_TEST_BUILD -o $@ $(INIT_SRC) -lkmod -ldevmapper -lz \
+	    -lcurl -ljson-c -lcrypto
 
 $(B)/test/tpm-extend: tests/tpm/tpm-extend.c init/tee_tpm.c init/tee.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
 
 # ---- host tools ------------------------------------------------------------
-$(B)/host/sealroot-initdata: tools/sealroot-initdata.c init/initdata.c init/toml.c init/initdata.h init/toml.h
+$(B)/host/sealroot-initdata: tools/sealroot-initdata.c init/initdata.c init/toml.c init/config.c init/initdata.h init/toml.h init/config.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(CFLAGS_COMMON) -Iinit -o $@ $(filter %.c,$^) -lz -lcrypto
 tools: $(B)/host/sealroot-initdata
@@ -163,13 +182,16 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined -Iinit
-FUZZERS      := fuzz_toml fuzz_initdata
+FUZZERS      := fuzz_toml fuzz_initdata fuzz_jwe
 $(B)/fuzz/fuzz_toml: tests/fuzz/fuzz_toml.c init/toml.c init/toml.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
-$(B)/fuzz/fuzz_initdata: tests/fuzz/fuzz_initdata.c init/initdata.c init/toml.c init/initdata.h init/toml.h
+$(B)/fuzz/fuzz_initdata: tests/fuzz/fuzz_initdata.c init/initdata.c init/toml.c init/config.c init/initdata.h init/toml.h init/config.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lz -lcrypto
+$(B)/fuzz/fuzz_jwe: tests/fuzz/fuzz_jwe.c init/jwe.c init/jwe.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -ljson-c -lcrypto
 fuzz-bins: $(addprefix $(B)/fuzz/,$(FUZZERS))
 # Each harness for FUZZ_SECONDS from the seeds in tests/fuzz/corpus/<name>;
 # what it learns stays in build/fuzz/. A crash fails and leaves its input.

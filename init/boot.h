@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "config.h"
 #include "initdata.h"
 #include "log.h"
 
@@ -49,6 +50,7 @@ struct paths {
 	const char *tdx_measurements; /* /sys/devices/virtual/misc/tdx_guest/measurements */
 	const char *uv;               /* /dev/uv (s390x SE) */
 	const char *tpm;              /* /dev/tpmrm0 */
+	const char *secrets_dir;      /* /run/sealroot/secrets */
 };
 
 /* initdata_step.c: the measured document, for the attestation step. */
@@ -76,6 +78,9 @@ struct boot {
 	unsigned modules_loaded;
 
 	struct initdata_state initdata;
+
+	/* config.c, from the initdata: what attestation and net need. */
+	struct attest_config attest;
 
 	/* agent.c, reap.c */
 	pid_t agent_pid;

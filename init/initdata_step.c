@@ -367,6 +367,9 @@ int step_initdata(struct boot *b)
 	r = initdata_doc_parse(s->toml, s->toml_len, &s->doc, err, sizeof(err));
 	if (r < 0)
 		return boot_fail(b, 0, "%s: %s", s->device, err);
+	r = config_parse(&s->doc, &b->attest, err, sizeof(err));
+	if (r < 0)
+		return boot_fail(b, 0, "%s: %s", s->device, err);
 	s->digest_len = initdata_alg_size(s->doc.alg);
 	if (initdata_digest(s->doc.alg, s->toml, s->toml_len, s->digest) < 0)
 		return boot_fail(b, -EIO, "%s digest", initdata_alg_name(s->doc.alg));

@@ -19,8 +19,10 @@
 #include "boot.h"
 #include "cmdline.h"
 #include "initdata_step.h"
+#include "kbs.h"
 #include "kmod.h"
 #include "mount.h"
+#include "net.h"
 #include "reap.h"
 #include "shutdown.h"
 #include "step.h"
@@ -33,15 +35,18 @@
 /*
  * verity comes before kmod: nothing is taken from the root filesystem,
  * modules included, until it is proven to be the measured one. initdata
- * comes after kmod, which loads any disk driver the image lists.
+ * comes after kmod, which loads any disk driver the image lists; net and
+ * attest take their settings from the measured initdata.
  */
 static const struct step steps[] = {
-	{ "mount",   step_mount },
-	{ "cmdline", step_cmdline },
-	{ "verity",  step_verity },
-	{ "kmod",    step_kmod },
+	{ "mount",    step_mount },
+	{ "cmdline",  step_cmdline },
+	{ "verity",   step_verity },
+	{ "kmod",     step_kmod },
 	{ "initdata", step_initdata },
-	{ "agent",   step_agent },
+	{ "net",      step_net },
+	{ "attest",   step_attest },
+	{ "agent",    step_agent },
 };
 
 /* CPU faults stay unblocked so a crash is a crash, not a hang. */

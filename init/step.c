@@ -30,6 +30,7 @@ void boot_init(struct boot *b)
 	b->path.tdx_measurements = "/sys/devices/virtual/misc/tdx_guest/measurements";
 	b->path.uv = "/dev/uv";
 	b->path.tpm = "/dev/tpmrm0";
+	b->path.secrets_dir = "/run/sealroot/secrets";
 	b->cfg.grace_ms = 5000;
 	b->cfg.verity_scan = true;
 	b->cfg.initdata_required = true;

@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
+#include "config.h"
 #include "initdata.h"
 
 static const char usage[] =
@@ -176,6 +177,17 @@ int main(int argc, char **argv)
 	if (r < 0) {
 		free(toml);
 		return die("%s: %s", input, err);
+	}
+	{
+		/* sealroot.toml, the KBS URL and certificate: as the init reads them. */
+		static struct attest_config conf;
+
+		r = config_parse(&doc, &conf, err, sizeof(err));
+		if (r < 0) {
+			initdata_doc_free(&doc);
+			free(toml);
+			return die("%s: %s", input, err);
+		}
 	}
 	if (initdata_digest(doc.alg, toml, len, digest) < 0) {
 		initdata_doc_free(&doc);

@@ -5,8 +5,9 @@
  * one verdict line and exits; the init then shuts the VM down.
  * Reads: /, /proc/mounts, /proc/modules, /etc/sealroot/modules,
  * /proc/sys/kernel/modules_disabled, its own pid, environment and sysfs,
- * and /run/confidential-containers/initdata, whose files it lists with
- * their modes and SHA-256 digests for the host to compare.
+ * and /run/confidential-containers/initdata and /run/sealroot/secrets,
+ * whose files it lists with their modes and SHA-256 digests (never their
+ * bytes) for the host to compare.
  * Changes: nothing. On failure: the verdict line says FAIL and why; exit 1.
  */
 #include <dirent.h>
@@ -30,6 +31,7 @@
 #include <openssl/sha.h>
 
 #define INITDATA_DIR "/run/confidential-containers/initdata"
+#define SECRETS_DIR "/run/sealroot/secrets"
 #define TMPFS_MAGIC_ 0x01021994UL
 
 extern char **environ;
@@ -186,8 +188,11 @@ static int not_dot(const struct dirent *d)
 	return strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0;
 }
 
-/* Every file 0400 and root's, in a 0700 root directory on tmpfs. */
-static void check_initdata(void)
+/*
+ * Every file 0400 and root's, in a 0700 root directory on tmpfs; each is
+ * listed with its size and SHA-256 (never its bytes) for the host to check.
+ */
+static void check_dir(const char *dir, const char *label)
 {
 	static unsigned char buf[1 << 20];
 	unsigned char md[SHA256_DIGEST_LENGTH];
@@ -198,21 +203,21 @@ static void check_initdata(void)
 	int i, n, fd, j;
 	ssize_t len;
 
-	if (lstat(INITDATA_DIR, &st) < 0) {
-		printf("sealroot-test: initdata: none\n");
+	if (lstat(dir, &st) < 0) {
+		printf("sealroot-test: %s: none\n", label);
 		return;
 	}
 	if (!S_ISDIR(st.st_mode) || (st.st_mode & 07777) != 0700 || st.st_uid != 0)
-		fail("%s is not a 0700 directory of root's", INITDATA_DIR);
-	if (statfs(INITDATA_DIR, &sf) < 0 || (unsigned long)sf.f_type != TMPFS_MAGIC_)
-		fail("%s is not on tmpfs", INITDATA_DIR);
-	n = scandir(INITDATA_DIR, &list, not_dot, alphasort);
+		fail("%s is not a 0700 directory of root's", dir);
+	if (statfs(dir, &sf) < 0 || (unsigned long)sf.f_type != TMPFS_MAGIC_)
+		fail("%s is not on tmpfs", dir);
+	n = scandir(dir, &list, not_dot, alphasort);
 	if (n < 0) {
-		fail("cannot list %s", INITDATA_DIR);
+		fail("cannot list %s", dir);
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", INITDATA_DIR, list[i]->d_name);
+		snprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name);
 		if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
 		    (st.st_mode & 07777) != 0400 || st.st_uid != 0)
 			fail("%s is not a 0400 file of root's", list[i]->d_name);
@@ -230,9 +235,10 @@ static void check_initdata(void)
 			SHA256_Final(md, &c);
 			for (j = 0; j < SHA256_DIGEST_LENGTH; j++)
 				snprintf(hex + 2 * j, 3, "%02x", md[j]);
-			printf("sealroot-test: initdata file %s mode %04o size %zd sha256 %s\n",
+			printf("sealroot-test: %s file %s mode %04o size %zd sha256 %s\n", label,
 			       list[i]->d_name, (unsigned)(st.st_mode & 07777), len, hex);
 		}
+		memset(buf, 0, sizeof(buf));
 		free(list[i]);
 	}
 	free(list);
@@ -249,7 +255,8 @@ int main(void)
 	check_modules();
 	check_process();
 	check_fds();
-	check_initdata();
+	check_dir(INITDATA_DIR, "initdata");
+	check_dir(SECRETS_DIR, "secret");
 	if (failures[0]) {
 		printf("sealroot-test: VERDICT FAIL: %s\n", failures);
 		return 1;

@@ -5,11 +5,14 @@
  * The first byte picks the entry point: odd, the rest is a device image
  * (header, length check, gunzip, document); even, the rest is the TOML
  * document itself, so the fuzzer need not forge gzip checksums to reach it.
+ * A document that passes also goes through config_parse (sealroot.toml,
+ * aa.toml and cdh.toml settings).
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "config.h"
 #include "initdata.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -41,6 +44,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		toml_len = size - 1;
 	}
 	if (initdata_doc_parse(toml, toml_len, &doc, err, sizeof(err)) == 0) {
+		static struct attest_config conf;
+
+		(void)config_parse(&doc, &conf, err, sizeof(err));
 		for (i = 0; doc.data && i < toml_count(doc.data); i++) {
 			size_t klen, vlen;
 			const char *k = toml_key(doc.data, i, &klen);

@@ -48,18 +48,19 @@ initdata_raw() {
 INITDATA=$CASE_WORK/initdata.img
 initdata_image "$TOP/examples/initdata.toml" "$INITDATA"
 
-# boot_run DISK CMDLINE: boots, console in $LOG, QEMU exit code in $RC.
-# The initdata disk ($INITDATA) is the second virtio disk, /dev/vdb.
+# boot_run DISK CMDLINE [QEMU ARGS...]: boots, console in $LOG, QEMU exit
+# code in $RC. The initdata disk ($INITDATA) is the second virtio disk,
+# /dev/vdb; extra QEMU arguments (a network, say) follow.
 boot_run() {
+	_disk=$1 _cmd=$2
+	shift 2
 	LOG=$CASE_WORK/console.log
 	RC=0
 	if [ -n "$INITDATA" ]; then
-		sr_qemu "$BUNDLE/vmlinux" "$1" "$2" "$LOG" "$BOOT_TIMEOUT" \
-			-drive "if=none,id=initdata,file=$INITDATA,format=raw,readonly=on" \
-			-device virtio-blk-device,drive=initdata || RC=$?
-	else
-		sr_qemu "$BUNDLE/vmlinux" "$1" "$2" "$LOG" "$BOOT_TIMEOUT" || RC=$?
+		set -- -drive "if=none,id=initdata,file=$INITDATA,format=raw,readonly=on" \
+			-device virtio-blk-device,drive=initdata "$@"
 	fi
+	sr_qemu "$BUNDLE/vmlinux" "$_disk" "$_cmd" "$LOG" "$BOOT_TIMEOUT" "$@" || RC=$?
 }
 
 case_fail() {

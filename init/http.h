@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * http: the few HTTP requests the KBS protocol needs, through libcurl.
+ * Reads: one response per request, capped at HTTP_MAX_BODY bytes.
+ * Changes: nothing but the connection. TLS trusts exactly the PEM
+ * certificate from the measured initdata; plain http only when the
+ * initdata's URL says http://. No redirects, no proxies, no cookies jar:
+ * the one cookie the KBS sets is parsed here and sent back by the caller.
+ * On failure: -errno with a reason; a transport failure is -EAGAIN (the
+ * caller may retry), anything the server said is returned as a status.
+ */
+#ifndef SEALROOT_HTTP_H
+#define SEALROOT_HTTP_H
+
+#include <stddef.h>
+
+enum {
+	HTTP_MAX_BODY = 1 << 20,
+	HTTP_COOKIE_MAX = 128,
+};
+
+struct http;
+
+struct http_resp {
+	long status;
+	char *body;                     /* NUL-terminated, malloc'd; may be NULL */
+	size_t len;
+	char cookie[HTTP_COOKIE_MAX];   /* kbs-session-id from Set-Cookie, or "" */
+	int oversized;                  /* the body passed HTTP_MAX_BODY */
+};
+
+/* One client: ca_pem (len bytes, may be NULL for http://) is the only trust anchor. */
+int http_open(struct http **h, const char *ca_pem, size_t ca_len, char *err, size_t errlen);
+void http_close(struct http *h);
+
+/*
+ * method "GET" or "POST" (body with Content-Type application/json);
+ * cookie NULL or the session id to send; timeout_ms bounds the whole call.
+ */
+int http_request(struct http *h, const char *method, const char *url, const char *body,
+		 size_t body_len, const char *cookie, long timeout_ms, struct http_resp *resp,
+		 char *err, size_t errlen);
+void http_resp_free(struct http_resp *r);
+
+/*
+ * The value of kbs-session-id in one "Set-Cookie:" header line (len bytes,
+ * no NUL needed), into out (HTTP_COOKIE_MAX). Returns 1 when found, 0 when
+ * the line is another header or cookie, -EINVAL when the value is empty,
+ * too long or has characters outside [A-Za-z0-9-_.].
+ */
+int http_parse_set_cookie(const char *line, size_t len, char *out);
+
+#endif

@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * kbs: see kbs.h. The client side follows guest-components' rcar_client:
+ * auth -> challenge -> attest (evidence over the JCS of the runtime data)
+ * -> token, then GET each resource with the session cookie and decrypt its
+ * JWE with the ephemeral key made for this boot.
+ */
+#include "kbs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "http.h"
+#include "jcs.h"
+#include "jwe.h"
+#include "tee.h"
+
+#define KBS_VERSION "0.4.0"
+#define TMPFS_MAGIC_ 0x01021994UL
+#define JSON_DEPTH 16
+#define NONCE_MAX 1024
+
+/* A 401 from the KBS: the handshake is run once more. */
+#define E_UNAUTHORIZED (-EKEYREJECTED)
+
+struct kbs {
+	struct boot *b;
+	struct http *http;
+	EVP_PKEY *key;
+	struct json_object *jwk;
+	char cookie[HTTP_COOKIE_MAX];
+	double deadline;
+	const char *tee;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- parsing replies ---------------------------------------------------------- */
+
+static struct json_object *parse_json(const char *body, size_t len, char *err, size_t errlen)
+{
+	struct json_tokener *tok;
+	struct json_object *o;
+
+	if (!body || len == 0 || memchr(body, '\0', len)) {
+		snprintf(err, errlen, "empty or binary reply");
+		return NULL;
+	}
+	tok = json_tokener_new_ex(JSON_DEPTH);
+	if (!tok) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, body, (int)len);
+	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != len || !json_object_is_type(o, json_type_object)) {
+		snprintf(err, errlen, "reply is not a JSON object");
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+int kbs_parse_challenge(const char *body, size_t len, char **nonce, char *err, size_t errlen)
+{
+	struct json_object *o = parse_json(body, len, err, errlen), *n;
+	const char *s;
+	int r = -EINVAL;
+
+	*nonce = NULL;
+	if (!o)
+		return -EINVAL;
+	if (!json_object_object_get_ex(o, "nonce", &n) || !json_object_is_type(n, json_type_string)) {
+		snprintf(err, errlen, "challenge has no string nonce");
+	} else if (json_object_get_string_len(n) < 1 || json_object_get_string_len(n) > NONCE_MAX) {
+		snprintf(err, errlen, "challenge nonce of %d characters", json_object_get_string_len(n));
+	} else {
+		s = json_object_get_string(n);
+		*nonce = strdup(s);
+		r = *nonce ? 0 : -ENOMEM;
+	}
+	json_object_put(o);
+	return r;
+}
+
+int kbs_parse_token(const char *body, size_t len, char *err, size_t errlen)
+{
+	struct json_object *o = parse_json(body, len, err, errlen), *t;
+	int r = 0;
+
+	if (!o)
+		return -EINVAL;
+	if (!json_object_object_get_ex(o, "token", &t) || !json_object_is_type(t, json_type_string) ||
+	    json_object_get_string_len(t) == 0) {
+		snprintf(err, errlen, "attest reply has no token");
+		r = -EINVAL;
+	}
+	json_object_put(o);
+	return r;
+}
+
+void kbs_error_name(const char *body, size_t len, char *out, size_t cap)
+{
+	char err[64];
+	struct json_object *o = parse_json(body, len, err, sizeof(err)), *t;
+	const char *s, *slash;
+	size_t i, o_len = 0;
+
+	out[0] = '\0';
+	if (!o)
+		return;
+	if (json_object_object_get_ex(o, "type", &t) && json_object_is_type(t, json_type_string)) {
+		s = json_object_get_string(t);
+		slash = strrchr(s, '/');
+		s = slash ? slash + 1 : s;
+		for (i = 0; s[i] && o_len + 1 < cap && o_len < 48; i++)
+			if ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+			    (s[i] >= '0' && s[i] <= '9'))
+				out[o_len++] = s[i];
+		out[o_len] = '\0';
+	}
+	json_object_put(o);
+}
+
+size_t kbs_report_data(int tee, const uint8_t *digest, size_t len, uint8_t *out)
+{
+	size_t n;
+
+	switch (tee) {
+	case TEE_SAMPLE:
+		memcpy(out, digest, len);
+		return len;
+	case TEE_TPM:
+		n = len < 32 ? len : 32;
+		memcpy(out, digest, n);
+		memset(out + n, 0, 32 - n);
+		return 32;
+	default: /* TDX, SNP, SE: 64 bytes, zero-padded */
+		n = len < 64 ? len : 64;
+		memcpy(out, digest, n);
+		memset(out + n, 0, 64 - n);
+		return 64;
+	}
+}
+
+/* ---- the ephemeral key ---------------------------------------------------------- */
+
+static char *b64url(const uint8_t *in, size_t n)
+{
+	char *out = malloc(4 * ((n + 2) / 3) + 1);
+	size_t i, o;
+	int len;
+
+	if (!out)
+		return NULL;
+	len = EVP_EncodeBlock((unsigned char *)out, in, (int)n);
+	for (i = 0, o = 0; i < (size_t)len; i++) {
+		if (out[i] == '=')
+			break;
+		out[o++] = out[i] == '+' ? '-' : out[i] == '/' ? '_' : out[i];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static int add_b64url(struct json_object *o, const char *k, const uint8_t *d, size_t n)
+{
+	char *s = b64url(d, n);
+
+	if (!s)
+		return -ENOMEM;
+	json_object_object_add(o, k, json_object_new_string(s));
+	free(s);
+	return 0;
+}
+
+/* A fresh key pair for this boot and its public JWK. */
+static int make_key(struct kbs *k, bool rsa)
+{
+	struct json_object *j = json_object_new_object();
+	uint8_t pub[65], buf[512];
+	size_t n = 0;
+	BIGNUM *bn = NULL;
+	int r = -EIO, len;
+
+	if (!j)
+		return -ENOMEM;
+	if (rsa) {
+		k->key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+		json_object_object_add(j, "kty", json_object_new_string("RSA"));
+		json_object_object_add(j, "alg", json_object_new_string("RSA-OAEP-256"));
+		if (!k->key || !EVP_PKEY_get_bn_param(k->key, OSSL_PKEY_PARAM_RSA_N, &bn))
+			goto out;
+		len = BN_bn2bin(bn, buf);
+		if (len <= 0 || add_b64url(j, "n", buf, (size_t)len) < 0)
+			goto out;
+		BN_free(bn);
+		bn = NULL;
+		if (!EVP_PKEY_get_bn_param(k->key, OSSL_PKEY_PARAM_RSA_E, &bn))
+			goto out;
+		len = BN_bn2bin(bn, buf);
+		if (len <= 0 || add_b64url(j, "e", buf, (size_t)len) < 0)
+			goto out;
+	} else {
+		k->key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+		if (!k->key || !EVP_PKEY_get_octet_string_param(k->key, OSSL_PKEY_PARAM_PUB_KEY,
+								pub, sizeof(pub), &n) ||
+		    n != 65 || pub[0] != 0x04)
+			goto out;
+		json_object_object_add(j, "kty", json_object_new_string("EC"));
+		json_object_object_add(j, "crv", json_object_new_string("P-256"));
+		json_object_object_add(j, "alg", json_object_new_string("ECDH-ES+A256KW"));
+		if (add_b64url(j, "x", pub + 1, 32) < 0 || add_b64url(j, "y", pub + 33, 32) < 0)
+			goto out;
+	}
+	k->jwk = j;
+	j = NULL;
+	r = 0;
+out:
+	BN_free(bn);
+	json_object_put(j);
+	return r;
+}
+
+/* ---- requests with retries ---------------------------------------------------------- */
+
+static const char *json_text(struct json_object *o)
+{
+	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+/*
+ * One request, retried on transport errors and 5xx within the deadline.
+ * Returns 0 with a 2xx resp, E_UNAUTHORIZED for 401, or a failure.
+ */
+static int request(struct kbs *k, const char *what, const char *method, const char *path,
+		   const char *body, struct http_resp *resp)
+{
+	const struct attest_config *c = &k->b->attest;
+	char url[CONF_URL_MAX + 128], err[256], name[64];
+	unsigned attempt, backoff_ms = 250;
+	double left;
+	int r = -EAGAIN;
+
+	snprintf(url, sizeof(url), "%s%s", c->kbs_url, path);
+	for (attempt = 1; attempt <= c->retries; attempt++) {
+		left = k->deadline - now();
+		if (left <= 0)
+			return boot_fail(k->b, -ETIMEDOUT, "%s: the %u ms deadline passed", what,
+					 c->deadline_ms);
+		r = http_request(k->http, method, url, body, body ? strlen(body) : 0,
+				 k->cookie[0] ? k->cookie : NULL,
+				 (long)(left * 1000 < 10000 ? left * 1000 + 1 : 10000), resp,
+				 err, sizeof(err));
+		if (r == 0 && resp->status >= 200 && resp->status < 300)
+			return 0;
+		if (r == 0 && resp->status == 401) {
+			kbs_error_name(resp->body, resp->len, name, sizeof(name));
+			log_info("attest: %s: 401 %s", what, name[0] ? name : "Unauthorized");
+			snprintf(k->b->reason, sizeof(k->b->reason), "%s: the KBS refused (401 %s)",
+				 what, name[0] ? name : "Unauthorized");
+			http_resp_free(resp);
+			return E_UNAUTHORIZED;
+		}
+		if (r == 0 && resp->status < 500) {
+			kbs_error_name(resp->body, resp->len, name, sizeof(name));
+			r = boot_fail(k->b, 0, "%s: HTTP %ld %s", what, resp->status, name);
+			http_resp_free(resp);
+			return r;
+		}
+		if (r == 0) {
+			snprintf(err, sizeof(err), "HTTP %ld", resp->status);
+			http_resp_free(resp);
+			r = -EAGAIN;
+		}
+		if (r != -EAGAIN)
+			return boot_fail(k->b, 0, "%s: %s", what, err);
+		if (attempt == c->retries)
+			break;
+		left = k->deadline - now();
+		if (left * 1000 < backoff_ms)
+			backoff_ms = left > 0 ? (unsigned)(left * 1000) : 0;
+		log_info("attest: %s: attempt %u/%u failed (%s); retrying in %u ms", what, attempt,
+			 c->retries, err, backoff_ms);
+		usleep(backoff_ms * 1000);
+		backoff_ms = backoff_ms < 4000 ? backoff_ms * 2 : 8000;
+	}
+	return boot_fail(k->b, -ETIMEDOUT, "%s: gave up after %u attempts: %s", what, attempt > c->retries ? c->retries : attempt, err);
+}
+
+/* ---- the handshake ------------------------------------------------------------------- */
+
+static int sample_evidence(struct kbs *k, const uint8_t *rd, size_t n, struct json_object **ev)
+{
+	char b64[128];
+
+	(void)k;
+	EVP_EncodeBlock((unsigned char *)b64, rd, (int)n);
+	*ev = json_object_new_object();
+	if (!*ev)
+		return -ENOMEM;
+	json_object_object_add(*ev, "svn", json_object_new_string("1"));
+	json_object_object_add(*ev, "report_data", json_object_new_string(b64));
+	return 0;
+}
+
+static int handshake(struct kbs *k)
+{
+	struct boot *b = k->b;
+	struct json_object *req, *extra, *algs, *att = NULL, *rt = NULL, *rdo = NULL, *ev = NULL;
+	struct json_object *tee_ev, *id;
+	struct http_resp resp;
+	char err[256], *nonce = NULL, *canon = NULL, hex[97];
+	uint8_t digest[64], rd[64];
+	size_t canon_len, rd_len;
+	unsigned int dlen = 0;
+	int r;
+
+	k->cookie[0] = '\0';
+	req = json_object_new_object();
+	extra = json_object_new_object();
+	algs = json_object_new_array();
+	if (!req || !extra || !algs) {
+		json_object_put(req);
+		json_object_put(extra);
+		json_object_put(algs);
+		return boot_fail(b, -ENOMEM, "auth request");
+	}
+	json_object_array_add(algs, json_object_new_string("sha256"));
+	json_object_array_add(algs, json_object_new_string("sha384"));
+	json_object_array_add(algs, json_object_new_string("sha512"));
+	json_object_object_add(extra, "supported-hash-algorithms", algs);
+	json_object_object_add(req, "version", json_object_new_string(KBS_VERSION));
+	json_object_object_add(req, "tee", json_object_new_string(k->tee));
+	json_object_object_add(req, "extra-params", extra);
+	r = request(k, "auth", "POST", "/kbs/v0/auth", json_text(req), &resp);
+	json_object_put(req);
+	if (r < 0)
+		return r;
+	if (!resp.cookie[0]) {
+		http_resp_free(&resp);
+		return boot_fail(b, 0, "auth: the KBS set no kbs-session-id cookie");
+	}
+	memcpy(k->cookie, resp.cookie, sizeof(k->cookie));
+	r = kbs_parse_challenge(resp.body, resp.len, &nonce, err, sizeof(err));
+	http_resp_free(&resp);
+	if (r < 0)
+		return boot_fail(b, r, "auth: %s", err);
+
+	/* Report data: the hash of the JCS of what binds this session to our key. */
+	rdo = json_object_new_object();
+	if (!rdo) {
+		r = boot_fail(b, -ENOMEM, "runtime data");
+		goto out;
+	}
+	json_object_object_add(rdo, "additional-evidence", json_object_new_string(""));
+	json_object_object_add(rdo, "nonce", json_object_new_string(nonce));
+	json_object_object_add(rdo, "tee-pubkey", json_object_get(k->jwk));
+	r = jcs_serialize(rdo, &canon, &canon_len);
+	if (r < 0) {
+		r = boot_fail(b, r, "JCS of the runtime data");
+		goto out;
+	}
+	if (EVP_Digest(canon, canon_len, digest, &dlen,
+		       b->initdata.tee == TEE_SE ? EVP_sha512() : EVP_sha384(), NULL) != 1) {
+		r = boot_fail(b, -EIO, "report data digest");
+		goto out;
+	}
+	rd_len = kbs_report_data(b->initdata.tee, digest, dlen, rd);
+	hex_encode(digest, dlen, hex);
+	log_info("attest: %s evidence, report data %.16s... (%s of the JCS runtime data)", k->tee,
+		 hex, dlen == 64 ? "sha512" : "sha384");
+	r = sample_evidence(k, rd, rd_len, &ev);
+	if (r < 0) {
+		r = boot_fail(b, r, "evidence");
+		goto out;
+	}
+
+	att = json_object_new_object();
+	rt = json_object_new_object();
+	tee_ev = json_object_new_object();
+	if (!att || !rt || !tee_ev) {
+		json_object_put(tee_ev);
+		r = boot_fail(b, -ENOMEM, "attest request");
+		goto out;
+	}
+	if (b->initdata.present) {
+		id = json_object_new_object();
+		json_object_object_add(id, "format", json_object_new_string("toml"));
+		json_object_object_add(id, "body", json_object_new_string_len(b->initdata.toml,
+									    (int)b->initdata.toml_len));
+		json_object_object_add(att, "init-data", id);
+	}
+	json_object_object_add(rt, "nonce", json_object_new_string(nonce));
+	json_object_object_add(rt, "tee-pubkey", json_object_get(k->jwk));
+	json_object_object_add(att, "runtime-data", rt);
+	rt = NULL;
+	json_object_object_add(tee_ev, "primary_evidence", ev);
+	ev = NULL;
+	json_object_object_add(tee_ev, "additional_evidence", json_object_new_string(""));
+	json_object_object_add(att, "tee-evidence", tee_ev);
+	r = request(k, "attest", "POST", "/kbs/v0/attest", json_text(att), &resp);
+	if (r < 0)
+		goto out;
+	r = kbs_parse_token(resp.body, resp.len, err, sizeof(err));
+	http_resp_free(&resp);
+	if (r < 0) {
+		r = boot_fail(b, r, "attest: %s", err);
+		goto out;
+	}
+	log_info("attest: the KBS accepted the evidence");
+out:
+	free(nonce);
+	free(canon);
+	json_object_put(rdo);
+	json_object_put(ev);
+	json_object_put(rt);
+	json_object_put(att);
+	return r;
+}
+
+/* ---- secrets ---------------------------------------------------------------------------- */
+
+static int secrets_dir(struct boot *b, int *dfd)
+{
+	char parent[PATH_MAX_SR], *slash;
+	struct statfs sf;
+	struct stat st;
+
+	snprintf(parent, sizeof(parent), "%s", b->path.secrets_dir);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (mkdir(parent, 0700) < 0 && errno != EEXIST)
+			return boot_fail(b, -errno, "mkdir %s", parent);
+	}
+	if (mkdir(b->path.secrets_dir, 0700) < 0 && errno != EEXIST)
+		return boot_fail(b, -errno, "mkdir %s", b->path.secrets_dir);
+	if (lstat(b->path.secrets_dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		return boot_fail(b, 0, "%s is not our directory", b->path.secrets_dir);
+	if (chmod(b->path.secrets_dir, 0700) < 0)
+		return boot_fail(b, -errno, "chmod %s", b->path.secrets_dir);
+	*dfd = open(b->path.secrets_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*dfd < 0)
+		return boot_fail(b, -errno, "open %s", b->path.secrets_dir);
+	if (fstatfs(*dfd, &sf) < 0 || (unsigned long)sf.f_type != TMPFS_MAGIC_) {
+		close(*dfd);
+		return boot_fail(b, 0, "%s is not on tmpfs", b->path.secrets_dir);
+	}
+	return 0;
+}
+
+static int write_secret(struct boot *b, int dfd, const char *name, const uint8_t *data,
+			size_t len)
+{
+	size_t done = 0;
+	ssize_t w;
+	int fd, r = 0;
+
+	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
+	if (fd < 0)
+		return boot_fail(b, -errno, "create %s/%s", b->path.secrets_dir, name);
+	while (done < len) {
+		w = write(fd, data + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			r = -errno;
+			break;
+		}
+		done += (size_t)w;
+	}
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r < 0) {
+		unlinkat(dfd, name, 0);
+		return boot_fail(b, r, "write %s/%s", b->path.secrets_dir, name);
+	}
+	return 0;
+}
+
+static int fetch_all(struct kbs *k, int dfd)
+{
+	const struct attest_config *c = &k->b->attest;
+	struct http_resp resp;
+	char path[CONF_URL_MAX + 32], what[CONF_URL_MAX + 16], err[256];
+	uint8_t *pt = NULL;
+	size_t i, pt_len = 0;
+	int r;
+
+	for (i = 0; i < c->n_res; i++) {
+		/* A file from an earlier round (before a 401) is replaced. */
+		unlinkat(dfd, c->res[i].path, 0);
+		snprintf(path, sizeof(path), "/kbs/v0/resource/%s", c->res[i].repo_type_tag);
+		snprintf(what, sizeof(what), "resource %s", c->res[i].repo_type_tag);
+		r = request(k, what, "GET", path, NULL, &resp);
+		if (r < 0)
+			return r;
+		r = jwe_decrypt(k->key, resp.body, resp.len, &pt, &pt_len, err, sizeof(err));
+		http_resp_free(&resp);
+		if (r < 0)
+			return boot_fail(k->b, r, "%s: %s", what, err);
+		r = write_secret(k->b, dfd, c->res[i].path, pt, pt_len);
+		OPENSSL_secure_clear_free(pt, pt_len ? pt_len : 1);
+		pt = NULL;
+		if (r < 0)
+			return r;
+		log_info("attest: %s released: %zu bytes to %s/%s", what, pt_len,
+			 k->b->path.secrets_dir, c->res[i].path);
+	}
+	return 0;
+}
+
+int step_attest(struct boot *b)
+{
+	const struct attest_config *c = &b->attest;
+	struct kbs k;
+	char err[256];
+	int round, r, dfd = -1;
+
+	if (c->n_res == 0) {
+		log_info("attest: the initdata asks for no resources; nothing to attest for");
+		return 0;
+	}
+	memset(&k, 0, sizeof(k));
+	k.b = b;
+	switch (b->initdata.tee) {
+	case TEE_SAMPLE:
+		/* Never a silent fallback: only when the measured config allows it. */
+		if (!c->allow_sample)
+			return boot_fail(b, 0, "no TEE found, and sealroot.toml does not allow "
+					 "sample evidence ([attestation] allow_sample = true)");
+		k.tee = "sample";
+		break;
+	default:
+		return boot_fail(b, 0, "evidence for %s is not implemented yet",
+				 tee_name((enum tee_kind)b->initdata.tee));
+	}
+	k.deadline = now() + c->deadline_ms / 1000.0;
+	/* Locked memory for the private key and the plaintexts (mlock'd,
+	 * never swapped, cleansed on free). Without it OpenSSL falls back to
+	 * the normal heap, which the guest also never swaps: say so. */
+	if (CRYPTO_secure_malloc_initialized() == 0 &&
+	    CRYPTO_secure_malloc_init(4 << 20, 32) != 1)
+		log_info("attest: no locked secure heap; keys live in ordinary (unswapped) memory");
+	r = make_key(&k, c->rsa);
+	if (r < 0)
+		return boot_fail(b, r, "ephemeral %s key", c->rsa ? "RSA-2048" : "EC P-256");
+	r = http_open(&k.http, c->kbs_cert, c->kbs_cert_len, err, sizeof(err));
+	if (r < 0) {
+		r = boot_fail(b, r, "%s", err);
+		goto out;
+	}
+	r = secrets_dir(b, &dfd);
+	if (r < 0)
+		goto out;
+	log_info("attest: KBS %s, %zu resource%s, %s key", c->kbs_url, c->n_res,
+		 c->n_res == 1 ? "" : "s", c->rsa ? "RSA-2048" : "EC P-256");
+	for (round = 0; round < 2; round++) {
+		r = handshake(&k);
+		if (r == 0)
+			r = fetch_all(&k, dfd);
+		if (r != E_UNAUTHORIZED)
+			break;
+		if (round == 0)
+			log_info("attest: re-running the handshake once after a 401");
+	}
+	if (r == E_UNAUTHORIZED)
+		r = -EACCES; /* the reason is already recorded */
+out:
+	if (dfd >= 0)
+		close(dfd);
+	http_close(k.http);
+	json_object_put(k.jwk);
+	EVP_PKEY_free(k.key); /* frees the private key's memory cleansed */
+	return r;
+}

@@ -1,0 +1,107 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# The test KBS (tests/kbs/kbs.py) for boot cases, and the QEMU network that
+# reaches it. Sourced after tests/lib/boot.sh.
+#
+# The guest gets QEMU user networking with restrict=on (no route to the host
+# or beyond) and one guestfwd: 10.0.2.100:8080 in the guest runs
+# `busybox nc 127.0.0.1 <port>` on the host per connection, i.e. reaches the
+# test KBS on loopback and nothing else.
+
+KBS_GUEST_URL=http://10.0.2.100:8080
+KBS_PY=/usr/bin/python3 # Debian's, which has python3-jwcrypto
+
+# kbs_start CONFIG_JSON [extra kbs.py args]: starts the KBS on a free
+# loopback port; sets KBS_PORT and KBS_PID. Its log is $CASE_WORK/kbs.log.
+kbs_start() {
+	_cfg=$1
+	shift
+	"$KBS_PY" "$TOP/tests/kbs/kbs.py" --port 0 --config "$_cfg" "$@" \
+		>"$CASE_WORK/kbs.out" 2>"$CASE_WORK/kbs.log" &
+	KBS_PID=$!
+	_i=0
+	while [ $_i -lt 100 ]; do
+		KBS_PORT=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$CASE_WORK/kbs.out")
+		[ -n "$KBS_PORT" ] && return 0
+		kill -0 "$KBS_PID" 2>/dev/null || break
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	cat "$CASE_WORK/kbs.log" >&2
+	case_fail "the test KBS did not start"
+}
+
+kbs_stop() {
+	[ -n "${KBS_PID:-}" ] && kill "$KBS_PID" 2>/dev/null && wait "$KBS_PID" 2>/dev/null
+	KBS_PID=
+}
+
+# boot_run_kbs DISK CMDLINE: boot_run with the guest's one network
+# interface, whose only reachable address is the test KBS.
+boot_run_kbs() {
+	boot_run "$1" "$2" -netdev \
+		"user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:8080-cmd:/bin/busybox nc 127.0.0.1 ${KBS_PORT:-9}" \
+		-device virtio-net-device,netdev=n0
+}
+
+# attest_initdata OUT [sealroot.toml extra lines]: an initdata document whose
+# aa.toml names the test KBS, with a sealroot.toml that allows sample
+# evidence, configures the network and asks for default/key/web as web.key;
+# then its disk image (INITDATA). The document is $OUT.toml.
+attest_initdata() {
+	cat >"$1.toml" <<TOML
+version = "0.1.0"
+algorithm = "sha384"
+[data]
+"aa.toml" = '''
+[token_configs.kbs]
+url = "$KBS_GUEST_URL"
+'''
+"sealroot.toml" = '''
+[attestation]
+allow_sample = true
+retries = ${ATTEST_RETRIES:-3}
+deadline_ms = ${ATTEST_DEADLINE_MS:-20000}
+${ATTEST_EXTRA:-}
+[network]
+address = "10.0.2.15/24"
+gateway = "10.0.2.2"
+
+[[resource]]
+uri = "kbs:///default/key/web"
+path = "web.key"
+'''
+TOML
+	initdata_image "$1.toml" "$1"
+	INITDATA=$1
+}
+
+# kbs_config OUT SECRET_FILE POLICY [FAULT] [EXPECTED_INITDATA_TOML]: the
+# test KBS's configuration for one resource, default/key/web.
+kbs_config() {
+	_exp=null
+	[ -n "${5:-}" ] && _exp="\"$(sha384sum "$5" | cut -d' ' -f1)\""
+	_fault=null
+	[ -n "${4:-}" ] && _fault="\"$4\""
+	cat >"$1" <<JSON
+{"resources": {"default/key/web": {"file": "$2", "policy": "$3"}},
+ "expected_init_data_sha384": $_exp,
+ "fault": $_fault,
+ "session_seconds": 300}
+JSON
+}
+
+# no_secret_anywhere SECRET_FILE FILE...: fails when the secret's bytes, or
+# their hex or base64, appear in any FILE (the console, disk images, ...).
+no_secret_anywhere() {
+	_s=$1
+	shift
+	_hex=$(od -An -tx1 -v "$_s" | tr -d ' \n')
+	_b64=$(base64 -w0 <"$_s")
+	for _f in "$@"; do
+		[ -f "$_f" ] || continue
+		if grep -qaF -f "$_s" "$_f" || grep -qaiF "$_hex" "$_f" || grep -qaF "$_b64" "$_f"; then
+			case_fail "the secret appears in $_f"
+		fi
+	done
+}

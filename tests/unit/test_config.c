@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Unit tests for init/config.c: the KBS from aa.toml or cdh.toml, and
+ * sealroot.toml's [attestation], [network] and [[resource]] tables, with
+ * the error for each bad value.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+static struct attest_config C;
+static char err[256];
+
+/* C.kbs_cert points into the document, which therefore lives until the
+ * next call, as the init's lives for the whole boot. */
+static struct initdata_doc d;
+
+static int teardown(void **state)
+{
+	(void)state;
+	initdata_doc_free(&d);
+	return 0;
+}
+
+/* An initdata document with the given [data] entries (TOML lines). */
+static int conf(const char *data_lines)
+{
+	char doc[4096];
+	int r;
+
+	initdata_doc_free(&d);
+	snprintf(doc, sizeof(doc), "version = \"0.1.0\"\nalgorithm = \"sha384\"\n[data]\n%s", data_lines);
+	err[0] = '\0';
+	r = initdata_doc_parse(doc, strlen(doc), &d, err, sizeof(err));
+	if (r < 0)
+		fail_msg("document: %s", err);
+	return config_parse(&d, &C, err, sizeof(err));
+}
+
+#define AA(url, cert) "\"aa.toml\" = '''\n[token_configs.kbs]\nurl = \"" url "\"\ncert = \"\"\"" cert "\"\"\"\n'''\n"
+#define CDH(url, cert) "\"cdh.toml\" = '''\n[kbc]\nname = \"cc_kbc\"\nurl = \"" url "\"\nkbs_cert = \"" cert "\"\n'''\n"
+#define SR(body) "\"sealroot.toml\" = '''\n" body "'''\n"
+
+static void test_defaults(void **state)
+{
+	(void)state;
+	assert_int_equal(conf(""), 0);
+	assert_string_equal(C.kbs_url, "");
+	assert_int_equal(C.n_res, 0);
+	assert_false(C.allow_sample);
+	assert_false(C.rsa);
+	assert_false(C.net);
+	assert_int_equal(C.retries, 5);
+	assert_int_equal(C.deadline_ms, 60000);
+}
+
+static void test_kbs_sources(void **state)
+{
+	(void)state;
+	assert_int_equal(conf(AA("http://10.0.2.100:8080", "")), 0);
+	assert_string_equal(C.kbs_url, "http://10.0.2.100:8080");
+	assert_null(C.kbs_cert);
+	assert_int_equal(conf(CDH("https://kbs:8443", "PEM")), 0);
+	assert_string_equal(C.kbs_url, "https://kbs:8443");
+	assert_int_equal(C.kbs_cert_len, 3);
+	assert_memory_equal(C.kbs_cert, "PEM", 3);
+	/* Both: they must agree. */
+	assert_int_equal(conf(AA("http://a:1", "") CDH("http://a:1", "")), 0);
+	assert_int_equal(conf(AA("http://a:1", "") CDH("http://b:1", "")), -EINVAL);
+	assert_string_equal(err, "aa.toml and cdh.toml name different KBS URLs");
+	assert_int_equal(conf(AA("https://a:1", "X") CDH("https://a:1", "Y")), -EINVAL);
+	assert_string_equal(err, "aa.toml and cdh.toml name different KBS certificates");
+	assert_int_equal(conf(AA("ftp://a", "")), -EINVAL);
+	assert_string_equal(err, "aa.toml [token_configs.kbs]: url is not an http:// or https:// URL");
+	assert_int_equal(conf(AA("http://a b", "")), -EINVAL);
+	/* https needs a certificate from the initdata. */
+	assert_int_equal(conf(AA("https://a:1", "") SR("[[resource]]\nuri = \"kbs:///d/k/w\"\npath = \"w\"\n")), -EINVAL);
+	assert_non_null(strstr(err, "gives no certificate to trust"));
+}
+
+static void test_attestation_table(void **state)
+{
+	(void)state;
+	assert_int_equal(conf(SR("[attestation]\nallow_sample = true\nkey = \"rsa\"\nretries = 3\ndeadline_ms = 5000\n")), 0);
+	assert_true(C.allow_sample);
+	assert_true(C.rsa);
+	assert_int_equal(C.retries, 3);
+	assert_int_equal(C.deadline_ms, 5000);
+	assert_int_equal(conf(SR("[attestation]\nallow_smaple = true\n")), -EINVAL);
+	assert_string_equal(err, "sealroot.toml [attestation]: unknown key \"allow_smaple\"");
+	assert_int_equal(conf(SR("[attestation]\nallow_sample = \"yes\"\n")), -EINVAL);
+	assert_string_equal(err, "[attestation]: allow_sample must be true or false");
+	assert_int_equal(conf(SR("[attestation]\nkey = \"dsa\"\n")), -EINVAL);
+	assert_string_equal(err, "[attestation]: key \"dsa\" is not ec or rsa");
+	assert_int_equal(conf(SR("[attestation]\nretries = 0\n")), -EINVAL);
+	assert_string_equal(err, "[attestation]: retries must be an integer from 1 to 20");
+	assert_int_equal(conf(SR("[attestation]\ndeadline_ms = 600001\n")), -EINVAL);
+	assert_int_equal(conf(SR("bogus = 1\n")), -EINVAL);
+	assert_string_equal(err, "sealroot.toml: unknown key \"bogus\"");
+	assert_int_equal(conf(SR("[attestation\n")), -EINVAL);
+	assert_non_null(strstr(err, "sealroot.toml: line 1 column"));
+}
+
+static void test_network(void **state)
+{
+	(void)state;
+	assert_int_equal(conf(SR("[network]\naddress = \"10.0.2.15/24\"\ngateway = \"10.0.2.2\"\n")), 0);
+	assert_true(C.net);
+	assert_string_equal(C.ifname, "eth0");
+	assert_int_equal(C.addr, 0x0a00020f);
+	assert_int_equal(C.prefix, 24);
+	assert_int_equal(C.gw, 0x0a000202);
+	assert_int_equal(conf(SR("[network]\ninterface = \"enp0s1\"\naddress = \"192.168.1.2/32\"\n")), 0);
+	assert_string_equal(C.ifname, "enp0s1");
+	assert_int_equal(C.gw, 0);
+	assert_int_equal(conf(SR("[network]\ngateway = \"10.0.2.2\"\n")), -EINVAL);
+	assert_string_equal(err, "[network]: address (a.b.c.d/prefix) is required");
+	static const char *bad[] = { "10.0.2.15", "10.0.2/24", "10.0.2.256/24", "10.0.2.015/24",
+				     "10.0.2.15/33", "10.0.2.15/0", "10.0.2.15/", "10.0.2.15/2x",
+				     "10.0.2.15.1/24", " 10.0.2.15/24" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char line[128];
+
+		snprintf(line, sizeof(line), SR("[network]\naddress = \"%s\"\n"), bad[i]);
+		if (conf(line) != -EINVAL)
+			fail_msg("accepted address %s", bad[i]);
+	}
+	assert_int_equal(conf(SR("[network]\naddress = \"10.0.2.15/24\"\ngateway = \"10.0.2\"\n")), -EINVAL);
+	assert_string_equal(err, "[network]: gateway \"10.0.2\" is not a.b.c.d");
+	assert_int_equal(conf(SR("[network]\naddress = \"10.0.2.15/24\"\ninterface = \"a/b\"\n")), -EINVAL);
+	assert_int_equal(conf(SR("[network]\naddress = \"10.0.2.15/24\"\nmtu = 1500\n")), -EINVAL);
+	assert_string_equal(err, "sealroot.toml [network]: unknown key \"mtu\"");
+}
+
+static void test_resources(void **state)
+{
+	(void)state;
+	assert_int_equal(conf(AA("http://k:1", "") SR("[[resource]]\nuri = \"kbs:///default/key/web\"\npath = \"web.key\"\n"
+						      "[[resource]]\nuri = \"kbs:///r/t/tag-1.x_y\"\npath = \"b\"\n")), 0);
+	assert_int_equal(C.n_res, 2);
+	assert_string_equal(C.res[0].repo_type_tag, "default/key/web");
+	assert_string_equal(C.res[0].path, "web.key");
+	assert_string_equal(C.res[1].repo_type_tag, "r/t/tag-1.x_y");
+	/* No KBS to ask. */
+	assert_int_equal(conf(SR("[[resource]]\nuri = \"kbs:///a/b/c\"\npath = \"p\"\n")), -EINVAL);
+	assert_non_null(strstr(err, "neither aa.toml nor cdh.toml names a KBS"));
+	static const char *bad_uri[] = { "kbs://host/a/b/c", "kbs:///a/b", "kbs:///a/b/c/d", "kbs:///a//c",
+					 "kbs:///a/b/", "kbs:///a/../c", "kbs:///../b/c", "kbs:///a/b/..",
+					 "kbs:///a/b/c?x", "kbs:///a/b/%2e", "https://x/a/b/c" };
+	for (size_t i = 0; i < sizeof(bad_uri) / sizeof(bad_uri[0]); i++) {
+		char line[256];
+
+		snprintf(line, sizeof(line), AA("http://k:1", "") SR("[[resource]]\nuri = \"%s\"\npath = \"p\"\n"), bad_uri[i]);
+		if (conf(line) != -EINVAL || !strstr(err, "is not kbs:///repository/type/tag"))
+			fail_msg("uri %s: %s", bad_uri[i], err);
+	}
+	assert_int_equal(conf(AA("http://k:1", "") SR("[[resource]]\nuri = \"kbs:///a/b/c\"\npath = \"../x\"\n")), -EINVAL);
+	assert_string_equal(err, "[[resource]]: path \"../x\" is not a plain file name");
+	assert_int_equal(conf(AA("http://k:1", "") SR("[[resource]]\nuri = \"kbs:///a/b/c\"\npath = \"x\"\n"
+						      "[[resource]]\nuri = \"kbs:///a/b/d\"\npath = \"x\"\n")), -EINVAL);
+	assert_string_equal(err, "[[resource]]: path \"x\" is used twice");
+	assert_int_equal(conf(AA("http://k:1", "") SR("[[resource]]\nuri = \"kbs:///a/b/c\"\n")), -EINVAL);
+	assert_string_equal(err, "[[resource]]: uri and path are both required");
+	assert_int_equal(conf(AA("http://k:1", "") SR("[resource]\nuri = \"kbs:///a/b/c\"\npath = \"x\"\n")), -EINVAL);
+	assert_string_equal(err, "sealroot.toml: resource must be [[resource]] tables");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_kbs_sources),
+		cmocka_unit_test(test_attestation_table),
+		cmocka_unit_test(test_network),
+		cmocka_unit_test(test_resources),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, teardown);
+}
