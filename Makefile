@@ -87,7 +87,7 @@ image: $(OUT)/manifest.json
 
 # ---- run it ----------------------------------------------------------------
 boot: image $(STAGE)/initdata.img
-	tests/lib/boot-bundle.sh $(OUT) 120 $(STAGE)/initdata.img
+	tools/demo-boot.sh $(OUT) $(STAGE)/initdata.img $(INITDATA)
 
 # ---- tests -----------------------------------------------------------------
 # Unit tests and the PID-1 test build run on the host (glibc, Debian's -dev

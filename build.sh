@@ -82,12 +82,13 @@ image() {
 	ls -l "out/$TEE" >&2
 }
 
-# The init requires an initdata disk: make one from examples/initdata.toml
-# (INITDATA= picks another document) and attach it.
+# The whole story: an initdata disk from examples/initdata.toml (INITDATA=
+# picks another document), the test KBS holding a fresh demo secret for
+# that initdata only, and the guest attesting to it before its agent runs.
 boot() {
 	make initdata TEE="$TEE" ${INITDATA:+INITDATA="$INITDATA"}
-	say "booting out/$TEE in QEMU (TCG) with initdata build/$TEE/initdata.img; the console follows"
-	tests/lib/boot-bundle.sh "out/$TEE" 120 "build/$TEE/initdata.img"
+	say "booting out/$TEE in QEMU (TCG) with initdata build/$TEE/initdata.img and the test KBS; the console follows"
+	tools/demo-boot.sh "out/$TEE" "build/$TEE/initdata.img" "${INITDATA:-examples/initdata.toml}"
 }
 
 case ${1:-all} in

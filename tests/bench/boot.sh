@@ -24,7 +24,7 @@ now() { date +%s.%N; }
 median() { sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m }'; }
 
 # The init requires an initdata disk: the example one.
-"$TOP/build/host/sealroot-initdata" -o "$w/initdata.img" "$TOP/examples/initdata.toml" >/dev/null
+"$TOP/build/host/sealroot-initdata" -o "$w/initdata.img" "$TOP/tests/boot/initdata.toml" >/dev/null
 
 # The floor initramfs: one static binary as /init, plus /dev/console.
 musl-gcc -static -O2 -o "$w/init" "$TOP/tests/bench/floor-init.c"

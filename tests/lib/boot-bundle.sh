@@ -18,13 +18,19 @@ echo "booting $out under $(sr_accel) (time limit ${t}s)" >&2
 tail -n +1 -f "$log" &
 tailpid=$!
 rc=0
+set --
 if [ -n "$initdata" ]; then
-	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")" "$log" "$t" \
-		-drive "if=none,id=initdata,file=$initdata,format=raw,readonly=on" \
-		-device virtio-blk-device,drive=initdata || rc=$?
-else
-	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")" "$log" "$t" || rc=$?
+	set -- "$@" -drive "if=none,id=initdata,file=$initdata,format=raw,readonly=on" \
+		-device virtio-blk-device,drive=initdata
 fi
+# SR_KBS_PORT: one user network (restrict=on) whose only reachable address,
+# 10.0.2.100:8080, is forwarded to that port on 127.0.0.1 (tools/demo-boot.sh).
+if [ -n "${SR_KBS_PORT:-}" ]; then
+	set -- "$@" -netdev \
+		"user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:8080-cmd:/bin/busybox nc 127.0.0.1 $SR_KBS_PORT" \
+		-device virtio-net-device,netdev=n0
+fi
+sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")" "$log" "$t" "$@" || rc=$?
 sleep 0.3
 kill "$tailpid" 2>/dev/null || true
 cat "$log.qemu" >&2

@@ -42,11 +42,11 @@ initdata_raw() {
 	truncate -s %512 "$2"
 }
 
-# Every case gets an initdata disk made from examples/initdata.toml, since
+# Every case gets an initdata disk made from tests/boot/initdata.toml, since
 # the init requires one by default. A case sets INITDATA to its own image,
 # or to nothing for none, before boot_run.
 INITDATA=$CASE_WORK/initdata.img
-initdata_image "$TOP/examples/initdata.toml" "$INITDATA"
+initdata_image "$TOP/tests/boot/initdata.toml" "$INITDATA"
 
 # boot_run DISK CMDLINE [QEMU ARGS...]: boots, console in $LOG, QEMU exit
 # code in $RC. The initdata disk ($INITDATA) is the second virtio disk,

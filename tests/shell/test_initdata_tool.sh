@@ -5,7 +5,7 @@
 # block image layout, reproducibility, the Kata annotation, and refusals.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 TOOL=$TOP/build/host/sealroot-initdata
-EX=$TOP/examples/initdata.toml
+EX=$TOP/tests/boot/initdata.toml
 
 setUp() {
 	W=$(mktemp -d)

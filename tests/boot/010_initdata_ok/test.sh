@@ -7,7 +7,7 @@
 # digest against sha384sum, neither of which shares code with the init.
 . "$TOP/tests/lib/boot.sh"
 
-toml=$TOP/examples/initdata.toml
+toml=$TOP/tests/boot/initdata.toml
 boot_run "$BUNDLE/rootfs.img" "$(sr_bundle_cmdline "$BUNDLE")"
 expect_exited
 expect_log "step initdata: ok"

@@ -4,7 +4,7 @@
 # the initdata step, agent never started, nothing written.
 . "$TOP/tests/lib/boot.sh"
 
-initdata_raw "$TOP/examples/initdata.toml" "$CASE_WORK/bad.img"
+initdata_raw "$TOP/tests/boot/initdata.toml" "$CASE_WORK/bad.img"
 printf 'initdatA' | dd of="$CASE_WORK/bad.img" conv=notrunc 2>/dev/null
 INITDATA=$CASE_WORK/bad.img
 boot_run "$BUNDLE/rootfs.img" "$(sr_bundle_cmdline "$BUNDLE")"

@@ -5,7 +5,7 @@
 # fails closed before parsing anything.
 . "$TOP/tests/lib/boot.sh"
 
-toml=$TOP/examples/initdata.toml
+toml=$TOP/tests/boot/initdata.toml
 n=$(($(gzip -9nc <"$toml" | wc -c) - 12))
 len=
 for i in 1 2 3 4 5 6 7 8; do len=$len$(printf '%02x' $((n & 255))); n=$((n >> 8)); done
