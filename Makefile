@@ -182,7 +182,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined -Iinit
-FUZZERS      := fuzz_toml fuzz_initdata fuzz_jwe
+FUZZERS      := fuzz_toml fuzz_initdata fuzz_jwe fuzz_kbs
 $(B)/fuzz/fuzz_toml: tests/fuzz/fuzz_toml.c init/toml.c init/toml.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
@@ -192,6 +192,10 @@ $(B)/fuzz/fuzz_initdata: tests/fuzz/fuzz_initdata.c init/initdata.c init/toml.c 
 $(B)/fuzz/fuzz_jwe: tests/fuzz/fuzz_jwe.c init/jwe.c init/jwe.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -ljson-c -lcrypto
+$(B)/fuzz/fuzz_kbs: tests/fuzz/fuzz_kbs.c init/kbs.c init/http.c init/jcs.c init/jwe.c init/tee.c init/step.c \
+    init/log.c init/initdata.c init/toml.c $(INIT_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lcurl -ljson-c -lz -lcrypto
 fuzz-bins: $(addprefix $(B)/fuzz/,$(FUZZERS))
 # Each harness for FUZZ_SECONDS from the seeds in tests/fuzz/corpus/<name>;
 # what it learns stays in build/fuzz/. A crash fails and leaves its input.
