@@ -44,18 +44,23 @@ boot_run_kbs() {
 		-device virtio-net-device,netdev=n0
 }
 
-# attest_initdata OUT [sealroot.toml extra lines]: an initdata document whose
-# aa.toml names the test KBS, with a sealroot.toml that allows sample
+# attest_initdata OUT: an initdata document whose aa.toml names the test KBS
+# (ATTEST_URL overrides the URL, ATTEST_CERT names a PEM file to trust), with a sealroot.toml that allows sample
 # evidence, configures the network and asks for default/key/web as web.key;
 # then its disk image (INITDATA). The document is $OUT.toml.
 attest_initdata() {
+	_cert=
+	if [ -n "${ATTEST_CERT:-}" ]; then
+		_cert=$(printf 'cert = """\n%s\n"""' "$(cat "$ATTEST_CERT")")
+	fi
 	cat >"$1.toml" <<TOML
 version = "0.1.0"
 algorithm = "sha384"
 [data]
 "aa.toml" = '''
 [token_configs.kbs]
-url = "$KBS_GUEST_URL"
+url = "${ATTEST_URL:-$KBS_GUEST_URL}"
+${_cert}
 '''
 "sealroot.toml" = '''
 [attestation]
