@@ -138,7 +138,7 @@ $(B)/test/test_jwe: tests/unit/test_jwe.c init/jwe.c init/jwe.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) -ljson-c -lcrypto
 
-$(B)/test/test_kbs: tests/unit/test_kbs.c init/kbs.c init/http.c init/jcs.c init/jwe.c init/tee.c init/step.c init/initdata.c init/toml.c \
+$(B)/test/test_kbs: tests/unit/test_kbs.c init/kbs.c init/http.c init/jcs.c init/jwe.c init/tee.c init/step.c init/initdata.c init/toml.c init/file.c \
     init/log.c $(INIT_HDR)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lcurl -ljson-c -lz -lcrypto
@@ -192,7 +192,7 @@ $(B)/fuzz/fuzz_initdata: tests/fuzz/fuzz_initdata.c init/initdata.c init/toml.c 
 $(B)/fuzz/fuzz_jwe: tests/fuzz/fuzz_jwe.c init/jwe.c init/jwe.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -ljson-c -lcrypto
-$(B)/fuzz/fuzz_kbs: tests/fuzz/fuzz_kbs.c init/kbs.c init/http.c init/jcs.c init/jwe.c init/tee.c init/step.c \
+$(B)/fuzz/fuzz_kbs: tests/fuzz/fuzz_kbs.c init/kbs.c init/http.c init/jcs.c init/jwe.c init/tee.c init/step.c init/file.c \
     init/log.c init/initdata.c init/toml.c $(INIT_HDR)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lcurl -ljson-c -lz -lcrypto

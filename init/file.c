@@ -4,7 +4,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#define TMPFS_MAGIC_ 0x01021994UL
 
 int file_read_all(const char *path, char *buf, size_t size, size_t *len)
 {
@@ -38,4 +44,76 @@ int file_read_all(const char *path, char *buf, size_t size, size_t *len)
 	buf[n] = '\0';
 	*len = n;
 	return 0;
+}
+
+int file_private_dir(const char *path, mode_t parent_mode, int *dfd, const char **what)
+{
+	char parent[256], *slash;
+	struct statfs sf;
+	struct stat st;
+	int n;
+
+	*dfd = -1;
+	n = snprintf(parent, sizeof(parent), "%s", path);
+	if (n < 0 || (size_t)n >= sizeof(parent)) {
+		*what = "path too long";
+		return -ENAMETOOLONG;
+	}
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		*what = "mkdir parent";
+		if (mkdir(parent, parent_mode) < 0 && errno != EEXIST)
+			return -errno;
+	}
+	*what = "mkdir";
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	*what = "check";
+	if (lstat(path, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		return -ENOTDIR;
+	*what = "chmod";
+	if (chmod(path, 0700) < 0)
+		return -errno;
+	*what = "open";
+	*dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*dfd < 0)
+		return -errno;
+	*what = "check tmpfs";
+	if (fstatfs(*dfd, &sf) < 0 || (unsigned long)sf.f_type != TMPFS_MAGIC_) {
+		close(*dfd);
+		*dfd = -1;
+		return -EXDEV;
+	}
+	return 0;
+}
+
+int file_write_new(int dfd, const char *name, const void *data, size_t len, const char **what)
+{
+	size_t done = 0;
+	ssize_t w;
+	int fd, r = 0;
+
+	*what = "create";
+	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
+	if (fd < 0)
+		return -errno;
+	*what = "write";
+	while (done < len) {
+		w = write(fd, (const char *)data + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			r = -errno;
+			break;
+		}
+		done += (size_t)w;
+	}
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r < 0)
+		unlinkat(dfd, name, 0);
+	return r;
 }

@@ -17,13 +17,12 @@
 #include <sys/mount.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "initdata.h"
 #include "tee.h"
 
-#define TMPFS_MAGIC_ 0x01021994UL
 #define TDX_INITDATA_RTMR 2   /* guest-components: PCR 8-15 -> RTMR2 */
 #define TPM_INITDATA_PCR  8
 
@@ -236,77 +235,21 @@ static int bind(struct boot *b)
 	return r;
 }
 
-static int write_one(struct boot *b, int dfd, const char *name, const char *data,
-		     size_t len)
-{
-	size_t done = 0;
-	ssize_t w;
-	int fd, r = 0;
-
-	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
-	if (fd < 0)
-		return boot_fail(b, -errno, "create %s/%s", b->path.initdata_dir, name);
-	while (done < len) {
-		w = write(fd, data + done, len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			r = -errno;
-			break;
-		}
-		done += (size_t)w;
-	}
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r < 0)
-		return boot_fail(b, r, "write %s/%s", b->path.initdata_dir, name);
-	return 0;
-}
-
-/* mkdir -p of the parent (0755) and the directory itself (0700). */
-static int make_dir(struct boot *b)
-{
-	char parent[PATH_MAX_SR], *slash;
-	struct stat st;
-
-	snprintf(parent, sizeof(parent), "%s", b->path.initdata_dir);
-	slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = '\0';
-		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
-			return boot_fail(b, -errno, "mkdir %s", parent);
-	}
-	if (mkdir(b->path.initdata_dir, 0700) < 0 && errno != EEXIST)
-		return boot_fail(b, -errno, "mkdir %s", b->path.initdata_dir);
-	if (lstat(b->path.initdata_dir, &st) < 0)
-		return boot_fail(b, -errno, "stat %s", b->path.initdata_dir);
-	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid())
-		return boot_fail(b, 0, "%s is not our directory", b->path.initdata_dir);
-	if (chmod(b->path.initdata_dir, 0700) < 0)
-		return boot_fail(b, -errno, "chmod %s", b->path.initdata_dir);
-	return 0;
-}
-
 static int expose(struct boot *b)
 {
 	const struct toml_node *data = b->initdata.doc.data;
-	const char *name, *val;
-	struct statfs sf;
+	const char *dir = b->path.initdata_dir, *name, *val, *what;
 	size_t i, nlen, vlen;
 	int dfd, r;
 
-	r = make_dir(b);
+	r = file_private_dir(dir, 0755, &dfd, &what);
+	if (r == -EXDEV)
+		return boot_fail(b, 0, "%s is not on tmpfs", dir);
 	if (r < 0)
-		return r;
-	dfd = open(b->path.initdata_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0)
-		return boot_fail(b, -errno, "open %s", b->path.initdata_dir);
-	/* Never onto a disk: the guest's /run is tmpfs (mount.c). */
-	if (fstatfs(dfd, &sf) < 0 || (unsigned long)sf.f_type != TMPFS_MAGIC_) {
-		close(dfd);
-		return boot_fail(b, 0, "%s is not on tmpfs", b->path.initdata_dir);
-	}
-	r = write_one(b, dfd, "initdata.toml", b->initdata.toml, b->initdata.toml_len);
+		return boot_fail(b, r, "%s %s", what, dir);
+	r = file_write_new(dfd, "initdata.toml", b->initdata.toml, b->initdata.toml_len, &what);
+	if (r < 0)
+		boot_fail(b, r, "%s %s/initdata.toml", what, dir);
 	for (i = 0; r == 0 && data && i < toml_count(data); i++) {
 		name = toml_key(data, i, &nlen);
 		val = toml_string(toml_at(data, i), &vlen);
@@ -316,13 +259,14 @@ static int expose(struct boot *b)
 			r = boot_fail(b, 0, "data entry %zu is not a plain file name", i + 1);
 			break;
 		}
-		r = write_one(b, dfd, name, val, vlen);
+		r = file_write_new(dfd, name, val, vlen, &what);
+		if (r < 0)
+			boot_fail(b, r, "%s %s/%s", what, dir, name);
 	}
 	close(dfd);
 	if (r < 0)
 		return r;
-	log_info("initdata: wrote %zu files to %s", 1 + (data ? toml_count(data) : 0),
-		 b->path.initdata_dir);
+	log_info("initdata: wrote %zu files to %s", 1 + (data ? toml_count(data) : 0), dir);
 	return 0;
 }
 

@@ -12,8 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,13 +20,13 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "file.h"
 #include "http.h"
 #include "jcs.h"
 #include "jwe.h"
 #include "tee.h"
 
 #define KBS_VERSION "0.4.0"
-#define TMPFS_MAGIC_ 0x01021994UL
 #define JSON_DEPTH 16
 #define NONCE_MAX 1024
 
@@ -442,69 +440,12 @@ out:
 
 /* ---- secrets ---------------------------------------------------------------------------- */
 
-static int secrets_dir(struct boot *b, int *dfd)
-{
-	char parent[PATH_MAX_SR], *slash;
-	struct statfs sf;
-	struct stat st;
-
-	snprintf(parent, sizeof(parent), "%s", b->path.secrets_dir);
-	slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = '\0';
-		if (mkdir(parent, 0700) < 0 && errno != EEXIST)
-			return boot_fail(b, -errno, "mkdir %s", parent);
-	}
-	if (mkdir(b->path.secrets_dir, 0700) < 0 && errno != EEXIST)
-		return boot_fail(b, -errno, "mkdir %s", b->path.secrets_dir);
-	if (lstat(b->path.secrets_dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
-		return boot_fail(b, 0, "%s is not our directory", b->path.secrets_dir);
-	if (chmod(b->path.secrets_dir, 0700) < 0)
-		return boot_fail(b, -errno, "chmod %s", b->path.secrets_dir);
-	*dfd = open(b->path.secrets_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (*dfd < 0)
-		return boot_fail(b, -errno, "open %s", b->path.secrets_dir);
-	if (fstatfs(*dfd, &sf) < 0 || (unsigned long)sf.f_type != TMPFS_MAGIC_) {
-		close(*dfd);
-		return boot_fail(b, 0, "%s is not on tmpfs", b->path.secrets_dir);
-	}
-	return 0;
-}
-
-static int write_secret(struct boot *b, int dfd, const char *name, const uint8_t *data,
-			size_t len)
-{
-	size_t done = 0;
-	ssize_t w;
-	int fd, r = 0;
-
-	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
-	if (fd < 0)
-		return boot_fail(b, -errno, "create %s/%s", b->path.secrets_dir, name);
-	while (done < len) {
-		w = write(fd, data + done, len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			r = -errno;
-			break;
-		}
-		done += (size_t)w;
-	}
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r < 0) {
-		unlinkat(dfd, name, 0);
-		return boot_fail(b, r, "write %s/%s", b->path.secrets_dir, name);
-	}
-	return 0;
-}
-
 static int fetch_all(struct kbs *k, int dfd)
 {
 	const struct attest_config *c = &k->b->attest;
 	struct http_resp resp;
 	char path[CONF_URL_MAX + 32], what[CONF_URL_MAX + 16], err[256];
+	const char *op;
 	uint8_t *pt = NULL;
 	size_t i, pt_len = 0;
 	int r;
@@ -521,11 +462,11 @@ static int fetch_all(struct kbs *k, int dfd)
 		http_resp_free(&resp);
 		if (r < 0)
 			return boot_fail(k->b, r, "%s: %s", what, err);
-		r = write_secret(k->b, dfd, c->res[i].path, pt, pt_len);
+		r = file_write_new(dfd, c->res[i].path, pt, pt_len, &op);
 		OPENSSL_secure_clear_free(pt, pt_len ? pt_len : 1);
 		pt = NULL;
 		if (r < 0)
-			return r;
+			return boot_fail(k->b, r, "%s %s/%s", op, k->b->path.secrets_dir, c->res[i].path);
 		log_info("attest: %s released: %zu bytes to %s/%s", what, pt_len,
 			 k->b->path.secrets_dir, c->res[i].path);
 	}
@@ -572,9 +513,17 @@ int step_attest(struct boot *b)
 		r = boot_fail(b, r, "%s", err);
 		goto out;
 	}
-	r = secrets_dir(b, &dfd);
-	if (r < 0)
-		goto out;
+	{
+		const char *what;
+
+		r = file_private_dir(b->path.secrets_dir, 0700, &dfd, &what);
+		if (r == -EXDEV)
+			r = boot_fail(b, 0, "%s is not on tmpfs", b->path.secrets_dir);
+		else if (r < 0)
+			r = boot_fail(b, r, "%s %s", what, b->path.secrets_dir);
+		if (r < 0)
+			goto out;
+	}
 	log_info("attest: KBS %s, %zu resource%s, %s key", c->kbs_url, c->n_res,
 		 c->n_res == 1 ? "" : "s", c->rsa ? "RSA-2048" : "EC P-256");
 	for (round = 0; round < 2; round++) {
