@@ -16,6 +16,11 @@ KBS_PY=/usr/bin/python3 # Debian's, which has python3-jwcrypto
 kbs_start() {
 	_cfg=$1
 	shift
+	# Truncate here, not in the child: a restarted KBS must not let the
+	# loop below read the previous one's port before the child's
+	# redirection has run.
+	: >"$CASE_WORK/kbs.out"
+	KBS_PORT=
 	"$KBS_PY" "$TOP/tests/kbs/kbs.py" --port 0 --config "$_cfg" "$@" \
 		>"$CASE_WORK/kbs.out" 2>"$CASE_WORK/kbs.log" &
 	KBS_PID=$!
