@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * jcs: see jcs.h. Written from RFC 8785; the number rules are reduced to
- * integers within +-(2^53 - 1), the only numbers sealroot canonicalises.
+ * jcs: see jcs.h. Written from RFC 8785. Numbers are reduced to the
+ * integers that a double holds exactly, for which ECMAScript's
+ * Number.prototype.toString (RFC 8785 3.2.2.3) is plain decimal.
  */
 #include "jcs.h"
 
@@ -12,236 +13,271 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct out {
+struct buf {
 	char *d;
 	size_t n, cap;
-	int err;
 };
 
-static void put(struct out *o, const char *s, size_t n)
+static int put(struct buf *b, const char *s, size_t n)
 {
 	size_t cap;
 	char *d;
 
-	if (o->err)
-		return;
-	if (o->n + n + 1 > o->cap) {
-		cap = o->cap ? o->cap : 256;
-		while (cap < o->n + n + 1)
+	if (n == 0)
+		return 0;
+	if (n > SIZE_MAX / 4 || b->n > SIZE_MAX / 4)
+		return -ENOMEM;
+	if (!b->d || b->n + n + 1 > b->cap) {
+		cap = b->cap ? b->cap : 256;
+		while (cap < b->n + n + 1)
 			cap *= 2;
-		d = realloc(o->d, cap);
-		if (!d) {
-			o->err = -ENOMEM;
-			return;
-		}
-		o->d = d;
-		o->cap = cap;
+		d = realloc(b->d, cap);
+		if (!d)
+			return -ENOMEM;
+		b->d = d;
+		b->cap = cap;
 	}
-	memcpy(o->d + o->n, s, n);
-	o->n += n;
-	o->d[o->n] = '\0';
+	memcpy(b->d + b->n, s, n);
+	b->n += n;
+	b->d[b->n] = '\0';
+	return 0;
 }
 
-/* Next code point of valid UTF-8 (no surrogates, no overlongs), or -1. */
-static long next_cp(const unsigned char **p, const unsigned char *end)
+/*
+ * One code point of well-formed UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF) from s[0..n): its length, or 0.
+ */
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	const unsigned char *s = *p;
-	long cp;
-	size_t n, i;
+	size_t len, i;
+	uint32_t c;
 
 	if (s[0] < 0x80) {
-		*p = s + 1;
-		return s[0];
+		*cp = s[0];
+		return 1;
 	}
 	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		n = 1, cp = s[0] & 0x1F;
+		len = 2, c = s[0] & 0x1F;
 	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		n = 2, cp = s[0] & 0x0F;
+		len = 3, c = s[0] & 0x0F;
 	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		n = 3, cp = s[0] & 0x07;
+		len = 4, c = s[0] & 0x07;
 	else
-		return -1;
-	if ((size_t)(end - s) <= n)
-		return -1;
-	for (i = 1; i <= n; i++) {
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
 		if ((s[i] & 0xC0) != 0x80)
-			return -1;
-		cp = (cp << 6) | (s[i] & 0x3F);
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
 	}
-	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-		return -1;
-	*p = s + n + 1;
-	return cp;
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
+		return 0;
+	*cp = c;
+	return len;
 }
 
-static void put_string(struct out *o, const char *s, size_t len)
+static int utf8_valid(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + len, *start;
-	char esc[8];
-	long cp;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+	uint32_t cp;
 
-	put(o, "\"", 1);
-	while (p < end && !o->err) {
-		start = p;
-		cp = next_cp(&p, end);
-		if (cp < 0) {
-			o->err = -EINVAL;
-			return;
+	while (i < n) {
+		k = utf8_next(p + i, n - i, &cp);
+		if (!k)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/* RFC 8785 3.2.2.2: the JSON.stringify escapes, nothing else. */
+static int put_string(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0, k;
+	char esc[7];
+	uint32_t cp;
+	int r;
+
+	if ((r = put(b, "\"", 1)) < 0)
+		return r;
+	while (i < n) {
+		k = utf8_next(p + i, n - i, &cp);
+		if (!k)
+			return -EINVAL;
+		if (cp >= 0x20 && cp != '"' && cp != '\\') {
+			i += k;
+			continue;
 		}
+		/* Flush the unescaped run before this character. */
+		if ((r = put(b, s + run, i - run)) < 0)
+			return r;
+		esc[0] = '\\';
 		switch (cp) {
-		case '"': put(o, "\\\"", 2); break;
-		case '\\': put(o, "\\\\", 2); break;
-		case '\b': put(o, "\\b", 2); break;
-		case '\t': put(o, "\\t", 2); break;
-		case '\n': put(o, "\\n", 2); break;
-		case '\f': put(o, "\\f", 2); break;
-		case '\r': put(o, "\\r", 2); break;
+		case '"': esc[1] = '"'; k = 2; break;
+		case '\\': esc[1] = '\\'; k = 2; break;
+		case '\b': esc[1] = 'b'; k = 2; break;
+		case '\t': esc[1] = 't'; k = 2; break;
+		case '\n': esc[1] = 'n'; k = 2; break;
+		case '\f': esc[1] = 'f'; k = 2; break;
+		case '\r': esc[1] = 'r'; k = 2; break;
 		default:
-			if (cp < 0x20) {
-				snprintf(esc, sizeof(esc), "\\u%04lx", cp);
-				put(o, esc, 6);
-			} else {
-				put(o, (const char *)start, (size_t)(p - start));
-			}
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[cp >> 4];
+			esc[5] = hex[cp & 15];
+			k = 6;
+		}
+		if ((r = put(b, esc, k)) < 0)
+			return r;
+		run = ++i;
+	}
+	if ((r = put(b, s + run, n - run)) < 0)
+		return r;
+	return put(b, "\"", 1);
+}
+
+/*
+ * The first UTF-16 code unit of cp in the high half, the second (or 0) in
+ * the low half: comparing these as numbers compares UTF-16 sequences, since
+ * a BMP character never equals a high surrogate. This is where UTF-16 and
+ * UTF-8 orders part: U+10000 and up (D800..DBFF) sort before U+E000..U+FFFF.
+ */
+static uint32_t utf16_key(uint32_t cp)
+{
+	if (cp < 0x10000)
+		return cp << 16;
+	cp -= 0x10000;
+	return ((0xD800 + (cp >> 10)) << 16) | (0xDC00 + (cp & 0x3FF));
+}
+
+struct member {
+	const char *name;
+	size_t len;
+	struct json_object *v;
+};
+
+/* RFC 8785 3.2.3; the names were checked to be valid UTF-8 before sorting. */
+static int member_cmp(const void *x, const void *y)
+{
+	const struct member *a = x, *b = y;
+	const unsigned char *pa = (const unsigned char *)a->name;
+	const unsigned char *pb = (const unsigned char *)b->name;
+	size_t i = 0, j = 0, ka, kb;
+	uint32_t ca, cb, ua, ub;
+
+	while (i < a->len && j < b->len) {
+		ka = utf8_next(pa + i, a->len - i, &ca);
+		kb = utf8_next(pb + j, b->len - j, &cb);
+		if (!ka || !kb)         /* not reached: checked before */
+			return 0;
+		if (ca != cb) {
+			ua = utf16_key(ca);
+			ub = utf16_key(cb);
+			return ua < ub ? -1 : 1;
+		}
+		i += ka;
+		j += kb;
+	}
+	return (i < a->len) - (j < b->len);
+}
+
+static int put_value(struct buf *b, struct json_object *v, int depth);
+
+static int put_object(struct buf *b, struct json_object *v, int depth)
+{
+	struct json_object_iterator it = json_object_iter_begin(v);
+	struct json_object_iterator end = json_object_iter_end(v);
+	struct member *m;
+	size_t n = 0, i;
+	int r = 0;
+
+	m = calloc((size_t)json_object_object_length(v) + 1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it), n++) {
+		m[n].name = json_object_iter_peek_name(&it);
+		m[n].len = strlen(m[n].name);
+		m[n].v = json_object_iter_peek_value(&it);
+		if (!utf8_valid(m[n].name, m[n].len)) {
+			free(m);
+			return -EINVAL;
 		}
 	}
-	put(o, "\"", 1);
-}
-
-/* key as UTF-16 code units, for RFC 8785's member order. */
-static size_t utf16(const char *k, uint16_t *u, size_t cap)
-{
-	const unsigned char *p = (const unsigned char *)k, *end = p + strlen(k);
-	size_t n = 0;
-	long cp;
-
-	while (p < end && n + 2 <= cap) {
-		cp = next_cp(&p, end);
-		if (cp < 0)
-			return (size_t)-1;
-		if (cp >= 0x10000) {
-			cp -= 0x10000;
-			u[n++] = (uint16_t)(0xD800 + (cp >> 10));
-			u[n++] = (uint16_t)(0xDC00 + (cp & 0x3FF));
-		} else {
-			u[n++] = (uint16_t)cp;
-		}
+	qsort(m, n, sizeof(*m), member_cmp);
+	r = put(b, "{", 1);
+	for (i = 0; i < n && r == 0; i++) {
+		if (i)
+			r = put(b, ",", 1);
+		if (r == 0)
+			r = put_string(b, m[i].name, m[i].len);
+		if (r == 0)
+			r = put(b, ":", 1);
+		if (r == 0)
+			r = put_value(b, m[i].v, depth + 1);
 	}
-	return p < end ? (size_t)-1 : n;
+	free(m);
+	return r ? r : put(b, "}", 1);
 }
 
-static int key_cmp(const void *a, const void *b)
+static int put_value(struct buf *b, struct json_object *v, int depth)
 {
-	static uint16_t ua[1024], ub[1024];
-	const char *ka = *(const char *const *)a, *kb = *(const char *const *)b;
-	size_t na = utf16(ka, ua, 1024), nb = utf16(kb, ub, 1024), i;
-
-	/* Invalid keys are refused before sorting; keep the order total anyway. */
-	if (na == (size_t)-1 || nb == (size_t)-1)
-		return strcmp(ka, kb);
-	for (i = 0; i < na && i < nb; i++)
-		if (ua[i] != ub[i])
-			return ua[i] < ub[i] ? -1 : 1;
-	return na < nb ? -1 : na > nb;
-}
-
-static void put_value(struct out *o, struct json_object *v, int depth)
-{
-	static uint16_t scratch[1024];
-	char num[32];
+	enum json_type t = json_object_get_type(v);
+	char num[24];
 	size_t i, n;
+	int64_t x;
+	int r = 0;
 
-	if (o->err)
-		return;
-	if (depth > JCS_MAX_DEPTH) {
-		o->err = -EINVAL;
-		return;
-	}
-	switch (json_object_get_type(v)) {
+	if ((t == json_type_object || t == json_type_array) && depth >= JCS_MAX_DEPTH)
+		return -EINVAL;
+	switch (t) {
 	case json_type_null:
-		put(o, "null", 4);
-		break;
+		return put(b, "null", 4);
 	case json_type_boolean:
-		if (json_object_get_boolean(v))
-			put(o, "true", 4);
-		else
-			put(o, "false", 5);
-		break;
-	case json_type_int: {
-		int64_t x = json_object_get_int64(v);
-
-		/* Beyond 2^53 ECMAScript would print a rounded double. */
-		if (x > 9007199254740991LL || x < -9007199254740991LL ||
-		    (x >= 0 && json_object_get_uint64(v) > 9007199254740991ULL)) {
-			o->err = -EINVAL;
-			return;
-		}
+		return json_object_get_boolean(v) ? put(b, "true", 4) : put(b, "false", 5);
+	case json_type_int:
+		/* json-c keeps values above INT64_MAX as uint64; those saturate here. */
+		x = json_object_get_int64(v);
+		if (x > JCS_MAX_SAFE_INT || x < -JCS_MAX_SAFE_INT)
+			return -EINVAL;
 		n = (size_t)snprintf(num, sizeof(num), "%" PRId64, x);
-		put(o, num, n);
-		break;
-	}
+		return put(b, num, n);
 	case json_type_double:
-		o->err = -EINVAL;
-		break;
+		return -EINVAL;
 	case json_type_string:
-		put_string(o, json_object_get_string(v), (size_t)json_object_get_string_len(v));
-		break;
+		return put_string(b, json_object_get_string(v), (size_t)json_object_get_string_len(v));
 	case json_type_array:
-		put(o, "[", 1);
+		r = put(b, "[", 1);
 		n = json_object_array_length(v);
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n && r == 0; i++) {
 			if (i)
-				put(o, ",", 1);
-			put_value(o, json_object_array_get_idx(v, i), depth + 1);
+				r = put(b, ",", 1);
+			if (r == 0)
+				r = put_value(b, json_object_array_get_idx(v, i), depth + 1);
 		}
-		put(o, "]", 1);
-		break;
-	case json_type_object: {
-		const char **keys;
-		struct json_object_iterator it = json_object_iter_begin(v);
-		struct json_object_iterator end = json_object_iter_end(v);
-
-		n = (size_t)json_object_object_length(v);
-		keys = calloc(n ? n : 1, sizeof(*keys));
-		if (!keys) {
-			o->err = -ENOMEM;
-			return;
-		}
-		for (i = 0; !json_object_iter_equal(&it, &end); json_object_iter_next(&it), i++) {
-			keys[i] = json_object_iter_peek_name(&it);
-			if (utf16(keys[i], scratch, 1024) == (size_t)-1)
-				o->err = -EINVAL;
-		}
-		if (!o->err)
-			qsort(keys, n, sizeof(*keys), key_cmp);
-		put(o, "{", 1);
-		for (i = 0; i < n && !o->err; i++) {
-			if (i)
-				put(o, ",", 1);
-			put_string(o, keys[i], strlen(keys[i]));
-			put(o, ":", 1);
-			put_value(o, json_object_object_get(v, keys[i]), depth + 1);
-		}
-		put(o, "}", 1);
-		free(keys);
-		break;
+		return r ? r : put(b, "]", 1);
+	case json_type_object:
+		return put_object(b, v, depth);
 	}
-	}
+	return -EINVAL;
 }
 
 int jcs_serialize(struct json_object *v, char **out, size_t *len)
 {
-	struct out o = { 0 };
+	struct buf b = { 0 };
+	int r;
 
-	put_value(&o, v, 0);
-	if (!o.err && !o.d)
-		put(&o, "", 0);
-	if (o.err) {
-		free(o.d);
-		return o.err;
+	*out = NULL;
+	*len = 0;
+	r = put_value(&b, v, 0);
+	if (r < 0) {
+		free(b.d);
+		return r;
 	}
-	*out = o.d;
-	*len = o.n;
+	*out = b.d;
+	*len = b.n;
 	return 0;
 }
