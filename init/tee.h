@@ -97,4 +97,25 @@ int tpm_pcr_extend_fd(int fd, uint32_t pcr, const uint8_t *sha256, char *err,
 int tpm_pcr_extend(const char *path, uint32_t pcr, const uint8_t *sha256,
 		   char *err, size_t errlen);
 
+enum {
+	TPM_PCRS = 24,
+	TPM_AK_HANDLE = 0x81010002,   /* where guest-components' tpm attester keeps the AK */
+	TPM_ATTEST_MAX = 1024,
+	TPM_SIG_MAX = 1024,
+};
+
+/* The SHA-256 bank's 24 PCRs (TPM2_PCR_Read, as many calls as the TPM needs). */
+int tpm_pcr_read_all(int fd, uint8_t pcrs[TPM_PCRS][32], char *err, size_t errlen);
+
+/*
+ * TPM2_Quote with the AK at ak over all 24 SHA-256 PCRs, qualifying data
+ * qd (32 bytes, from the report data), the AK's own signing scheme. The
+ * TPMS_ATTEST and the TPMT_SIGNATURE come back as the TPM marshalled them.
+ */
+int tpm_quote(int fd, uint32_t ak, const uint8_t qd[32], uint8_t *attest, size_t *attest_len,
+	      uint8_t *sig, size_t *sig_len, char *err, size_t errlen);
+
+/* The AK's public key (an RSA TPM2B_PUBLIC) as DER SubjectPublicKeyInfo; *der is malloc'd. */
+int tpm_ak_spki(int fd, uint32_t ak, uint8_t **der, size_t *der_len, char *err, size_t errlen);
+
 #endif

@@ -1,11 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# init/tee_tpm.c against swtpm, an independent TPM 2.0: the init's
-# hand-marshalled TPM2_PCR_Extend must leave PCR8 (SHA-256 bank) at
-# SHA256(0^32 || digest), which is what the verifier expects for initdata,
-# read back with tpm2-tools. A bad PCR index must come back as a TPM error.
+# init/tee_tpm.c against swtpm, an independent TPM 2.0:
+# - the init's hand-marshalled TPM2_PCR_Extend must leave PCR8 (SHA-256
+#   bank) at SHA256(0^32 || digest), which is what the verifier expects for
+#   initdata, read back with tpm2-tools; a bad PCR index is a TPM error;
+# - its TPM2_PCR_Read, TPM2_ReadPublic and TPM2_Quote, with an AK that
+#   tpm2-tools provisions at 0x81010002 as guest-components expects, must
+#   give a quote that Python's cryptography verifies with the exported AK,
+#   over the nonce-derived qualifying data and the PCRs tpm2-tools reads.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-EXTEND=$TOP/build/test/tpm-extend
+TOOL=$TOP/build/test/tpm-tool
 
 oneTimeSetUp() {
 	WORK=$(mktemp -d)
@@ -38,14 +42,73 @@ test_extend_pcr8() {
 	digest=$(printf 'initdata' | sha256sum | cut -d' ' -f1)
 	assertEquals "PCR8 starts at zero" \
 		0000000000000000000000000000000000000000000000000000000000000000 "$(pcr8)"
-	out=$("$EXTEND" "$PORT" 8 "$digest")
+	out=$("$TOOL" "$PORT" extend 8 "$digest")
 	assertEquals "tpm-extend failed: $out" 0 $?
 	want=$(python3 -c "import hashlib,sys; print(hashlib.sha256(bytes(32)+bytes.fromhex(sys.argv[1])).hexdigest())" "$digest")
 	assertEquals "PCR8 == SHA256(0^32 || digest)" "$want" "$(pcr8)"
 }
 
 test_bad_pcr_is_a_tpm_error() {
-	out=$("$EXTEND" "$PORT" 99 "$(printf x | sha256sum | cut -d' ' -f1)")
+	out=$("$TOOL" "$PORT" extend 99 "$(printf x | sha256sum | cut -d' ' -f1)")
+	assertEquals 1 $?
+	assertContains "$out" "TPM response code 0x"
+}
+
+# An AK the way guest-components' tpm attester expects it: RSA-2048,
+# RSASSA-SHA256, under the EK, persistent at 0x81010002.
+make_ak() {
+	# No resource manager sits between tpm2-tools and swtpm: flush the
+	# transient objects each tool leaves loaded, as tpmrm would.
+	(cd "$WORK" &&
+		tpm2_createek -T "$TCTI" -c ek.ctx -G rsa -u ek.pub &&
+		tpm2_flushcontext -T "$TCTI" -t &&
+		tpm2_createak -T "$TCTI" -C ek.ctx -c ak.ctx -G rsa -g sha256 -s rsassa -u ak.pub -n ak.name &&
+		tpm2_flushcontext -T "$TCTI" -t &&
+		tpm2_evictcontrol -T "$TCTI" -c ak.ctx 0x81010002 &&
+		tpm2_flushcontext -T "$TCTI" -t) >"$WORK/ak.log" 2>&1
+}
+
+test_quote_verifies() {
+	make_ak
+	assertEquals "provisioning the AK: $(tail -n 3 "$WORK/ak.log")" 0 $?
+	qd=$(printf 'nonce-derived report data' | sha256sum | cut -d' ' -f1)
+	mkdir -p "$WORK/q"
+	out=$("$TOOL" "$PORT" quote "$qd" "$WORK/q")
+	assertEquals "tpm-tool quote: $out" 0 $?
+	tpm2_pcrread -T "$TCTI" sha256:all -o "$WORK/pcrs.tools" >/dev/null 2>&1
+	assertTrue "the init's PCR_Read equals tpm2_pcrread's" "cmp -s '$WORK/pcrs.tools' '$WORK/q/pcrs'"
+	res=$(/usr/bin/python3 - "$WORK/q" "$qd" <<'PY'
+import hashlib, struct, sys
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+d, qd = sys.argv[1], bytes.fromhex(sys.argv[2])
+msg = open(d + "/message", "rb").read()
+sig = open(d + "/signature", "rb").read()
+pcrs = open(d + "/pcrs", "rb").read()
+ak = serialization.load_der_public_key(open(d + "/ak.der", "rb").read())
+alg, hal, n = struct.unpack(">HHH", sig[:6])
+assert (alg, hal) == (0x0014, 0x000b), "not RSASSA-SHA256"
+ak.verify(sig[6:6 + n], msg, padding.PKCS1v15(), hashes.SHA256())
+magic, typ = struct.unpack(">IH", msg[:6])
+assert (magic, typ) == (0xff544347, 0x8018), "not a quote"
+o = 6
+n, = struct.unpack(">H", msg[o:o + 2]); o += 2 + n      # qualifiedSigner
+n, = struct.unpack(">H", msg[o:o + 2]); extra = msg[o + 2:o + 2 + n]; o += 2 + n
+assert extra == qd, "extraData is not the qualifying data"
+o += 17 + 8                                               # clockInfo, firmwareVersion
+count, bank, size = struct.unpack(">IHB", msg[o:o + 7]); sel = msg[o + 7:o + 7 + size]; o += 7 + size
+assert (count, bank, sel) == (1, 0x000b, b"\xff\xff\xff"), "not all 24 SHA-256 PCRs"
+n, = struct.unpack(">H", msg[o:o + 2]); pcr_digest = msg[o + 2:o + 2 + n]
+assert pcr_digest == hashlib.sha256(pcrs).digest(), "pcrDigest does not cover the PCRs"
+print("verified")
+PY
+)
+	assertEquals "$res" verified "$res"
+}
+
+test_quote_without_ak_fails() {
+	tpm2_evictcontrol -T "$TCTI" -c 0x81010002 >/dev/null 2>&1
+	out=$("$TOOL" "$PORT" quote "$(printf y | sha256sum | cut -d' ' -f1)" "$WORK")
 	assertEquals 1 $?
 	assertContains "$out" "TPM response code 0x"
 }

@@ -460,13 +460,13 @@ static void test_tpm_transact(void **state)
 {
 	static const uint8_t ok[] = { 0x80, 0x02, 0, 0, 0, 19, 0, 0, 0, 0,
 				      0, 0, 0, 0, 0, 0, 1, 0, 0 };
-	static const uint8_t fail[] = { 0x80, 0x01, 0, 0, 0, 10, 0, 0, 0x09, 0x22 };
+	static const uint8_t fail[] = { 0x80, 0x01, 0, 0, 0, 10, 0, 0, 0x01, 0x8b };
 	static const uint8_t bad_size[] = { 0x80, 0x01, 0, 0, 0, 12, 0, 0, 0, 0 };
 	static const uint8_t short_hdr[] = { 0x80, 0x01, 0, 0, 0 };
 
 	(void)state;
 	tpm_reply(ok, sizeof(ok), 0, NULL);
-	tpm_reply(fail, sizeof(fail), -EIO, "TPM response code 0x922");
+	tpm_reply(fail, sizeof(fail), -EIO, "TPM response code 0x18b");
 	tpm_reply(bad_size, sizeof(bad_size), -EIO, "TPM response size field 12, read 10 bytes");
 	tpm_reply(short_hdr, sizeof(short_hdr), -EIO, "TPM response of 5 bytes is shorter than its header");
 }
