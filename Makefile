@@ -97,7 +97,8 @@ UNIT_CFLAGS  := $(CFLAGS_COMMON) -g -Iinit -Itests/unit
 UNIT_LIBS    := -lcmocka
 UNIT_BINS    := $(B)/test/test_cmdline $(B)/test/test_mount $(B)/test/test_step $(B)/test/test_shutdown $(B)/test/test_verity \
                 $(B)/test/test_toml $(B)/test/test_initdata $(B)/test/test_tee $(B)/test/test_initdata_step \
-                $(B)/test/test_config $(B)/test/test_kbs $(B)/test/test_jwe $(B)/test/test_jcs
+                $(B)/test/test_config $(B)/test/test_kbs $(B)/test/test_jwe $(B)/test/test_jcs \
+                $(B)/test/test_evidence
 
 $(B)/test/test_cmdline: tests/unit/test_cmdline.c init/cmdline.c init/file.c init/step.c init/log.c $(INIT_HDR)
 	@mkdir -p $(@D)
@@ -143,11 +144,16 @@ $(B)/test/test_kbs: tests/unit/test_kbs.c init/kbs.c init/http.c init/jcs.c init
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lcurl -ljson-c -lz -lcrypto
 
+$(B)/test/test_evidence: tests/unit/test_evidence.c init/evidence.c init/file.c $(INIT_HDR)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) \
+	    -ljson-c -lcrypto -Wl,--wrap=mkdir,--wrap=rmdir
+
 TEE_SRC := init/tee.c init/tee_snp.c init/tee_tdx.c init/tee_tpm.c
 $(B)/test/test_tee: tests/unit/test_tee.c $(TEE_SRC) init/file.c $(INIT_HDR)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) \
-	    -Wl,--wrap=ioctl,--wrap=mkdir,--wrap=rmdir
+	    -lcrypto -Wl,--wrap=ioctl,--wrap=mkdir,--wrap=rmdir
 
 $(B)/test/test_initdata_step: tests/unit/test_initdata_step.c init/initdata_step.c init/initdata.c init/toml.c init/config.c \
     $(TEE_SRC) init/file.c init/step.c init/log.c $(INIT_HDR)
@@ -159,9 +165,9 @@ $(B)/test/sealroot-init-test: $(INIT_SRC) $(INIT_HDR)
 	$(HOST_CC) $(CFLAGS_COMMON) -g -DSEALROOT_TEST_BUILD -o $@ $(INIT_SRC) -lkmod -ldevmapper -lz \
 	    -lcurl -ljson-c -lcrypto
 
-$(B)/test/tpm-extend: tests/tpm/tpm-extend.c init/tee_tpm.c init/tee.h
+$(B)/test/tpm-tool: tests/tpm/tpm-tool.c init/tee_tpm.c init/tee.h
 	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -lcrypto
 
 # ---- host tools ------------------------------------------------------------
 $(B)/host/sealroot-initdata: tools/sealroot-initdata.c init/initdata.c init/toml.c init/config.c init/initdata.h init/toml.h init/config.h
@@ -203,7 +209,7 @@ fuzz: fuzz-bins
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 unit-bins: $(UNIT_BINS)
-test-bins: unit-bins $(B)/test/sealroot-init-test $(B)/test/tpm-extend $(B)/host/sealroot-initdata fuzz-bins
+test-bins: unit-bins $(B)/test/sealroot-init-test $(B)/test/tpm-tool $(B)/host/sealroot-initdata fuzz-bins
 
 # Everything: unit, shell, pid1, boot. Ends with "N passed, N failed".
 test: test-bins image

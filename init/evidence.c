@@ -1,0 +1,661 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * evidence: see evidence.h.
+ * The SNP layout and its JSON form follow virtee/sev 7.1.0 (the revision
+ * Trustee patches in: d487809188c3), src/firmware/guest/types/snp.rs
+ * (AttestationReport, its Decoder, GuestPolicy, PlatformInfo, KeyInfo,
+ * Version), src/firmware/host/types/snp.rs (TcbVersion and its legacy and
+ * Turin byte forms), src/certs/snp/ecdsa/mod.rs (Signature) and src/lib.rs
+ * (Generation::identify_cpu). tests/unit/fixtures/evidence/README.md
+ * records the details.
+ */
+#include "evidence.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "file.h"
+
+/* ---- SNP ------------------------------------------------------------------- */
+
+/* ReportVariant in the crate: 2 -> V2, 3 and 4 -> V3, 5 and later -> V5. */
+enum variant { V2 = 2, V3 = 3, V5 = 5 };
+
+enum kind { U32, U64, BYTES, TCB, VER, OPT_U8, OPT_U64, SIG };
+
+struct field {
+	const char *name;
+	enum kind kind;
+	uint16_t off;
+	uint16_t len;           /* BYTES only */
+	enum variant since;     /* OPT_*: null before this variant */
+};
+
+/* AttestationReport's fields in declaration order: serde writes them so. */
+static const struct field snp_fields[] = {
+	{ "version", U32, 0x000, 0, V2 },
+	{ "guest_svn", U32, 0x004, 0, V2 },
+	{ "policy", U64, 0x008, 0, V2 },             /* GuestPolicy(u64) */
+	{ "family_id", BYTES, 0x010, 16, V2 },
+	{ "image_id", BYTES, 0x020, 16, V2 },
+	{ "vmpl", U32, 0x030, 0, V2 },
+	{ "sig_algo", U32, 0x034, 0, V2 },
+	{ "current_tcb", TCB, 0x038, 0, V2 },
+	{ "plat_info", U64, 0x040, 0, V2 },          /* PlatformInfo(u64) */
+	{ "key_info", U32, 0x048, 0, V2 },           /* KeyInfo(u32) */
+	{ "report_data", BYTES, 0x050, 64, V2 },
+	{ "measurement", BYTES, 0x090, 48, V2 },
+	{ "host_data", BYTES, 0x0C0, 32, V2 },
+	{ "id_key_digest", BYTES, 0x0E0, 48, V2 },
+	{ "author_key_digest", BYTES, 0x110, 48, V2 },
+	{ "report_id", BYTES, 0x140, 32, V2 },
+	{ "report_id_ma", BYTES, 0x160, 32, V2 },
+	{ "reported_tcb", TCB, 0x180, 0, V2 },
+	{ "cpuid_fam_id", OPT_U8, 0x188, 0, V3 },
+	{ "cpuid_mod_id", OPT_U8, 0x189, 0, V3 },
+	{ "cpuid_step", OPT_U8, 0x18A, 0, V3 },
+	{ "chip_id", BYTES, 0x1A0, 64, V2 },
+	{ "committed_tcb", TCB, 0x1E0, 0, V2 },
+	{ "current", VER, 0x1E8, 0, V2 },
+	{ "committed", VER, 0x1EC, 0, V2 },
+	{ "launch_tcb", TCB, 0x1F0, 0, V2 },
+	{ "launch_mit_vector", OPT_U64, 0x1F8, 0, V5 },
+	{ "current_mit_vector", OPT_U64, 0x200, 0, V5 },
+	{ "signature", SIG, 0x2A0, 0, V2 },
+};
+
+/* The bytes the crate's decoder skips and requires to be zero. */
+struct span {
+	uint16_t off, len;
+	enum variant from, to;  /* variants it applies to, inclusive */
+};
+
+static const struct span snp_reserved[] = {
+	{ 0x04C, 4, V2, V5 },
+	{ 0x188, 24, V2, V2 },   /* no CPUID fields before v3 */
+	{ 0x18B, 21, V3, V5 },
+	{ 0x1EB, 1, V2, V5 },
+	{ 0x1EF, 1, V2, V5 },
+	{ 0x1F8, 168, V2, V3 },  /* no mitigation vectors before v5 */
+	{ 0x208, 152, V5, V5 },
+	/* 0x330..0x49F (after the signature) is neither read nor signed. */
+};
+
+static const uint16_t snp_tcbs[] = { 0x038, 0x180, 0x1E0, 0x1F0 };
+
+enum {
+	SNP_CHIP_ID = 0x1A0,
+	SNP_CHIP_ID_LEN = 64,
+	SNP_CPUID_FAM = 0x188,
+	SNP_CPUID_MOD = 0x189,
+	SNP_SIG_R = 0x2A0,
+	SNP_SIG_S = 0x2E8,
+	SNP_SIG_LEN = 72,
+};
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return false;
+	return true;
+}
+
+/* Generation::identify_cpu: true for Turin, false for Milan or Genoa. */
+static int identify_cpu(uint8_t family, uint8_t model, bool *turin, char *err, size_t errlen)
+{
+	if (family == 0x19 && (model <= 0x1F || (model >= 0xA0 && model <= 0xAF))) {
+		*turin = false;     /* Milan 0x00..0x0F, Genoa 0x10..0x1F, 0xA0..0xAF */
+		return 0;
+	}
+	if (family == 0x1A && model <= 0x11) {
+		*turin = true;
+		return 0;
+	}
+	snprintf(err, errlen, "report CPUID family 0x%02x model 0x%02x is no SEV-SNP generation sev 7.1.0 knows",
+		 family, model);
+	return -EINVAL;
+}
+
+/* Takes v; -ENOMEM (v released) when v is NULL or cannot be added. */
+static int add(struct json_object *o, const char *key, struct json_object *v)
+{
+	if (!v)
+		return -ENOMEM;
+	if (json_object_object_add(o, key, v) < 0) {
+		json_object_put(v);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* A NULL value is json-c's JSON null (json_object_new_null() returns NULL). */
+static int add_null(struct json_object *o, const char *key)
+{
+	return json_object_object_add(o, key, NULL) < 0 ? -ENOMEM : 0;
+}
+
+static struct json_object *byte_array(const uint8_t *b, size_t n)
+{
+	struct json_object *a = json_object_new_array_ext((int)n);
+	size_t i;
+
+	if (!a)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		struct json_object *v = json_object_new_int(b[i]);
+
+		if (!v || json_object_array_add(a, v) < 0) {
+			json_object_put(v);
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/*
+ * TcbVersion { fmc: Option<u8>, bootloader, tee, snp, microcode }.
+ * Milan/Genoa bytes: bootloader, tee, 4 reserved, snp, microcode.
+ * Turin bytes: fmc, bootloader, tee, snp, 3 reserved, microcode.
+ */
+static struct json_object *tcb_object(const uint8_t *t, bool turin)
+{
+	struct json_object *o = json_object_new_object();
+	int r;
+
+	if (!o)
+		return NULL;
+	r = turin ? add(o, "fmc", json_object_new_int(t[0])) : add_null(o, "fmc");
+	if (r == 0)
+		r = add(o, "bootloader", json_object_new_int(turin ? t[1] : t[0]));
+	if (r == 0)
+		r = add(o, "tee", json_object_new_int(turin ? t[2] : t[1]));
+	if (r == 0)
+		r = add(o, "snp", json_object_new_int(turin ? t[3] : t[6]));
+	if (r == 0)
+		r = add(o, "microcode", json_object_new_int(t[7]));
+	if (r < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* Version { major, minor, build } from the bytes build, minor, major. */
+static struct json_object *version_object(const uint8_t *v)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	if (add(o, "major", json_object_new_int(v[2])) < 0 ||
+	    add(o, "minor", json_object_new_int(v[1])) < 0 ||
+	    add(o, "build", json_object_new_int(v[0])) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static struct json_object *signature_object(const uint8_t *report)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	if (add(o, "r", byte_array(report + SNP_SIG_R, SNP_SIG_LEN)) < 0 ||
+	    add(o, "s", byte_array(report + SNP_SIG_S, SNP_SIG_LEN)) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int add_field(struct json_object *o, const struct field *f, const uint8_t *report,
+		     enum variant var, bool turin)
+{
+	const uint8_t *p = report + f->off;
+
+	switch (f->kind) {
+	case U32:
+		return add(o, f->name, json_object_new_int64(le32(p)));
+	case U64:
+		return add(o, f->name, json_object_new_uint64(le64(p)));
+	case BYTES:
+		return add(o, f->name, byte_array(p, f->len));
+	case TCB:
+		return add(o, f->name, tcb_object(p, turin));
+	case VER:
+		return add(o, f->name, version_object(p));
+	case OPT_U8:
+		if (var < f->since)
+			return add_null(o, f->name);
+		return add(o, f->name, json_object_new_int(*p));
+	case OPT_U64:
+		if (var < f->since)
+			return add_null(o, f->name);
+		return add(o, f->name, json_object_new_uint64(le64(p)));
+	case SIG:
+		return add(o, f->name, signature_object(report));
+	}
+	return -EINVAL;
+}
+
+/* AttestationReport's Decoder: the variant, the generation, the zeros. */
+static int snp_check(const uint8_t *report, enum variant *var, bool *turin,
+		     char *err, size_t errlen)
+{
+	const uint8_t *chip = report + SNP_CHIP_ID;
+	uint32_t version = le32(report);
+	size_t i, j;
+	int r;
+
+	if (version < 2) {
+		snprintf(err, errlen, "report version %u is not supported (sev 7.1.0 reads 2 and later)",
+			 version);
+		return -EINVAL;
+	}
+	*var = version == 2 ? V2 : version <= 4 ? V3 : V5;
+	if (*var == V2) {
+		/* No CPUID fields: a CHIP_ID with its last 56 bytes zero is Turin's. */
+		if (all_zero(chip, SNP_CHIP_ID_LEN)) {
+			snprintf(err, errlen, "version 2 report with a masked CHIP_ID: its CPU generation cannot be told");
+			return -EINVAL;
+		}
+		*turin = all_zero(chip + 8, SNP_CHIP_ID_LEN - 8);
+	} else {
+		r = identify_cpu(report[SNP_CPUID_FAM], report[SNP_CPUID_MOD], turin, err, errlen);
+		if (r < 0)
+			return r;
+	}
+	for (i = 0; i < sizeof(snp_reserved) / sizeof(snp_reserved[0]); i++) {
+		const struct span *s = &snp_reserved[i];
+
+		if (*var < s->from || *var > s->to)
+			continue;
+		for (j = 0; j < s->len; j++)
+			if (report[s->off + j]) {
+				snprintf(err, errlen, "reserved report byte 0x%03zx is 0x%02x, not zero",
+					 s->off + j, report[s->off + j]);
+				return -EINVAL;
+			}
+	}
+	/*
+	 * The crate drops a TCB's reserved bytes and writes zeros there when
+	 * the verifier re-encodes the report to check its signature: a report
+	 * with anything else there could never verify.
+	 */
+	for (i = 0; i < sizeof(snp_tcbs) / sizeof(snp_tcbs[0]); i++) {
+		const uint8_t *t = report + snp_tcbs[i];
+		size_t from = *turin ? 4 : 2, to = *turin ? 7 : 6;
+
+		for (j = from; j < to; j++)
+			if (t[j]) {
+				snprintf(err, errlen, "reserved TCB byte 0x%03zx is 0x%02x, not zero",
+					 (size_t)snp_tcbs[i] + j, t[j]);
+				return -EINVAL;
+			}
+	}
+	return 0;
+}
+
+int evidence_snp_json(const uint8_t *report, size_t len, struct json_object **out,
+		      char *err, size_t errlen)
+{
+	struct json_object *ev = NULL, *rep = NULL;
+	enum variant var;
+	bool turin;
+	size_t i;
+	int r;
+
+	*out = NULL;
+	if (len != EVIDENCE_SNP_REPORT) {
+		snprintf(err, errlen, "SNP report is %zu bytes, want %d", len, EVIDENCE_SNP_REPORT);
+		return -EINVAL;
+	}
+	r = snp_check(report, &var, &turin, err, errlen);
+	if (r < 0)
+		return r;
+	ev = json_object_new_object();
+	rep = json_object_new_object();
+	if (!ev || !rep) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	for (i = 0; i < sizeof(snp_fields) / sizeof(snp_fields[0]); i++) {
+		r = add_field(rep, &snp_fields[i], report, var, turin);
+		if (r < 0)
+			goto fail;
+	}
+	r = add(ev, "attestation_report", rep);
+	rep = NULL;
+	if (r == 0)
+		r = add_null(ev, "cert_chain");
+	if (r < 0)
+		goto fail;
+	*out = ev;
+	return 0;
+fail:
+	json_object_put(rep);
+	json_object_put(ev);
+	snprintf(err, errlen, "SNP evidence: out of memory");
+	return r;
+}
+
+/* ---- TDX ------------------------------------------------------------------- */
+
+static struct json_object *base64_string(const uint8_t *b, size_t n)
+{
+	struct json_object *s;
+	char *buf;
+	int w;
+
+	buf = malloc(4 * ((n + 2) / 3) + 1);
+	if (!buf)
+		return NULL;
+	w = EVP_EncodeBlock((unsigned char *)buf, b, (int)n);
+	s = w < 0 ? NULL : json_object_new_string_len(buf, w);
+	free(buf);
+	return s;
+}
+
+int evidence_tdx_json(const uint8_t *quote, size_t qlen, const uint8_t *ccel, size_t ccel_len,
+		      struct json_object **out, char *err, size_t errlen)
+{
+	struct json_object *ev;
+	int r;
+
+	*out = NULL;
+	if (!quote || qlen == 0) {
+		snprintf(err, errlen, "TDX evidence without a quote");
+		return -EINVAL;
+	}
+	if (qlen > EVIDENCE_TDX_QUOTE_MAX) {
+		snprintf(err, errlen, "TDX quote is %zu bytes, at most %d", qlen, EVIDENCE_TDX_QUOTE_MAX);
+		return -EFBIG;
+	}
+	if (ccel_len > EVIDENCE_CCEL_MAX) {
+		snprintf(err, errlen, "CCEL is %zu bytes, at most %d", ccel_len, EVIDENCE_CCEL_MAX);
+		return -EFBIG;
+	}
+	ev = json_object_new_object();
+	if (!ev) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	if (ccel && ccel_len)
+		r = add(ev, "cc_eventlog", base64_string(ccel, ccel_len));
+	else
+		r = add_null(ev, "cc_eventlog");
+	if (r == 0)
+		r = add(ev, "quote", base64_string(quote, qlen));
+	if (r < 0)
+		goto fail;
+	*out = ev;
+	return 0;
+fail:
+	json_object_put(ev);
+	snprintf(err, errlen, "TDX evidence: out of memory");
+	return r;
+}
+
+/*
+ * Intel TDX DCAP Quote Generation Library and Quote Verification: the
+ * 48-byte header (version u16, attestation key type u16, TEE type u32,
+ * ...); v4 is followed by a 584-byte TD report body, v5 by body type u16,
+ * body size u32 and a TDX 1.0 (584) or 1.5 (648) body; then the signature
+ * data length u32 and the signature data. REPORTDATA ends every body.
+ * Trustee (deps/verifier/src/intel_dcap/quote.rs) reads the signature data
+ * as a slice of the declared length, so bytes after it are tolerated here too.
+ */
+enum {
+	QUOTE_HEADER = 48,
+	QUOTE_TEE_TDX = 0x81,
+	QUOTE_KEY_P256 = 2,         /* the only type Trustee's intel_dcap/quote.rs accepts */
+	QUOTE_BODY_TDX10 = 584,
+	QUOTE_BODY_TDX15 = 648,
+	QUOTE_V5_BODY_DESC = 6,     /* body type u16, body size u32 */
+	QUOTE_REPORT_DATA = 520,    /* within either body */
+};
+
+static uint16_t le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static int quote_check(const uint8_t *q, size_t len, const uint8_t *report_data,
+		       char *err, size_t errlen)
+{
+	size_t body_off, body_len, sig_len;
+	uint16_t version, key, type;
+
+	if (len < QUOTE_HEADER) {
+		snprintf(err, errlen, "TDX quote is %zu bytes, shorter than its header", len);
+		return -EINVAL;
+	}
+	version = le16(q);
+	key = le16(q + 2);
+	if (version != 4 && version != 5) {
+		snprintf(err, errlen, "TDX quote version %u, want 4 or 5", version);
+		return -EINVAL;
+	}
+	if (key != QUOTE_KEY_P256) {
+		snprintf(err, errlen, "TDX quote attestation key type %u, want 2 (ECDSA-256-with-P-256)", key);
+		return -EINVAL;
+	}
+	if (le32(q + 4) != QUOTE_TEE_TDX) {
+		snprintf(err, errlen, "quote TEE type 0x%x, want 0x81 (TDX)", le32(q + 4));
+		return -EINVAL;
+	}
+	body_off = QUOTE_HEADER;
+	body_len = QUOTE_BODY_TDX10;
+	if (version == 5) {
+		if (len < QUOTE_HEADER + QUOTE_V5_BODY_DESC) {
+			snprintf(err, errlen, "TDX quote v5 is %zu bytes, shorter than its body descriptor", len);
+			return -EINVAL;
+		}
+		type = le16(q + QUOTE_HEADER);
+		body_len = le32(q + QUOTE_HEADER + 2);
+		if (!(type == 2 && body_len == QUOTE_BODY_TDX10) &&
+		    !(type == 3 && body_len == QUOTE_BODY_TDX15)) {
+			snprintf(err, errlen, "TDX quote v5 body type %u of %zu bytes is no TD report", type, body_len);
+			return -EINVAL;
+		}
+		body_off += QUOTE_V5_BODY_DESC;
+	}
+	if (len < body_off + body_len + 4) {
+		snprintf(err, errlen, "TDX quote is %zu bytes, shorter than its body", len);
+		return -EINVAL;
+	}
+	sig_len = le32(q + body_off + body_len);
+	if (sig_len == 0 || sig_len > len - (body_off + body_len + 4)) {
+		snprintf(err, errlen, "TDX quote signature data of %zu bytes does not fit its %zu bytes",
+			 sig_len, len);
+		return -EINVAL;
+	}
+	if (memcmp(q + body_off + QUOTE_REPORT_DATA, report_data, EVIDENCE_TDX_REPORT_DATA) != 0) {
+		snprintf(err, errlen, "TDX quote does not carry the report data asked for");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int write_file(const char *path, const void *data, size_t len)
+{
+	ssize_t w;
+	int fd, r = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	do
+		w = write(fd, data, len);
+	while (w < 0 && errno == EINTR);
+	if (w < 0)
+		r = -errno;
+	else if ((size_t)w != len)
+		r = -EIO;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+int tdx_get_quote(const struct paths *p, const uint8_t *report_data, uint8_t *quote, size_t cap,
+		  size_t *len, char *err, size_t errlen)
+{
+	char dir[PATH_MAX_SR], f[PATH_MAX_SR + 16];
+	char small[64];
+	char *buf;
+	size_t n, glen;
+	int r;
+
+	*len = 0;
+	if (access(p->tsm_report, F_OK) < 0) {
+		r = -errno;
+		snprintf(err, errlen, "no configfs-tsm at %s: %s", p->tsm_report, strerror(errno));
+		return r;
+	}
+	buf = malloc(cap + 1);   /* one byte more tells "too big" from "exactly full" */
+	if (!buf) {
+		snprintf(err, errlen, "TDX quote buffer: out of memory");
+		return -ENOMEM;
+	}
+	snprintf(dir, sizeof(dir), "%s/sealroot-tdx-%ld", p->tsm_report, (long)getpid());
+	if (mkdir(dir, 0700) < 0) {
+		r = -errno;
+		snprintf(err, errlen, "mkdir %s: %s", dir, strerror(errno));
+		free(buf);
+		return r;
+	}
+	snprintf(f, sizeof(f), "%s/provider", dir);
+	r = file_read_all(f, small, sizeof(small), &n);
+	if (r < 0) {
+		snprintf(err, errlen, "read %s: %s", f, strerror(-r));
+		goto out;
+	}
+	if (strcmp(small, "tdx_guest\n") != 0) {
+		snprintf(err, errlen, "configfs-tsm provider is \"%.32s\", not tdx_guest", small);
+		r = -ENODEV;
+		goto out;
+	}
+	snprintf(f, sizeof(f), "%s/inblob", dir);
+	r = write_file(f, report_data, EVIDENCE_TDX_REPORT_DATA);
+	if (r < 0) {
+		snprintf(err, errlen, "write %s: %s", f, strerror(-r));
+		goto out;
+	}
+	snprintf(f, sizeof(f), "%s/outblob", dir);
+	r = file_read_all(f, buf, cap + 1, &n);
+	if (r == -EFBIG) {
+		snprintf(err, errlen, "TDX quote from %s is larger than %zu bytes", f, cap);
+		goto out;
+	}
+	if (r < 0) {
+		snprintf(err, errlen, "read %s: %s", f, strerror(-r));
+		goto out;
+	}
+	r = quote_check((const uint8_t *)buf, n, report_data, err, errlen);
+	if (r < 0)
+		goto out;
+	/* One write (inblob): another writer would have raised the count. */
+	snprintf(f, sizeof(f), "%s/generation", dir);
+	r = file_read_all(f, small, sizeof(small), &glen);
+	if (r < 0) {
+		snprintf(err, errlen, "read %s: %s", f, strerror(-r));
+		goto out;
+	}
+	if (strcmp(small, "1\n") != 0 && strcmp(small, "1") != 0) {
+		snprintf(err, errlen, "configfs-tsm generation is %.16s, want 1: another writer raced", small);
+		r = -EBUSY;
+		goto out;
+	}
+	memcpy(quote, buf, n);
+	*len = n;
+out:
+	rmdir(dir);
+	free(buf);
+	return r;
+}
+
+int tdx_read_ccel(const char *path, uint8_t **out, size_t *len, char *err, size_t errlen)
+{
+	size_t cap = 64 * 1024, n = 0;
+	uint8_t *buf, *nb;
+	ssize_t got;
+	int fd, r = 0;
+
+	*out = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		snprintf(err, errlen, "open %s: %s", path, strerror(errno));
+		return r;
+	}
+	buf = malloc(cap);
+	if (!buf) {
+		close(fd);
+		snprintf(err, errlen, "CCEL buffer: out of memory");
+		return -ENOMEM;
+	}
+	for (;;) {
+		if (n == cap) {
+			if (cap > EVIDENCE_CCEL_MAX) {
+				snprintf(err, errlen, "%s is larger than %d bytes", path, EVIDENCE_CCEL_MAX);
+				r = -EFBIG;
+				break;
+			}
+			/* Up to EVIDENCE_CCEL_MAX + 1: one byte more tells "too big". */
+			cap = cap * 2 > EVIDENCE_CCEL_MAX ? EVIDENCE_CCEL_MAX + 1 : cap * 2;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				snprintf(err, errlen, "CCEL buffer: out of memory");
+				r = -ENOMEM;
+				break;
+			}
+			buf = nb;
+		}
+		got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			r = -errno;
+			snprintf(err, errlen, "read %s: %s", path, strerror(errno));
+			break;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	if (r == 0 && n > EVIDENCE_CCEL_MAX) {
+		snprintf(err, errlen, "%s is larger than %d bytes", path, EVIDENCE_CCEL_MAX);
+		r = -EFBIG;
+	}
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
