@@ -144,7 +144,7 @@ $(B)/test/test_kbs: tests/unit/test_kbs.c init/kbs.c init/http.c init/jcs.c init
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lcurl -ljson-c -lz -lcrypto
 
-$(B)/test/test_evidence: tests/unit/test_evidence.c init/evidence.c init/file.c $(INIT_HDR)
+$(B)/test/test_evidence: tests/unit/test_evidence.c init/evidence.c init/tee.c init/file.c $(INIT_HDR)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) \
 	    -ljson-c -lcrypto -Wl,--wrap=mkdir,--wrap=rmdir

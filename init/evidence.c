@@ -10,6 +10,7 @@
  * records the details.
  */
 #include "evidence.h"
+#include "tee.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -499,100 +500,21 @@ static int quote_check(const uint8_t *q, size_t len, const uint8_t *report_data,
 	return 0;
 }
 
-static int write_file(const char *path, const void *data, size_t len)
-{
-	ssize_t w;
-	int fd, r = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	do
-		w = write(fd, data, len);
-	while (w < 0 && errno == EINTR);
-	if (w < 0)
-		r = -errno;
-	else if ((size_t)w != len)
-		r = -EIO;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	return r;
-}
-
 int tdx_get_quote(const struct paths *p, const uint8_t *report_data, uint8_t *quote, size_t cap,
 		  size_t *len, char *err, size_t errlen)
 {
-	char dir[PATH_MAX_SR], f[PATH_MAX_SR + 16];
-	char small[64];
-	char *buf;
-	size_t n, glen;
 	int r;
 
-	*len = 0;
-	if (access(p->tsm_report, F_OK) < 0) {
-		r = -errno;
-		snprintf(err, errlen, "no configfs-tsm at %s: %s", p->tsm_report, strerror(errno));
+	r = tsm_report(p, "sealroot-tdx", "tdx_guest", report_data, EVIDENCE_TDX_REPORT_DATA, quote,
+		       cap, len, "TDX quote", err, errlen);
+	if (r == -ENOENT) {
+		snprintf(err, errlen, "no configfs-tsm at %s: %s", p->tsm_report, strerror(ENOENT));
 		return r;
 	}
-	buf = malloc(cap + 1);   /* one byte more tells "too big" from "exactly full" */
-	if (!buf) {
-		snprintf(err, errlen, "TDX quote buffer: out of memory");
-		return -ENOMEM;
-	}
-	snprintf(dir, sizeof(dir), "%s/sealroot-tdx-%ld", p->tsm_report, (long)getpid());
-	if (mkdir(dir, 0700) < 0) {
-		r = -errno;
-		snprintf(err, errlen, "mkdir %s: %s", dir, strerror(errno));
-		free(buf);
-		return r;
-	}
-	snprintf(f, sizeof(f), "%s/provider", dir);
-	r = file_read_all(f, small, sizeof(small), &n);
-	if (r < 0) {
-		snprintf(err, errlen, "read %s: %s", f, strerror(-r));
-		goto out;
-	}
-	if (strcmp(small, "tdx_guest\n") != 0) {
-		snprintf(err, errlen, "configfs-tsm provider is \"%.32s\", not tdx_guest", small);
-		r = -ENODEV;
-		goto out;
-	}
-	snprintf(f, sizeof(f), "%s/inblob", dir);
-	r = write_file(f, report_data, EVIDENCE_TDX_REPORT_DATA);
-	if (r < 0) {
-		snprintf(err, errlen, "write %s: %s", f, strerror(-r));
-		goto out;
-	}
-	snprintf(f, sizeof(f), "%s/outblob", dir);
-	r = file_read_all(f, buf, cap + 1, &n);
-	if (r == -EFBIG) {
-		snprintf(err, errlen, "TDX quote from %s is larger than %zu bytes", f, cap);
-		goto out;
-	}
-	if (r < 0) {
-		snprintf(err, errlen, "read %s: %s", f, strerror(-r));
-		goto out;
-	}
-	r = quote_check((const uint8_t *)buf, n, report_data, err, errlen);
+	if (r == 0)
+		r = quote_check(quote, *len, report_data, err, errlen);
 	if (r < 0)
-		goto out;
-	/* One write (inblob): another writer would have raised the count. */
-	snprintf(f, sizeof(f), "%s/generation", dir);
-	r = file_read_all(f, small, sizeof(small), &glen);
-	if (r < 0) {
-		snprintf(err, errlen, "read %s: %s", f, strerror(-r));
-		goto out;
-	}
-	if (strcmp(small, "1\n") != 0 && strcmp(small, "1") != 0) {
-		snprintf(err, errlen, "configfs-tsm generation is %.16s, want 1: another writer raced", small);
-		r = -EBUSY;
-		goto out;
-	}
-	memcpy(quote, buf, n);
-	*len = n;
-out:
-	rmdir(dir);
-	free(buf);
+		*len = 0;
 	return r;
 }
 

@@ -33,6 +33,18 @@ const char *tee_name(enum tee_kind t);
  */
 int tee_detect(const struct paths *p, enum tee_kind *out, char *err, size_t errlen);
 
+/*
+ * One configfs-tsm report (Linux >= 6.7, reference/evidence.md): makes the
+ * entry <tsm_report>/<label>-<pid>, checks its provider, writes inblob,
+ * reads outblob (at most cap bytes; -EFBIG with "<what> from <path> is
+ * larger than <cap> bytes" beyond that), checks that the generation is 1
+ * (no other writer raced), and removes the entry again on every path.
+ * Returns -ENOENT, with err untouched, when there is no configfs-tsm.
+ */
+int tsm_report(const struct paths *p, const char *label, const char *provider,
+	       const uint8_t *in, size_t in_len, uint8_t *out, size_t cap, size_t *len,
+	       const char *what, char *err, size_t errlen);
+
 /* ---- SNP (tee_snp.c) ------------------------------------------------------ */
 enum {
 	SNP_REPORT_SIZE = 1184,     /* ATTESTATION_REPORT, SEV-SNP ABI 1.55 table 22 */

@@ -37,86 +37,25 @@ enum {
 	SNP_RESP_REPORT = 0x20, /* status u32, report_size u32, 24 reserved */
 };
 
-static int write_file(const char *path, const void *data, size_t len)
-{
-	ssize_t w;
-	int fd, r = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	do
-		w = write(fd, data, len);
-	while (w < 0 && errno == EINTR);
-	if (w < 0)
-		r = -errno;
-	else if ((size_t)w != len)
-		r = -EIO;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	return r;
-}
-
 /* configfs-tsm: returns -ENOENT when there is no such interface. */
-static int tsm_report(const struct paths *p, const uint8_t *user_data,
-		      uint8_t *report, char *err, size_t errlen)
+static int tsm_snp_report(const struct paths *p, const uint8_t *user_data,
+			  uint8_t *report, char *err, size_t errlen)
 {
-	static char buf[8192];
-	char dir[PATH_MAX_SR], f[PATH_MAX_SR + 16];
+	static uint8_t buf[8191];
 	size_t len;
 	int r;
 
-	if (access(p->tsm_report, F_OK) < 0)
-		return -ENOENT;
-	snprintf(dir, sizeof(dir), "%s/sealroot-%ld", p->tsm_report, (long)getpid());
-	if (mkdir(dir, 0700) < 0) {
-		r = -errno;
-		snprintf(err, errlen, "mkdir %s: %s", dir, strerror(errno));
+	r = tsm_report(p, "sealroot", "sev_guest", user_data, TEE_USER_DATA, buf, sizeof(buf),
+		       &len, "SNP report", err, errlen);
+	if (r < 0)
 		return r;
-	}
-	snprintf(f, sizeof(f), "%s/provider", dir);
-	r = file_read_all(f, buf, sizeof(buf), &len);
-	if (r < 0) {
-		snprintf(err, errlen, "read %s: %s", f, strerror(-r));
-		goto out;
-	}
-	if (strcmp(buf, "sev_guest\n") != 0) {
-		snprintf(err, errlen, "configfs-tsm provider is \"%.32s\", not sev_guest", buf);
-		r = -ENODEV;
-		goto out;
-	}
-	snprintf(f, sizeof(f), "%s/inblob", dir);
-	r = write_file(f, user_data, TEE_USER_DATA);
-	if (r < 0) {
-		snprintf(err, errlen, "write %s: %s", f, strerror(-r));
-		goto out;
-	}
-	snprintf(f, sizeof(f), "%s/outblob", dir);
-	r = file_read_all(f, buf, sizeof(buf), &len);
-	if (r < 0) {
-		snprintf(err, errlen, "read %s: %s", f, strerror(-r));
-		goto out;
-	}
 	if (len != SNP_REPORT_SIZE) {
-		snprintf(err, errlen, "report from %s is %zu bytes, want %d", f, len, SNP_REPORT_SIZE);
-		r = -EINVAL;
-		goto out;
+		snprintf(err, errlen, "report from configfs-tsm is %zu bytes, want %d", len,
+			 SNP_REPORT_SIZE);
+		return -EINVAL;
 	}
 	memcpy(report, buf, SNP_REPORT_SIZE);
-	/* One write (inblob): another writer would have raised the count. */
-	snprintf(f, sizeof(f), "%s/generation", dir);
-	r = file_read_all(f, buf, sizeof(buf), &len);
-	if (r < 0) {
-		snprintf(err, errlen, "read %s: %s", f, strerror(-r));
-		goto out;
-	}
-	if (strcmp(buf, "1\n") != 0 && strcmp(buf, "1") != 0) {
-		snprintf(err, errlen, "configfs-tsm generation is %.16s, want 1: another writer raced", buf);
-		r = -EBUSY;
-	}
-out:
-	rmdir(dir);
-	return r;
+	return 0;
 }
 
 static int ioctl_report(const struct paths *p, const uint8_t *user_data,
@@ -169,7 +108,7 @@ int snp_get_report(const struct paths *p, const uint8_t *user_data,
 {
 	int r;
 
-	r = tsm_report(p, user_data, report, err, errlen);
+	r = tsm_snp_report(p, user_data, report, err, errlen);
 	if (r != -ENOENT)
 		return r;
 	return ioctl_report(p, user_data, report, err, errlen);
