@@ -139,17 +139,16 @@ $(B)/test/test_jwe: tests/unit/test_jwe.c init/jwe.c init/jwe.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) -ljson-c -lcrypto
 
-$(B)/test/test_kbs: tests/unit/test_kbs.c init/kbs.c init/http.c init/jcs.c init/jwe.c init/tee.c init/step.c init/initdata.c init/toml.c init/file.c \
-    init/log.c $(INIT_HDR)
+TEE_SRC := init/tee.c init/tee_snp.c init/tee_tdx.c init/tee_tpm.c init/tee_se.c
+$(B)/test/test_kbs: tests/unit/test_kbs.c init/kbs.c init/http.c init/jcs.c init/jwe.c init/attester.c init/evidence.c $(TEE_SRC) \
+    init/step.c init/initdata.c init/toml.c init/file.c init/log.c $(INIT_HDR)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lcurl -ljson-c -lz -lcrypto
 
-$(B)/test/test_evidence: tests/unit/test_evidence.c init/evidence.c init/tee.c init/file.c $(INIT_HDR)
+$(B)/test/test_evidence: tests/unit/test_evidence.c init/evidence.c init/attester.c $(TEE_SRC) init/file.c $(INIT_HDR)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) \
-	    -ljson-c -lcrypto -Wl,--wrap=mkdir,--wrap=rmdir
-
-TEE_SRC := init/tee.c init/tee_snp.c init/tee_tdx.c init/tee_tpm.c
+	    -ljson-c -lcrypto -Wl,--wrap=mkdir,--wrap=rmdir,--wrap=ioctl
 $(B)/test/test_tee: tests/unit/test_tee.c $(TEE_SRC) init/file.c $(INIT_HDR)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) \
@@ -198,8 +197,8 @@ $(B)/fuzz/fuzz_initdata: tests/fuzz/fuzz_initdata.c init/initdata.c init/toml.c 
 $(B)/fuzz/fuzz_jwe: tests/fuzz/fuzz_jwe.c init/jwe.c init/jwe.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -ljson-c -lcrypto
-$(B)/fuzz/fuzz_kbs: tests/fuzz/fuzz_kbs.c init/kbs.c init/http.c init/jcs.c init/jwe.c init/tee.c init/step.c init/file.c \
-    init/log.c init/initdata.c init/toml.c $(INIT_HDR)
+$(B)/fuzz/fuzz_kbs: tests/fuzz/fuzz_kbs.c init/kbs.c init/http.c init/jcs.c init/jwe.c init/attester.c init/evidence.c \
+    $(TEE_SRC) init/step.c init/file.c init/log.c init/initdata.c init/toml.c $(INIT_HDR)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lcurl -ljson-c -lz -lcrypto
 fuzz-bins: $(addprefix $(B)/fuzz/,$(FUZZERS))

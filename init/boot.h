@@ -48,6 +48,7 @@ struct paths {
 	const char *sev_guest;        /* /dev/sev-guest */
 	const char *tdx_guest;        /* /dev/tdx_guest */
 	const char *tdx_measurements; /* /sys/devices/virtual/misc/tdx_guest/measurements */
+	const char *ccel;             /* /sys/firmware/acpi/tables/data/CCEL (TDX event log) */
 	const char *uv;               /* /dev/uv (s390x SE) */
 	const char *tpm;              /* /dev/tpmrm0 */
 	const char *secrets_dir;      /* /run/sealroot/secrets */

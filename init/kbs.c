@@ -20,6 +20,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "attester.h"
 #include "file.h"
 #include "http.h"
 #include "jcs.h"
@@ -28,7 +29,8 @@
 
 #define KBS_VERSION "0.4.0"
 #define JSON_DEPTH 16
-#define NONCE_MAX 1024
+/* The nonce is echoed opaque; for se it is a JSON request carrying the ARCB. */
+#define NONCE_MAX (64 * 1024)
 
 /* A 401 from the KBS: the handshake is run once more. */
 #define E_UNAUTHORIZED (-EKEYREJECTED)
@@ -144,21 +146,16 @@ size_t kbs_report_data(int tee, const uint8_t *digest, size_t len, uint8_t *out)
 {
 	size_t n;
 
-	switch (tee) {
-	case TEE_SAMPLE:
+	if (tee == TEE_SAMPLE) {
 		memcpy(out, digest, len);
 		return len;
-	case TEE_TPM:
-		n = len < 32 ? len : 32;
-		memcpy(out, digest, n);
-		memset(out + n, 0, 32 - n);
-		return 32;
-	default: /* TDX, SNP, SE: 64 bytes, zero-padded */
-		n = len < 64 ? len : 64;
-		memcpy(out, digest, n);
-		memset(out + n, 0, 64 - n);
-		return 64;
 	}
+	/* TDX, SNP, SE and TPM: 64 bytes, zero-padded. For the TPM that is
+	 * the quote's qualifying data, as Trustee's tpm verifier compares it. */
+	n = len < 64 ? len : 64;
+	memcpy(out, digest, n);
+	memset(out + n, 0, 64 - n);
+	return 64;
 }
 
 /* ---- the ephemeral key ---------------------------------------------------------- */
@@ -309,20 +306,6 @@ static int request(struct kbs *k, const char *what, const char *method, const ch
 
 /* ---- the handshake ------------------------------------------------------------------- */
 
-static int sample_evidence(struct kbs *k, const uint8_t *rd, size_t n, struct json_object **ev)
-{
-	char b64[128];
-
-	(void)k;
-	EVP_EncodeBlock((unsigned char *)b64, rd, (int)n);
-	*ev = json_object_new_object();
-	if (!*ev)
-		return -ENOMEM;
-	json_object_object_add(*ev, "svn", json_object_new_string("1"));
-	json_object_object_add(*ev, "report_data", json_object_new_string(b64));
-	return 0;
-}
-
 static int handshake(struct kbs *k)
 {
 	struct boot *b = k->b;
@@ -389,9 +372,10 @@ static int handshake(struct kbs *k)
 	hex_encode(digest, dlen, hex);
 	log_info("attest: %s evidence, report data %.16s... (%s of the JCS runtime data)", k->tee,
 		 hex, dlen == 64 ? "sha512" : "sha384");
-	r = sample_evidence(k, rd, rd_len, &ev);
+	r = attester_evidence(&b->path, (enum tee_kind)b->initdata.tee, nonce, rd, rd_len, &ev, err,
+			      sizeof(err));
 	if (r < 0) {
-		r = boot_fail(b, r, "evidence");
+		r = boot_fail(b, r, "%s evidence: %s", k->tee, err);
 		goto out;
 	}
 
@@ -494,9 +478,14 @@ int step_attest(struct boot *b)
 					 "sample evidence ([attestation] allow_sample = true)");
 		k.tee = "sample";
 		break;
+	case TEE_SNP:
+	case TEE_TDX:
+	case TEE_SE:
+	case TEE_TPM:
+		k.tee = tee_name((enum tee_kind)b->initdata.tee);
+		break;
 	default:
-		return boot_fail(b, 0, "evidence for %s is not implemented yet",
-				 tee_name((enum tee_kind)b->initdata.tee));
+		return boot_fail(b, 0, "unknown TEE %d", b->initdata.tee);
 	}
 	k.deadline = now() + c->deadline_ms / 1000.0;
 	/* Locked memory for the private key and the plaintexts (mlock'd,

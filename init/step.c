@@ -28,6 +28,7 @@ void boot_init(struct boot *b)
 	b->path.sev_guest = "/dev/sev-guest";
 	b->path.tdx_guest = "/dev/tdx_guest";
 	b->path.tdx_measurements = "/sys/devices/virtual/misc/tdx_guest/measurements";
+	b->path.ccel = "/sys/firmware/acpi/tables/data/CCEL";
 	b->path.uv = "/dev/uv";
 	b->path.tpm = "/dev/tpmrm0";
 	b->path.secrets_dir = "/run/sealroot/secrets";

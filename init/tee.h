@@ -114,6 +114,7 @@ enum {
 	TPM_AK_HANDLE = 0x81010002,   /* where guest-components' tpm attester keeps the AK */
 	TPM_ATTEST_MAX = 1024,
 	TPM_SIG_MAX = 1024,
+	TPM_QD_MAX = 64,              /* TPM2B_DATA: sizeof(TPMU_HA) */
 };
 
 /* The SHA-256 bank's 24 PCRs (TPM2_PCR_Read, as many calls as the TPM needs). */
@@ -121,13 +122,48 @@ int tpm_pcr_read_all(int fd, uint8_t pcrs[TPM_PCRS][32], char *err, size_t errle
 
 /*
  * TPM2_Quote with the AK at ak over all 24 SHA-256 PCRs, qualifying data
- * qd (32 bytes, from the report data), the AK's own signing scheme. The
- * TPMS_ATTEST and the TPMT_SIGNATURE come back as the TPM marshalled them.
+ * qd (at most TPM_QD_MAX bytes: the report data), the AK's own signing
+ * scheme. The TPMS_ATTEST and the TPMT_SIGNATURE come back as the TPM
+ * marshalled them.
  */
-int tpm_quote(int fd, uint32_t ak, const uint8_t qd[32], uint8_t *attest, size_t *attest_len,
-	      uint8_t *sig, size_t *sig_len, char *err, size_t errlen);
+int tpm_quote(int fd, uint32_t ak, const uint8_t *qd, size_t qd_len, uint8_t *attest,
+	      size_t *attest_len, uint8_t *sig, size_t *sig_len, char *err, size_t errlen);
 
 /* The AK's public key (an RSA TPM2B_PUBLIC) as DER SubjectPublicKeyInfo; *der is malloc'd. */
 int tpm_ak_spki(int fd, uint32_t ak, uint8_t **der, size_t *der_len, char *err, size_t errlen);
+
+/* ---- IBM SE (tee_se.c) ----------------------------------------------------- */
+enum {
+	SE_ARCB_MAX = 0x100000,          /* UVIO_ATT_ARCB_MAX_LEN */
+	SE_MEASUREMENT_MAX = 0x8000,     /* UVIO_ATT_MEASUREMENT_MAX_LEN */
+	SE_ADDITIONAL_MAX = 0x8000,      /* UVIO_ATT_ADDITIONAL_MAX_LEN */
+	SE_CUID = 16,
+};
+
+struct se_request {
+	const uint8_t *arcb;             /* the attestation request control block */
+	size_t arcb_len;
+	size_t meas_len, add_len;        /* what the ARCB asks the Ultravisor for */
+	const uint8_t *user_data;        /* bound into the measurement */
+	size_t user_data_len;            /* at most 256 */
+};
+
+struct se_response {
+	uint8_t *measurement;            /* caller's buffers of meas_len, add_len bytes */
+	uint8_t *additional;
+	size_t meas_len, add_len;
+	uint8_t config_uid[SE_CUID];
+};
+
+/*
+ * One UVIO_IOCTL_ATT on /dev/uv: the Ultravisor's answer to the ARCB,
+ * with user_data bound into the measurement. Sizes are checked against
+ * the kernel's limits first. An Ultravisor rc other than 1 is -EIO.
+ */
+int se_attest(const struct paths *p, const struct se_request *req, struct se_response *resp,
+	      char *err, size_t errlen);
+
+/* The ioctl number, for the unit test against the kernel's _IOWR. */
+unsigned long se_ioctl_att_nr(void);
 
 #endif

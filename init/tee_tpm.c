@@ -295,16 +295,21 @@ bad:
 	return -EIO;
 }
 
-int tpm_quote(int fd, uint32_t ak, const uint8_t qd[32], uint8_t *attest, size_t *attest_len,
-	      uint8_t *sig, size_t *sig_len, char *err, size_t errlen)
+int tpm_quote(int fd, uint32_t ak, const uint8_t *qd, size_t qd_len, uint8_t *attest,
+	      size_t *attest_len, uint8_t *sig, size_t *sig_len, char *err, size_t errlen)
 {
-	uint8_t cmd[128], resp[TPM_CMD_MAX];
+	uint8_t cmd[160], resp[TPM_CMD_MAX];
 	const uint8_t *a, *start, *d;
 	uint16_t alen, alg, slen;
 	struct rd r;
 	uint8_t *p;
 	int e;
 
+	if (qd_len > TPM_QD_MAX) {
+		snprintf(err, errlen, "TPM2_Quote: qualifying data of %zu bytes, at most %d", qd_len,
+			 TPM_QD_MAX);
+		return -EINVAL;
+	}
 	p = put16(cmd, TPM_ST_SESSIONS);
 	p = put32(p, 0);
 	p = put32(p, TPM_CC_QUOTE);
@@ -314,9 +319,9 @@ int tpm_quote(int fd, uint32_t ak, const uint8_t qd[32], uint8_t *attest, size_t
 	p = put16(p, 0);
 	*p++ = 0;
 	p = put16(p, 0);
-	p = put16(p, 32);                  /* qualifyingData */
-	memcpy(p, qd, 32);
-	p += 32;
+	p = put16(p, (uint16_t)qd_len);    /* qualifyingData */
+	memcpy(p, qd, qd_len);
+	p += qd_len;
 	p = put16(p, TPM_ALG_NULL);        /* inScheme: the AK's own */
 	p = put32(p, 1);                   /* PCRselect: all 24, SHA-256 */
 	p = put16(p, TPM_ALG_SHA256);

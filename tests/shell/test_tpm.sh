@@ -71,7 +71,9 @@ make_ak() {
 test_quote_verifies() {
 	make_ak
 	assertEquals "provisioning the AK: $(tail -n 3 "$WORK/ak.log")" 0 $?
-	qd=$(printf 'nonce-derived report data' | sha256sum | cut -d' ' -f1)
+	# The report data as the tpm attester places it: a SHA-384 digest
+	# zero-padded to 64 bytes (TPM2B_DATA's maximum).
+	qd=$(printf 'nonce-derived report data' | sha384sum | cut -d' ' -f1)00000000000000000000000000000000
 	mkdir -p "$WORK/q"
 	out=$("$TOOL" "$PORT" quote "$qd" "$WORK/q")
 	assertEquals "tpm-tool quote: $out" 0 $?

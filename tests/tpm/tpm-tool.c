@@ -4,7 +4,7 @@
  * hand-marshalled commands are checked by an independent TPM, and their
  * results by tpm2-tools and Python (tests/shell/test_tpm.sh).
  *   tpm-tool PORT extend PCR HEX-SHA256
- *   tpm-tool PORT quote HEX-32-BYTES OUTDIR   (writes message, signature,
+ *   tpm-tool PORT quote HEX-1..64-BYTES OUTDIR (writes message, signature,
  *                                              pcrs (24 x 32 bytes), ak.der)
  * Exit 0 on success; on failure prints the init's error text, exit 1.
  */
@@ -49,13 +49,13 @@ int main(int argc, char **argv)
 {
 	static uint8_t attest[TPM_ATTEST_MAX], sig[TPM_SIG_MAX], pcrs[TPM_PCRS][32];
 	struct sockaddr_in sa;
-	uint8_t digest[32], *der = NULL;
+	uint8_t digest[TPM_QD_MAX], *der = NULL;
 	size_t alen, slen, dlen;
 	char err[256];
 	int fd;
 
 	if (argc < 5) {
-		fprintf(stderr, "usage: tpm-tool PORT extend PCR HEX | PORT quote HEX32 OUTDIR\n");
+		fprintf(stderr, "usage: tpm-tool PORT extend PCR HEX | PORT quote HEX OUTDIR\n");
 		return 2;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -75,10 +75,13 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	} else if (strcmp(argv[2], "quote") == 0 && argc == 5) {
-		if (hex(argv[3], digest, 32) < 0)
+		size_t qd_len = strlen(argv[3]) / 2;
+
+		if (qd_len == 0 || qd_len > TPM_QD_MAX || hex(argv[3], digest, qd_len) < 0)
 			return 2;
 		if (tpm_pcr_read_all(fd, pcrs, err, sizeof(err)) < 0 ||
-		    tpm_quote(fd, TPM_AK_HANDLE, digest, attest, &alen, sig, &slen, err, sizeof(err)) < 0 ||
+		    tpm_quote(fd, TPM_AK_HANDLE, digest, qd_len, attest, &alen, sig, &slen, err,
+			      sizeof(err)) < 0 ||
 		    tpm_ak_spki(fd, TPM_AK_HANDLE, &der, &dlen, err, sizeof(err)) < 0) {
 			printf("%s\n", err);
 			return 1;

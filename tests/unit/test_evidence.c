@@ -9,6 +9,10 @@
  * refuses. TDX: base64 bodies, the CCEL reader, and tdx_get_quote on a fake
  * configfs-tsm (mkdir/rmdir wrapped to populate and clear the entry, as
  * configfs does; see test_tee.c).
+ * attester.c: each TEE's evidence over the report data it was given, on
+ * the same fake configfs-tsm, a fake /dev/uv (ioctl wrapped: the request
+ * the Ultravisor would see is checked, its answer made up), the SE
+ * challenge parser and strict base64.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,11 +25,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
+#include "attester.h"
 #include "evidence.h"
 
 #ifndef FIXTURES
@@ -940,6 +946,332 @@ static void test_ccel(void **state)
 	free(out);
 }
 
+/* ---- attester ------------------------------------------------------------------------ */
+
+static uint8_t *b64dec(struct json_object *s, size_t *n)
+{
+	const char *t;
+	uint8_t *out;
+
+	assert_true(json_object_is_type(s, json_type_string));
+	t = json_object_get_string(s);
+	out = malloc(strlen(t) + 1);
+	assert_non_null(out);
+	assert_int_equal(b64_decode(t, strlen(t), out, strlen(t), n), 0);
+	return out;
+}
+
+static void test_b64_strict(void **state)
+{
+	uint8_t out[16];
+	size_t n = 99;
+
+	(void)state;
+	assert_int_equal(b64_decode("", 0, out, sizeof(out), &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(b64_decode("Zm9vYg==", 8, out, sizeof(out), &n), 0);
+	assert_int_equal(n, 4);
+	assert_memory_equal(out, "foob", 4);
+	assert_int_equal(b64_decode("Zm9vYmE=", 8, out, sizeof(out), &n), 0);
+	assert_memory_equal(out, "fooba", 5);
+	assert_int_equal(b64_decode("+/+/", 4, out, sizeof(out), &n), 0);
+	assert_int_equal(n, 3);
+	assert_memory_equal(out, "\xfb\xff\xbf", 3);
+	/* Not canonical, not padded, url alphabet, whitespace, padding inside. */
+	assert_int_equal(b64_decode("Zm9vYh==", 8, out, sizeof(out), &n), -EINVAL);
+	assert_int_equal(b64_decode("Zm9vYmF=", 8, out, sizeof(out), &n), -EINVAL);
+	assert_int_equal(b64_decode("Zm9vYg", 6, out, sizeof(out), &n), -EINVAL);
+	assert_int_equal(b64_decode("-_-_", 4, out, sizeof(out), &n), -EINVAL);
+	assert_int_equal(b64_decode("Zm9v\nYg==", 9, out, sizeof(out), &n), -EINVAL);
+	assert_int_equal(b64_decode("Zg==Zg==", 8, out, sizeof(out), &n), -EINVAL);
+	assert_int_equal(b64_decode("====", 4, out, sizeof(out), &n), -EINVAL);
+	assert_int_equal(b64_decode("Zm9vYmFy", 8, out, 5, &n), -EFBIG);
+}
+
+static void test_attester_sample(void **state)
+{
+	struct json_object *ev = NULL;
+	uint8_t rd[48], *got;
+	char err[256];
+	size_t n, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rd); i++)
+		rd[i] = (uint8_t)(0xC0 ^ i);
+	assert_int_equal(attester_evidence(&P, TEE_SAMPLE, "nonce", rd, sizeof(rd), &ev, err,
+					   sizeof(err)), 0);
+	assert_int_equal(json_object_object_length(ev), 2);
+	assert_string_equal(json_object_get_string(member(ev, "svn")), "1");
+	got = b64dec(member(ev, "report_data"), &n);
+	assert_int_equal(n, 48);
+	assert_memory_equal(got, rd, 48);
+	free(got);
+	json_object_put(ev);
+}
+
+static void test_attester_snp(void **state)
+{
+	struct json_object *ev = NULL, *want = NULL;
+	uint8_t rd[64];
+	char err[256];
+	size_t n, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rd); i++)
+		rd[i] = (uint8_t)(0x11 * i);
+	tsm_provider = "sev_guest\n";
+	tsm_outblob = slurp(EVDIR "trustee-e2e-report.bin", &n);
+	tsm_outblob_len = n;
+	assert_int_equal(mkdir(P.tsm_report, 0755), 0);
+	assert_int_equal(attester_evidence(&P, TEE_SNP, "nonce", rd, sizeof(rd), &ev, err,
+					   sizeof(err)), 0);
+	/* The report data went in as the inblob; the body is the serde form. */
+	assert_int_equal(last_inblob_len, 64);
+	assert_memory_equal(last_inblob, rd, 64);
+	assert_int_equal(evidence_snp_json(tsm_outblob, n, &want, err, sizeof(err)), 0);
+	assert_string_equal(text(ev), text(want));
+	assert_true(json_object_is_type(member(ev, "cert_chain"), json_type_null));
+	json_object_put(ev);
+	json_object_put(want);
+
+	/* 48 bytes is not what an SNP report takes: refused before any device. */
+	rmdir_calls = 0;
+	assert_int_equal(attester_evidence(&P, TEE_SNP, "nonce", rd, 48, &ev, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "snp report data of 48 bytes, want 64");
+	assert_null(ev);
+	assert_int_equal(rmdir_calls, 0);
+}
+
+static void test_attester_tdx(void **state)
+{
+	struct json_object *ev = NULL;
+	static const uint8_t log[] = "CCEL event log bytes";
+	char err[256], ccel[160];
+	uint8_t *got;
+	size_t n, qn, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rdata); i++)
+		rdata[i] = (uint8_t)(0x70 + i);
+	snprintf(ccel, sizeof(ccel), "%s/CCEL", root);
+	P.ccel = ccel;
+	assert_int_equal(mkdir(P.tsm_report, 0755), 0);
+	qn = make_quote(4, 0, 584, 1000);
+	/* No CCEL table: cc_eventlog is null. */
+	assert_int_equal(attester_evidence(&P, TEE_TDX, "nonce", rdata, 64, &ev, err, sizeof(err)),
+			 0);
+	assert_memory_equal(last_inblob, rdata, 64);
+	assert_true(json_object_is_type(member(ev, "cc_eventlog"), json_type_null));
+	got = b64dec(member(ev, "quote"), &n);
+	assert_int_equal(n, qn);
+	assert_memory_equal(got, tsm_outblob, qn);
+	free(got);
+	json_object_put(ev);
+	/* With one: its bytes. */
+	put(ccel, log, sizeof(log));
+	assert_int_equal(attester_evidence(&P, TEE_TDX, "nonce", rdata, 64, &ev, err, sizeof(err)),
+			 0);
+	got = b64dec(member(ev, "cc_eventlog"), &n);
+	assert_int_equal(n, sizeof(log));
+	assert_memory_equal(got, log, sizeof(log));
+	free(got);
+	json_object_put(ev);
+	/* A quote over other report data is refused. */
+	rdata[0] ^= 1;
+	make_quote(4, 0, 584, 1000);
+	rdata[0] ^= 1;
+	assert_true(attester_evidence(&P, TEE_TDX, "nonce", rdata, 64, &ev, err, sizeof(err)) < 0);
+	assert_null(ev);
+	/* Without configfs-tsm there is no quote: the reason names what is needed. */
+	P.tsm_report = "/nonexistent/tsm/report";
+	assert_int_equal(attester_evidence(&P, TEE_TDX, "nonce", rdata, 64, &ev, err, sizeof(err)),
+			 -ENOENT);
+	assert_non_null(strstr(err, "Linux >= 6.7"));
+	assert_non_null(strstr(err, "quote service on the host"));
+	assert_null(ev);
+}
+
+static void test_attester_tpm_absent(void **state)
+{
+	struct json_object *ev = NULL;
+	uint8_t rd[64] = { 0 };
+	char err[256], tpm[160];
+
+	(void)state;
+	snprintf(tpm, sizeof(tpm), "%s/tpmrm0", root);
+	P.tpm = tpm;
+	assert_int_equal(attester_evidence(&P, TEE_TPM, "nonce", rd, 64, &ev, err, sizeof(err)),
+			 -ENOENT);
+	assert_non_null(strstr(err, "tpmrm0: No such file or directory"));
+	assert_null(ev);
+}
+
+/* ---- a fake Ultravisor ----------------------------------------------------------------- */
+
+struct uv_att {   /* struct uvio_attest */
+	uint64_t arcb_addr, meas_addr, add_data_addr;
+	uint8_t user_data[256];
+	uint8_t config_uid[16];
+	uint32_t arcb_len, meas_len, add_data_len;
+	uint16_t user_data_len, reserved;
+};
+struct uv_cb {    /* struct uvio_ioctl_cb */
+	uint32_t flags;
+	uint16_t uv_rc, uv_rrc;
+	uint64_t argument_addr;
+	uint32_t argument_len;
+	uint8_t reserved[44];
+};
+
+static int uv_calls;
+static uint16_t uv_rc = 1;
+static struct uv_att uv_seen;
+static uint8_t uv_arcb[64];
+
+int __real_ioctl(int fd, unsigned long req, void *arg);
+int __wrap_ioctl(int fd, unsigned long req, void *arg)
+{
+	struct uv_cb *cb = arg;
+	struct uv_att *a;
+	uint32_t i;
+
+	if (req != se_ioctl_att_nr())
+		return __real_ioctl(fd, req, arg);
+	uv_calls++;
+	assert_int_equal(cb->argument_len, sizeof(struct uv_att));
+	a = (struct uv_att *)(uintptr_t)cb->argument_addr;
+	uv_seen = *a;
+	assert_true(a->arcb_len <= sizeof(uv_arcb));
+	memcpy(uv_arcb, (void *)(uintptr_t)a->arcb_addr, a->arcb_len);
+	cb->uv_rc = uv_rc;
+	cb->uv_rrc = uv_rc == 1 ? 0 : 0x0105;
+	if (uv_rc != 1)
+		return 0;
+	for (i = 0; i < a->meas_len; i++)
+		((uint8_t *)(uintptr_t)a->meas_addr)[i] = (uint8_t)(0x30 + i);
+	for (i = 0; i < a->add_data_len; i++)
+		((uint8_t *)(uintptr_t)a->add_data_addr)[i] = (uint8_t)(0x90 + i);
+	for (i = 0; i < 16; i++)
+		a->config_uid[i] = (uint8_t)(0xE0 + i);
+	return 0;
+}
+
+/* ARCB "ARCB-bytes-here!" (16), key and nonce blobs, tags. */
+#define SE_REQ(meas, add)                                                              \
+	"{\"request_blob\":\"QVJDQi1ieXRlcy1oZXJlIQ==\",\"measurement_size\":" meas        \
+	",\"additional_size\":" add ",\"encr_measurement_key\":\"a2V5\","                 \
+	"\"encr_request_nonce\":\"bm9uY2U=\",\"image_hdr_tags\":\"dGFncw==\"}"
+
+static void test_attester_se(void **state)
+{
+	struct json_object *ev = NULL;
+	uint8_t rd[64], *got;
+	char err[256], uv[160];
+	size_t n, i;
+
+	(void)state;
+	snprintf(uv, sizeof(uv), "%s/uv", root);
+	put(uv, "", 0);
+	P.uv = uv;
+	for (i = 0; i < sizeof(rd); i++)
+		rd[i] = (uint8_t)(0xA0 + i);
+	uv_calls = 0;
+	uv_rc = 1;
+	assert_int_equal(attester_evidence(&P, TEE_SE, SE_REQ("64", "32"), rd, 64, &ev, err,
+					   sizeof(err)), 0);
+	/* What the Ultravisor was asked. */
+	assert_int_equal(uv_calls, 1);
+	assert_int_equal(uv_seen.arcb_len, 16);
+	assert_memory_equal(uv_arcb, "ARCB-bytes-here!", 16);
+	assert_int_equal(uv_seen.meas_len, 64);
+	assert_int_equal(uv_seen.add_data_len, 32);
+	assert_int_equal(uv_seen.user_data_len, 64);
+	assert_memory_equal(uv_seen.user_data, rd, 64);
+	/* What the KBS gets back: its own blobs verbatim, ours in base64. */
+	assert_int_equal(json_object_object_length(ev), 7);
+	assert_string_equal(json_object_get_string(member(ev, "encr_measurement_key")), "a2V5");
+	assert_string_equal(json_object_get_string(member(ev, "encr_request_nonce")), "bm9uY2U=");
+	assert_string_equal(json_object_get_string(member(ev, "image_hdr_tags")), "dGFncw==");
+	got = b64dec(member(ev, "measurement"), &n);
+	assert_int_equal(n, 64);
+	for (i = 0; i < n; i++)
+		assert_int_equal(got[i], (uint8_t)(0x30 + i));
+	free(got);
+	got = b64dec(member(ev, "additional_data"), &n);
+	assert_int_equal(n, 32);
+	assert_int_equal(got[31], (uint8_t)(0x90 + 31));
+	free(got);
+	got = b64dec(member(ev, "user_data"), &n);
+	assert_int_equal(n, 64);
+	assert_memory_equal(got, rd, 64);
+	free(got);
+	got = b64dec(member(ev, "cuid"), &n);
+	assert_int_equal(n, 16);
+	assert_int_equal(got[0], 0xE0);
+	free(got);
+	json_object_put(ev);
+
+	/* The Ultravisor refuses: -EIO with its codes. */
+	uv_rc = 0x0102;
+	assert_int_equal(attester_evidence(&P, TEE_SE, SE_REQ("64", "0"), rd, 64, &ev, err,
+					   sizeof(err)), -EIO);
+	assert_non_null(strstr(err, "uv rc 0x0102 rrc 0x0105"));
+	assert_null(ev);
+	uv_rc = 1;
+}
+
+static void test_se_challenge_refused(void **state)
+{
+	static const struct {
+		const char *nonce, *why;
+	} bad[] = {
+		{ "bm9uY2U=", "SE challenge nonce is not a JSON request object" },
+		{ "[1]", "SE challenge nonce is not a JSON request object" },
+		{ SE_REQ("64", "0") "x", "SE challenge nonce is not a JSON request object" },
+		{ "{\"measurement_size\":64}", "SE challenge has no string request_blob" },
+		{ "{\"request_blob\":\"QQ\",\"measurement_size\":64}", "SE challenge request_blob is not base64" },
+		{ "{\"request_blob\":\"\",\"measurement_size\":64}", "SE challenge request_blob is empty" },
+		{ SE_REQ("0", "0"), "SE challenge measurement_size is out of range (1..32768)" },
+		{ SE_REQ("32769", "0"), "SE challenge measurement_size is out of range (1..32768)" },
+		{ SE_REQ("-1", "0"), "SE challenge measurement_size is out of range (1..32768)" },
+		{ SE_REQ("64", "32769"), "SE challenge additional_size is out of range (0..32768)" },
+		{ SE_REQ("\"64\"", "0"), "SE challenge has no integer measurement_size" },
+		{ SE_REQ("64.0", "0"), "SE challenge has no integer measurement_size" },
+		{ "{\"request_blob\":\"QQ==\",\"measurement_size\":1,\"additional_size\":0,"
+		  "\"encr_measurement_key\":\"a2V5\",\"encr_request_nonce\":\"bm9uY2U=\"}",
+		  "SE challenge has no string image_hdr_tags" },
+	};
+	struct json_object *ev = NULL;
+	uint8_t rd[64] = { 0 };
+	char err[256], uv[160];
+	size_t i;
+
+	(void)state;
+	snprintf(uv, sizeof(uv), "%s/uv", root);
+	put(uv, "", 0);
+	P.uv = uv;
+	uv_calls = 0;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (attester_evidence(&P, TEE_SE, bad[i].nonce, rd, 64, &ev, err, sizeof(err)) >= 0)
+			fail_msg("case %zu was accepted", i);
+		if (strcmp(err, bad[i].why) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, err, bad[i].why);
+		assert_null(ev);
+	}
+	/* Nothing reached the Ultravisor. */
+	assert_int_equal(uv_calls, 0);
+}
+
+static void test_se_ioctl_number(void **state)
+{
+	(void)state;
+	/* _IOWR('u', 1, struct uvio_ioctl_cb) with a 0x40-byte struct. */
+	assert_int_equal(se_ioctl_att_nr(), _IOWR('u', 1, char[0x40]));
+	assert_int_equal(se_ioctl_att_nr(), 0xC0407501UL);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -954,6 +1286,14 @@ int main(void)
 		T(test_tdx_quote_ok),
 		T(test_tdx_quote_refused),
 		T(test_ccel),
+		cmocka_unit_test(test_b64_strict),
+		T(test_attester_sample),
+		T(test_attester_snp),
+		T(test_attester_tdx),
+		T(test_attester_tpm_absent),
+		T(test_attester_se),
+		T(test_se_challenge_refused),
+		cmocka_unit_test(test_se_ioctl_number),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

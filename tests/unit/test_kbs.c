@@ -24,7 +24,8 @@ static char err[256];
 
 static void test_challenge(void **state)
 {
-	char *nonce = NULL, big[1200];
+	char *nonce = NULL;
+	static char big[65600];
 
 	(void)state;
 	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":\"abc+/=\",\"extra-params\":\"\"}"), &nonce,
@@ -47,10 +48,16 @@ static void test_challenge(void **state)
 	assert_int_equal(kbs_parse_challenge("", 0, &nonce, err, sizeof(err)), -EINVAL);
 	assert_int_equal(kbs_parse_challenge(NULL, 0, &nonce, err, sizeof(err)), -EINVAL);
 	memcpy(big, "{\"nonce\":\"", 10);
-	memset(big + 10, 'a', 1025);
-	memcpy(big + 1035, "\"}", 3);
+	/* 64 KiB: room for an SE request (an ARCB in JSON); one more is refused. */
+	memset(big + 10, 'a', 65536);
+	memcpy(big + 65546, "\"}", 3);
+	assert_int_equal(kbs_parse_challenge(big, strlen(big), &nonce, err, sizeof(err)), 0);
+	assert_int_equal(strlen(nonce), 65536);
+	free(nonce);
+	memset(big + 10, 'a', 65537);
+	memcpy(big + 65547, "\"}", 3);
 	assert_int_equal(kbs_parse_challenge(big, strlen(big), &nonce, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "challenge nonce of 1025 characters");
+	assert_string_equal(err, "challenge nonce of 65537 characters");
 	/* Nesting beyond the cap is refused, not recursed into. */
 	assert_int_equal(kbs_parse_challenge(S("{\"x\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]],\"nonce\":\"a\"}"),
 					     &nonce, err, sizeof(err)), -EINVAL);
@@ -125,9 +132,13 @@ static void test_report_data(void **state)
 		assert_int_equal(out[i], 0);
 	assert_int_equal(kbs_report_data(TEE_TDX, d, 48, out), 64);
 	assert_memory_equal(out, d, 48);
-	/* TPM: truncated to 32 (qualifying data). */
-	assert_int_equal(kbs_report_data(TEE_TPM, d, 48, out), 32);
-	assert_memory_equal(out, d, 32);
+	/* TPM: zero-padded to 64 as well (the quote's qualifying data, which
+	 * Trustee's tpm verifier compares with the report data padded to 64). */
+	memset(out, 0xee, sizeof(out));
+	assert_int_equal(kbs_report_data(TEE_TPM, d, 48, out), 64);
+	assert_memory_equal(out, d, 48);
+	for (i = 48; i < 64; i++)
+		assert_int_equal(out[i], 0);
 	/* SE: its SHA-512 fills the 64 bytes. */
 	assert_int_equal(kbs_report_data(TEE_SE, d, 64, out), 64);
 	assert_memory_equal(out, d, 64);
