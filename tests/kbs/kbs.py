@@ -232,7 +232,7 @@ def load_config(path):
     if not isinstance(cfg, dict):
         sys.exit("kbs: config: not a JSON object")
     known = {"resources", "expected_init_data_sha384", "fault", "session_seconds",
-             "deny_status"}
+             "deny_status", "tpm_trusted_aks", "tpm_pcrs"}
     extra = set(cfg) - known
     if extra:
         sys.exit("kbs: config: unknown keys %s" % sorted(extra))
@@ -259,9 +259,35 @@ def load_config(path):
         sys.exit("kbs: config: session_seconds must be a positive number")
     if cfg.get("deny_status", 401) not in (401, 403):
         sys.exit("kbs: config: deny_status must be 401 or 403")
+    aks = cfg.get("tpm_trusted_aks", [])
+    if not isinstance(aks, list) or not all(isinstance(a, str) for a in aks):
+        sys.exit("kbs: config: tpm_trusted_aks must be a list of public key files")
+    trusted = set()
+    for a in aks:
+        trusted.add(hashlib.sha256(load_public_der(a)).digest())
+    pcrs = cfg.get("tpm_pcrs", {})
+    if not isinstance(pcrs, dict) or not all(
+            re.fullmatch(r"[0-9]|1[0-9]|2[0-3]", k) and isinstance(v, str)
+            and re.fullmatch(r"[0-9a-fA-F]{64}", v) for k, v in pcrs.items()):
+        sys.exit("kbs: config: tpm_pcrs maps a PCR index (0..23) to 64 hex digits")
     return {"resources": res, "expected": exp.lower() if exp else None,
             "fault": cfg.get("fault"), "session_seconds": secs,
-            "deny_status": cfg.get("deny_status", 401)}
+            "deny_status": cfg.get("deny_status", 401), "tpm_trusted_aks": trusted,
+            "tpm_pcrs": {int(k): bytes.fromhex(v) for k, v in pcrs.items()}}
+
+
+def load_public_der(path):
+    """A public key file (PEM or DER) as DER SubjectPublicKeyInfo."""
+    from cryptography.hazmat.primitives import serialization
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        key = (serialization.load_pem_public_key(data) if data.startswith(b"-----")
+               else serialization.load_der_public_key(data))
+    except (OSError, ValueError) as e:
+        sys.exit("kbs: config: public key %s: %s" % (path, e))
+    return key.public_bytes(serialization.Encoding.DER,
+                            serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 # --------------------------------------------------------------------------
@@ -325,6 +351,119 @@ def verify_sample(evidence, digest):
         raise attest_fail("sample evidence: report_data is not base64: %s" % e) from e
     if got != digest:
         raise attest_fail("sample evidence: report data mismatch")
+
+
+# TPM 2.0 Part 2 constants for the quote.
+TPM_GENERATED_VALUE = 0xFF544347
+TPM_ST_ATTEST_QUOTE = 0x8018
+TPM_ALG_RSASSA = 0x0014
+TPM_ALG_SHA256 = 0x000B
+INITDATA_PCR = 8
+
+
+def _b64(evidence, key, what):
+    v = evidence.get(key)
+    try:
+        if not isinstance(v, str):
+            raise ValueError("not a string")
+        return base64.b64decode(v, validate=True)
+    except (ValueError, binascii.Error) as e:
+        raise attest_fail("tpm evidence: %s is not base64: %s" % (what, e)) from e
+
+
+class _Reader:
+    """Big-endian TPM unmarshalling that fails on a short buffer."""
+
+    def __init__(self, b):
+        self.b, self.o = b, 0
+
+    def take(self, n):
+        if self.o + n > len(self.b):
+            raise attest_fail("tpm evidence: TPMS_ATTEST is truncated")
+        v = self.b[self.o:self.o + n]
+        self.o += n
+        return v
+
+    def u16(self):
+        return int.from_bytes(self.take(2), "big")
+
+    def u32(self):
+        return int.from_bytes(self.take(4), "big")
+
+    def tpm2b(self):
+        return self.take(self.u16())
+
+
+def verify_tpm(evidence, digest, trusted_aks, init, reference_pcrs):
+    """The tpm verifier, as Trustee's: a trusted AK, its RSASSA-SHA256
+    signature over the TPMS_ATTEST, a quote of all 24 SHA-256 PCRs whose
+    pcrDigest covers the PCRs sent, extraData == the report data
+    zero-padded to 64 bytes, and PCR8 == SHA256(0^32 || initdata digest).
+    Returns the 24 PCR values."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    if not isinstance(evidence, dict) or not isinstance(evidence.get("tpm_quote"), dict):
+        raise attest_fail("tpm evidence needs ak_public and tpm_quote")
+    q = evidence["tpm_quote"]
+    ak_der = _b64(evidence, "ak_public", "ak_public")
+    if hashlib.sha256(ak_der).digest() not in trusted_aks:
+        raise attest_fail("tpm evidence: the AK public key is not in the list of trusted keys")
+    try:
+        ak = serialization.load_der_public_key(ak_der)
+    except ValueError as e:
+        raise attest_fail("tpm evidence: ak_public is not a DER public key") from e
+    if not isinstance(ak, rsa.RSAPublicKey):
+        raise attest_fail("tpm evidence: the AK is not an RSA key")
+    sig = _b64(q, "signature", "signature")
+    msg = _b64(q, "message", "message")
+    pcrs = q.get("pcrs")
+    if (not isinstance(pcrs, list) or len(pcrs) != 24
+            or not all(isinstance(p, str) and re.fullmatch(r"[0-9a-fA-F]{64}", p)
+                       for p in pcrs)):
+        raise attest_fail("tpm evidence: pcrs must be 24 SHA-256 values in hex")
+    pcrs = [bytes.fromhex(p) for p in pcrs]
+    # TPMT_SIGNATURE: sigAlg, hash, TPM2B signature.
+    if len(sig) < 6:
+        raise attest_fail("tpm evidence: signature is truncated")
+    alg, hal, n = int.from_bytes(sig[0:2], "big"), int.from_bytes(sig[2:4], "big"), \
+        int.from_bytes(sig[4:6], "big")
+    if (alg, hal) != (TPM_ALG_RSASSA, TPM_ALG_SHA256) or len(sig) != 6 + n:
+        raise attest_fail("tpm evidence: the signature is not RSASSA with SHA-256")
+    try:
+        ak.verify(sig[6:], msg, padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature as e:
+        raise attest_fail("tpm evidence: TPM quote signature verification failed") from e
+    # TPMS_ATTEST of a quote.
+    r = _Reader(msg)
+    if r.u32() != TPM_GENERATED_VALUE or r.u16() != TPM_ST_ATTEST_QUOTE:
+        raise attest_fail("tpm evidence: the message is not a TPM-generated quote")
+    r.tpm2b()                                   # qualifiedSigner
+    extra = r.tpm2b()
+    r.take(17 + 8)                              # clockInfo, firmwareVersion
+    if r.u32() != 1 or r.u16() != TPM_ALG_SHA256:
+        raise attest_fail("tpm evidence: the quote is not over one SHA-256 PCR selection")
+    sel = r.take(r.take(1)[0])
+    if sel != b"\xff\xff\xff":
+        raise attest_fail("tpm evidence: the quote does not cover all 24 PCRs")
+    pcr_digest = r.tpm2b()
+    if r.o != len(msg):
+        raise attest_fail("tpm evidence: trailing bytes after the quote")
+    if pcr_digest != hashlib.sha256(b"".join(pcrs)).digest():
+        raise attest_fail("tpm evidence: digest of PCRs does not match digest in Quote")
+    if extra != digest.ljust(64, b"\0"):
+        raise attest_fail("tpm evidence: TPM quote nonce doesn't match expected report_data")
+    if init is not None:
+        if init[0] != "sha256":
+            raise attest_fail("tpm evidence: PCR8 binds a sha256 initdata digest, not %s"
+                              % init[0])
+        want = hashlib.sha256(bytes(32) + bytes.fromhex(init[1])).digest()
+        if pcrs[INITDATA_PCR] != want:
+            raise attest_fail("tpm evidence: TPM PCR[8] doesn't match expected initdata hash")
+    for i, v in sorted(reference_pcrs.items()):
+        if pcrs[i] != v:
+            raise attest_fail("tpm evidence: PCR[%d] does not match the reference value" % i)
+    return pcrs
 
 
 def check_init_data(init_data, expected):
@@ -479,10 +618,15 @@ class Kbs:
             digest = report_data(s.tee, ev["additional_evidence"], s.nonce, pub)
         except JcsError as e:
             raise attest_fail("runtime data cannot be canonicalised: %s" % e) from e
-        if s.tee != "sample":
+        init = check_init_data(att.get("init-data"), self.cfg["expected"])
+        if s.tee == "sample":
+            verify_sample(ev["primary_evidence"], digest)
+        elif s.tee == "tpm":
+            verify_tpm(ev["primary_evidence"], digest, self.cfg["tpm_trusted_aks"], init,
+                       self.cfg["tpm_pcrs"])
+        else:
             raise attest_fail("verify TEE evidence failed: tee %s: verifier not implemented "
                               "in the test KBS" % s.tee)
-        verify_sample(ev["primary_evidence"], digest)
         if ev["additional_evidence"]:
             try:
                 add = parse_json(ev["additional_evidence"])
@@ -496,7 +640,6 @@ class Kbs:
                     raise attest_fail("additional evidence for %r: verifier not "
                                       "implemented in the test KBS" % tee)
                 verify_sample(e, kbs_digest)
-        init = check_init_data(att.get("init-data"), self.cfg["expected"])
         with self.lock:
             s.tee_pubkey = pub
             s.token = self.make_token(s, init)

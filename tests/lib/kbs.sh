@@ -41,16 +41,19 @@ kbs_stop() {
 	KBS_PID=
 }
 
-# boot_run_kbs DISK CMDLINE: boot_run with the guest's one network
-# interface, whose only reachable address is the test KBS.
+# boot_run_kbs DISK CMDLINE [qemu args...]: boot_run with the guest's one
+# network interface, whose only reachable address is the test KBS.
 boot_run_kbs() {
-	boot_run "$1" "$2" -netdev \
+	_disk=$1 _cmdline=$2
+	shift 2
+	boot_run "$_disk" "$_cmdline" -netdev \
 		"user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:8080-cmd:/bin/busybox nc 127.0.0.1 ${KBS_PORT:-9}" \
-		-device virtio-net-device,netdev=n0
+		-device virtio-net-device,netdev=n0 "$@"
 }
 
 # attest_initdata OUT: an initdata document whose aa.toml names the test KBS
-# (ATTEST_URL overrides the URL, ATTEST_CERT names a PEM file to trust), with a sealroot.toml that allows sample
+# (ATTEST_URL overrides the URL, ATTEST_CERT names a PEM file to trust,
+# ATTEST_ALGORITHM the digest, sha384 by default), with a sealroot.toml that allows sample
 # evidence, configures the network and asks for default/key/web as web.key;
 # then its disk image (INITDATA). The document is $OUT.toml.
 attest_initdata() {
@@ -60,7 +63,7 @@ attest_initdata() {
 	fi
 	cat >"$1.toml" <<TOML
 version = "0.1.0"
-algorithm = "sha384"
+algorithm = "${ATTEST_ALGORITHM:-sha384}"
 [data]
 "aa.toml" = '''
 [token_configs.kbs]
@@ -87,16 +90,25 @@ TOML
 }
 
 # kbs_config OUT SECRET_FILE POLICY [FAULT] [EXPECTED_INITDATA_TOML]: the
-# test KBS's configuration for one resource, default/key/web.
+# test KBS's configuration for one resource, default/key/web. The expected
+# digest is taken with ATTEST_ALGORITHM (sha384). KBS_TPM_AK names the AK
+# public key the tpm verifier trusts; KBS_TPM_PCRS is a JSON object of
+# reference PCR values ({"8": "<hex>"}).
 kbs_config() {
 	_exp=null
-	[ -n "${5:-}" ] && _exp="\"$(sha384sum "$5" | cut -d' ' -f1)\""
+	[ -n "${5:-}" ] && _exp="\"$("${ATTEST_ALGORITHM:-sha384}sum" "$5" | cut -d' ' -f1)\""
+	_aks=[]
+	[ -n "${KBS_TPM_AK:-}" ] && _aks="[\"$KBS_TPM_AK\"]"
+	_pcrs=${KBS_TPM_PCRS:-}
+	[ -n "$_pcrs" ] || _pcrs='{}'
 	_fault=null
 	[ -n "${4:-}" ] && _fault="\"$4\""
 	cat >"$1" <<JSON
 {"resources": {"default/key/web": {"file": "$2", "policy": "$3"}},
  "expected_init_data_sha384": $_exp,
  "fault": $_fault,
+ "tpm_trusted_aks": $_aks,
+ "tpm_pcrs": $_pcrs,
  "session_seconds": 300}
 JSON
 }

@@ -220,11 +220,15 @@ test_bad_auth_requests() {
 
 test_other_tee_not_implemented() {
 	ready || return 0
-	for t in snp tdx se tpm; do
+	for t in snp tdx se; do
 		client "$(url main)" --tee $t --resource default/key/web --out "$W/t.out"
 		assertEquals "$t: $OUT" 2 "$RC"
 		assertContains "$t" "$OUT" "verifier not implemented in the test KBS"
 	done
+	# tpm has a verifier: sample-shaped evidence is refused by it.
+	client "$(url main)" --tee tpm --resource default/key/web --out "$W/t.out"
+	assertEquals "tpm: $OUT" 2 "$RC"
+	assertContains "$OUT" "tpm evidence needs ak_public and tpm_quote"
 	assertFalse "nothing written" "[ -e $W/t.out ]"
 }
 
@@ -546,6 +550,15 @@ test_report_data_hash_per_tee() {
 print(kbs.report_data(sys.argv[2], "", "bm9uY2U=", {"kty":"RSA","n":"x/y","e":"AQAB","alg":"RSA-OAEP-256"}).hex())' "$KBSDIR" "${t%:*}")
 		assertEquals "${t%:*}" "$(printf '%s' "$rd" | "${t#*:}sum" | cut -d' ' -f1)" "$got"
 	done
+}
+
+# The tpm verifier on quotes built in Python with a generated AK: the good
+# one passes; a wrong AK, signature, nonce, PCR set or PCR8 is refused.
+test_tpm_verifier() {
+	ready || return 0
+	out=$("$PY" -B "$KBSDIR/tpm_verifier_test.py" "$KBSDIR" 2>&1)
+	assertEquals "$out" 0 $?
+	assertEquals ok "$out"
 }
 
 test_bad_config_is_refused() {

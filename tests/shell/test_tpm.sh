@@ -11,25 +11,22 @@
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 TOOL=$TOP/build/test/tpm-tool
 
+# shellcheck source=../lib/tpm.sh
+. "$TOP/tests/lib/tpm.sh"
+
 oneTimeSetUp() {
 	WORK=$(mktemp -d)
-	# A free port pair on loopback, from the ephemeral range.
-	PORT=$((20000 + $$ % 20000))
-	swtpm socket --tpm2 --tpmstate dir="$WORK" \
-		--server type=tcp,port=$PORT,bindaddr=127.0.0.1 \
-		--ctrl type=tcp,port=$((PORT + 1)),bindaddr=127.0.0.1 \
-		--flags not-need-init,startup-clear --pid file="$WORK/pid" \
-		--daemon --log file="$WORK/log" 2>"$WORK/err" || {
-		cat "$WORK/err"
+	VTPM_DIR=$WORK
+	vtpm_tcp "$WORK" || {
+		cat "$WORK/swtpm.err"
 		return 1
 	}
-	i=0
-	while [ ! -s "$WORK/pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	TCTI="swtpm:host=127.0.0.1,port=$PORT"
+	PORT=$VTPM_PORT
+	TCTI=$VTPM_TCTI
 }
 
 oneTimeTearDown() {
-	[ -s "$WORK/pid" ] && kill "$(cat "$WORK/pid")" 2>/dev/null
+	vtpm_kill
 	rm -rf "$WORK"
 }
 
@@ -54,22 +51,8 @@ test_bad_pcr_is_a_tpm_error() {
 	assertContains "$out" "TPM response code 0x"
 }
 
-# An AK the way guest-components' tpm attester expects it: RSA-2048,
-# RSASSA-SHA256, under the EK, persistent at 0x81010002.
-make_ak() {
-	# No resource manager sits between tpm2-tools and swtpm: flush the
-	# transient objects each tool leaves loaded, as tpmrm would.
-	(cd "$WORK" &&
-		tpm2_createek -T "$TCTI" -c ek.ctx -G rsa -u ek.pub &&
-		tpm2_flushcontext -T "$TCTI" -t &&
-		tpm2_createak -T "$TCTI" -C ek.ctx -c ak.ctx -G rsa -g sha256 -s rsassa -u ak.pub -n ak.name &&
-		tpm2_flushcontext -T "$TCTI" -t &&
-		tpm2_evictcontrol -T "$TCTI" -c ak.ctx 0x81010002 &&
-		tpm2_flushcontext -T "$TCTI" -t) >"$WORK/ak.log" 2>&1
-}
-
 test_quote_verifies() {
-	make_ak
+	vtpm_make_ak
 	assertEquals "provisioning the AK: $(tail -n 3 "$WORK/ak.log")" 0 $?
 	# The report data as the tpm attester places it: a SHA-384 digest
 	# zero-padded to 64 bytes (TPM2B_DATA's maximum).

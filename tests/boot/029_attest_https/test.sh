@@ -1,5 +1,5 @@
 #!/bin/sh
-# 027_attest_https: the KBS serves HTTPS with a certificate from a
+# 029_attest_https: the KBS serves HTTPS with a certificate from a
 # throw-away CA, and the initdata's aa.toml carries that CA. The init trusts
 # exactly it (there is no CA bundle in the image) and gets the secret. With
 # another CA in the initdata, the TLS handshake fails and the init fails

@@ -1,0 +1,120 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""Checks kbs.py's tpm verifier on quotes made here the way a TPM makes them
+(TPM 2.0 Part 2: TPMS_ATTEST of type QUOTE, TPMT_SIGNATURE RSASSA-SHA256),
+with an AK generated here: the good quote is accepted, and each bad input is
+refused with its own reason. Prints "ok" and exits 0, or the first failure.
+Usage: tpm_verifier_test.py KBS_DIR
+"""
+import base64
+import hashlib
+import struct
+import sys
+
+sys.path.insert(0, sys.argv[1])
+import kbs  # noqa: E402
+
+from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa  # noqa: E402
+
+
+def der(key):
+    return key.public_key().public_bytes(serialization.Encoding.DER,
+                                         serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+AK = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+OTHER = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+TRUSTED = {hashlib.sha256(der(AK)).digest()}
+INIT_DIGEST = hashlib.sha256(b"initdata document").hexdigest()
+INIT = ("sha256", INIT_DIGEST)
+REPORT = hashlib.sha384(b"runtime data").digest()
+
+
+def pcr_values(init_digest=INIT_DIGEST):
+    pcrs = [bytes([i]) * 32 for i in range(24)]
+    pcrs[8] = hashlib.sha256(bytes(32) + bytes.fromhex(init_digest)).digest()
+    return pcrs
+
+
+def attest(extra, pcrs, sel=b"\xff\xff\xff", magic=0xFF544347, typ=0x8018, tail=b""):
+    m = struct.pack(">IH", magic, typ)
+    m += struct.pack(">H", 34) + b"\x00\x0b" + bytes(32)       # qualifiedSigner
+    m += struct.pack(">H", len(extra)) + extra
+    m += bytes(17) + bytes(8)                                    # clockInfo, firmwareVersion
+    m += struct.pack(">IHB", 1, 0x000B, len(sel)) + sel
+    d = hashlib.sha256(b"".join(pcrs)).digest()
+    return m + struct.pack(">H", len(d)) + d + tail
+
+
+def signature(key, msg, alg=0x0014):
+    s = key.sign(msg, padding.PKCS1v15(), hashes.SHA256())
+    return struct.pack(">HHH", alg, 0x000B, len(s)) + s
+
+
+def evidence(key=AK, ak=AK, extra=None, pcrs=None, sent_pcrs=None, **kw):
+    pcrs = pcrs or pcr_values()
+    msg = attest(REPORT.ljust(64, b"\0") if extra is None else extra, pcrs, **kw)
+    b64 = lambda b: base64.b64encode(b).decode()  # noqa: E731
+    return {"tpm_quote": {"signature": b64(signature(key, msg)), "message": b64(msg),
+                          "pcrs": [p.hex() for p in (sent_pcrs or pcrs)]},
+            "ak_public": b64(der(ak))}
+
+
+def refused(ev, why, init=INIT, ref=None):
+    try:
+        kbs.verify_tpm(ev, REPORT, TRUSTED, init, ref or {})
+    except kbs.KbsError as e:
+        if why not in e.detail:
+            sys.exit("FAIL: want %r, got %r" % (why, e.detail))
+        return
+    sys.exit("FAIL: accepted, want %r" % why)
+
+
+pcrs = kbs.verify_tpm(evidence(), REPORT, TRUSTED, INIT, {})
+assert pcrs[8] == pcr_values()[8]
+kbs.verify_tpm(evidence(), REPORT, TRUSTED, None, {8: pcr_values()[8]})
+
+refused(evidence(ak=OTHER, key=OTHER), "not in the list of trusted keys")
+refused(evidence(key=OTHER), "signature verification failed")
+ev = evidence()
+sig = bytearray(base64.b64decode(ev["tpm_quote"]["signature"]))
+sig[-1] ^= 1
+ev["tpm_quote"]["signature"] = base64.b64encode(bytes(sig)).decode()
+refused(ev, "signature verification failed")
+ev = evidence()
+msg = bytearray(base64.b64decode(ev["tpm_quote"]["message"]))
+msg[20] ^= 1
+ev["tpm_quote"]["message"] = base64.b64encode(bytes(msg)).decode()
+refused(ev, "signature verification failed")
+refused(evidence(extra=REPORT[:32]), "nonce doesn't match expected report_data")
+refused(evidence(extra=hashlib.sha384(b"other").digest().ljust(64, b"\0")),
+        "nonce doesn't match expected report_data")
+other = pcr_values()
+other[3] = bytes(32)
+refused(evidence(sent_pcrs=other), "digest of PCRs does not match")
+refused(evidence(), "PCR[8] doesn't match expected initdata hash",
+        init=("sha256", hashlib.sha256(b"another document").hexdigest()))
+refused(evidence(), "PCR8 binds a sha256 initdata digest",
+        init=("sha384", hashlib.sha384(b"x").hexdigest()))
+refused(evidence(), "PCR[8] does not match the reference value", init=None,
+        ref={8: bytes(32)})
+refused(evidence(sel=b"\xff\x00\xff"), "does not cover all 24 PCRs")
+refused(evidence(magic=0), "not a TPM-generated quote")
+refused(evidence(typ=0x8017), "not a TPM-generated quote")
+refused(evidence(tail=b"\0"), "trailing bytes")
+ev = evidence()
+ev["tpm_quote"]["pcrs"] = ev["tpm_quote"]["pcrs"][:23]
+refused(ev, "pcrs must be 24 SHA-256 values")
+ev = evidence()
+ev["tpm_quote"]["message"] = ev["tpm_quote"]["message"][:41]
+refused(ev, "not base64")
+ev = evidence()
+ev["ak_public"] = "!"
+refused(ev, "ak_public is not base64")
+ec_key = ec.generate_private_key(ec.SECP256R1())
+ev = evidence()
+ev["ak_public"] = base64.b64encode(der(ec_key)).decode()
+refused(ev, "not in the list of trusted keys")
+refused({"report_data": "AA=="}, "tpm evidence needs ak_public and tpm_quote")
+print("ok")
