@@ -73,6 +73,7 @@ MODULES_LIST := rootfs/modules.list
 $(STAGE)/rootfs.erofs: $(B)/$(ARCH)/sealroot-init $(AGENT) $(B)/kernel-$(TEE).dir $(MODULES_LIST) rootfs/build.sh
 	@mkdir -p $(@D)
 	rootfs/build.sh --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) \
+	    --mke2fs "$$(cat $(B)/deps.prefix)/bin/mke2fs" \
 	    --modules-dir "$$(cat $(B)/kernel-$(TEE).dir)/modules" --modules-list $(MODULES_LIST) \
 	    --out $@
 
@@ -161,7 +162,7 @@ $(B)/test/test_initdata_step: tests/unit/test_initdata_step.c init/initdata_step
 
 $(B)/test/sealroot-init-test: $(INIT_SRC) $(INIT_HDR)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(CFLAGS_COMMON) -g -DSEALROOT_TEST_BUILD -o $@ $(INIT_SRC) -lkmod -ldevmapper -lz \
+	$(HOST_CC) $(CFLAGS_COMMON) -g -DSEALROOT_TEST_BUILD -o $@ $(INIT_SRC) -lkmod -lcryptsetup -ldevmapper -lz \
 	    -lcurl -ljson-c -lcrypto
 
 $(B)/test/tpm-tool: tests/tpm/tpm-tool.c init/tee_tpm.c init/tee.h

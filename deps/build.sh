@@ -13,6 +13,7 @@
 #                     which musl-gcc does not see
 #   lib/*.a           static archives; lib/pkgconfig/*.pc (relocatable)
 #   bin/veritysetup   static, OpenSSL backend
+#   bin/mke2fs        static, for the scratch disk (the built-in mke2fs.conf)
 #   link-flags        the -l order that links (a copy of deps/link-flags)
 #   versions.json     package -> {debian_version, upstream_sha256, debian_sha256}
 # Debian's own .a files are glibc builds and do not link with musl
@@ -395,6 +396,22 @@ build_curl() {
 	make install-pkgconfigDATA DESTDIR="$(dest)"
 }
 
+build_e2fsprogs() {
+	unpack
+	# mke2fs only, against util-linux's libblkid and libuuid from the
+	# prefix; no NLS, no FUSE, no daemons. With no /etc/mke2fs.conf in the
+	# image it uses its compiled-in default profile.
+	./configure --prefix=/usr --sysconfdir=/etc --disable-nls --disable-fuse2fs \
+		--disable-uuidd --disable-libuuid --disable-libblkid --disable-debugfs \
+		--disable-imager --disable-resizer --disable-defrag --disable-tdb \
+		--disable-bmap-stats --disable-fsck --disable-e2initrd-helper \
+		--disable-elf-shlibs --without-libarchive --disable-backtrace
+	make -j"$jobs" libs
+	make -C misc mke2fs.static
+	install -D -m 755 misc/mke2fs.static "$P/bin/mke2fs"
+	strip --strip-all "$P/bin/mke2fs"
+}
+
 # collect: copies the current package's headers, archives and .pc files
 # from its DESTDIR into the prefix. The .pc files are made relocatable
 # (${pcfiledir}), so the prefix works wherever it is.
@@ -586,7 +603,21 @@ root=$("$P/bin/veritysetup" format "$work/zero.img" "$work/verity.hash" \
 [ "$root" = 144ea24fbcba215d1ba164d966623e976e4d1391fab0998b1bd6411413d473a6 ] ||
 	die "static veritysetup gave root hash '$root', expected 144ea24f..."
 ! readelf -l "$P/bin/veritysetup" | grep -q INTERP || die "bin/veritysetup is not static"
-say "smoke test passed; veritysetup root hash matches"
+# mke2fs: static, and it makes an ext4 file system that the host's
+# dumpe2fs (an independent build) reads back with the features asked for.
+! readelf -l "$P/bin/mke2fs" | grep -q INTERP || die "bin/mke2fs is not static"
+truncate -s 16M "$work/ext4.img"
+"$P/bin/mke2fs" -q -F -t ext4 -b 4096 -O ^has_journal -E nodiscard "$work/ext4.img" ||
+	die "static mke2fs failed"
+if command -v dumpe2fs >/dev/null 2>&1; then
+	feat=$(dumpe2fs -h "$work/ext4.img" 2>/dev/null | sed -n 's/^Filesystem features: *//p')
+	case " $feat " in
+	*" has_journal "*) die "mke2fs made a journal despite ^has_journal" ;;
+	*" extent "*) ;;
+	*) die "mke2fs made no ext4 (features: $feat)" ;;
+	esac
+fi
+say "smoke test passed; veritysetup root hash matches, mke2fs makes ext4"
 
 # Reproducibility: no build path in the output; archives without dates or owners.
 ! grep -rlF -e "$work" -e "$cache" "$P" >&2 || die "build paths leak into the files above"

@@ -30,6 +30,7 @@ struct config {
 	unsigned grace_ms;                    /* shutdown: SIGTERM to SIGKILL */
 	bool verity_scan;                     /* read the whole root at boot */
 	bool initdata_required;               /* no initdata device is fatal */
+	char scratch[CONF_DEVICE_MAX];        /* sealroot.scratch: serial or /dev path */
 };
 
 /* Where things are. Production values are in boot_init(). */
@@ -82,6 +83,14 @@ struct boot {
 
 	/* config.c, from the initdata: what attestation and net need. */
 	struct attest_config attest;
+
+	/* kbs.c -> storage.c: the scratch disk's key from the KBS (secure heap). */
+	uint8_t *storage_key;
+	size_t storage_key_len;
+
+	/* storage.c: what is set up, for the shutdown. */
+	bool storage_mounted;
+	bool storage_crypt, storage_integrity;
 
 	/* agent.c, reap.c */
 	pid_t agent_pid;

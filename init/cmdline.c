@@ -101,11 +101,23 @@ static int set_initdata(struct config *cfg, const char *val, char *err,
 	return 0;
 }
 
+static int set_scratch(struct config *cfg, const char *val, char *err, size_t errlen)
+{
+	if (!config_device_ok(val)) {
+		snprintf(err, errlen, "sealroot.scratch: want /dev/<disk> or a disk serial, got \"%.32s\"",
+			 val);
+		return -EINVAL;
+	}
+	snprintf(cfg->scratch, sizeof(cfg->scratch), "%s", val);
+	return 0;
+}
+
 static const struct key keys[] = {
 	{ "roothash",    true,  set_roothash },
 	{ "grace_ms",    false, set_grace_ms },
 	{ "verity_scan", false, set_verity_scan },
 	{ "initdata",    false, set_initdata },
+	{ "scratch",     false, set_scratch },
 };
 enum { N_KEYS = sizeof(keys) / sizeof(keys[0]) };
 

@@ -277,10 +277,83 @@ static int resources(const struct toml_node *t, struct attest_config *c, char *e
 	return 0;
 }
 
+/* An absolute path of plain components, no "." or "..", no trailing '/'. */
+static bool mountpoint_ok(const char *p, size_t len)
+{
+	size_t i, comp = 0;
+
+	if (len < 2 || len >= CONF_PATH_MAX || p[0] != '/' || p[len - 1] == '/')
+		return false;
+	for (i = 1; i <= len; i++) {
+		if (i == len || p[i] == '/') {
+			if (!initdata_name_ok(p + i - comp, comp))
+				return false;
+			comp = 0;
+			continue;
+		}
+		comp++;
+	}
+	/* Not over what the init itself relies on. */
+	return strncmp(p, "/run/", 5) == 0 && strncmp(p, "/run/sealroot", 13) != 0 &&
+	       strncmp(p, "/run/confidential-containers", 28) != 0;
+}
+
+static int storage(const struct toml_node *t, struct storage_config *st, char *err,
+		   size_t errlen)
+{
+	static const char *const keys[] = { "device", "integrity", "key", "mountpoint", "exec",
+					    "suid", "dev", NULL };
+	static const char *const flags[] = { "integrity", "exec", "suid", "dev" };
+	bool *dst[] = { &st->integrity, &st->exec, &st->suid, &st->dev };
+	const char *s;
+	size_t len, i;
+	int r;
+
+	snprintf(st->mountpoint, sizeof(st->mountpoint), "%s", STORAGE_MOUNTPOINT);
+	if (!t)
+		return 0;
+	if (toml_type(t) != TOML_TABLE)
+		return bad(err, errlen, "sealroot.toml: storage must be a table%s", "");
+	r = only_keys(t, "sealroot.toml [storage]", keys, err, errlen);
+	if (r < 0)
+		return r;
+	st->set = true;
+	s = str(t, "device", "[storage]", &len, &r, err, errlen);
+	if (r < 0)
+		return r;
+	if (s) {
+		if (len >= sizeof(st->device) || !config_device_ok(s))
+			return bad(err, errlen, "[storage]: device \"%.64s\" is neither /dev/<disk> "
+				   "nor a disk serial", s);
+		memcpy(st->device, s, len + 1);
+	}
+	s = str(t, "key", "[storage]", &len, &r, err, errlen);
+	if (r < 0)
+		return r;
+	if (s && resource_uri(s, len, st->key) < 0)
+		return bad(err, errlen, "[storage]: key \"%.80s\" is not kbs:///repository/type/tag", s);
+	s = str(t, "mountpoint", "[storage]", &len, &r, err, errlen);
+	if (r < 0)
+		return r;
+	if (s) {
+		if (!mountpoint_ok(s, len))
+			return bad(err, errlen, "[storage]: mountpoint \"%.80s\" is not a plain path "
+				   "under /run (outside /run/sealroot and /run/confidential-containers)", s);
+		memcpy(st->mountpoint, s, len + 1);
+	}
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (toml_get(t, flags[i]) && !toml_boolean(toml_get(t, flags[i]), dst[i])) {
+			snprintf(err, errlen, "[storage]: %s must be true or false", flags[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int config_parse(const struct initdata_doc *doc, struct attest_config *c,
 		 char *err, size_t errlen)
 {
-	static const char *const top[] = { "attestation", "network", "resource", NULL };
+	static const char *const top[] = { "attestation", "network", "resource", "storage", NULL };
 	static const char *const att[] = { "allow_sample", "key", "retries", "deadline_ms", NULL };
 	const struct toml_node *conf = NULL, *a, *n;
 	struct toml_node *own = NULL;
@@ -292,6 +365,7 @@ int config_parse(const struct initdata_doc *doc, struct attest_config *c,
 	memset(c, 0, sizeof(*c));
 	c->retries = 5;
 	c->deadline_ms = 60000;
+	snprintf(c->storage.mountpoint, sizeof(c->storage.mountpoint), "%s", STORAGE_MOUNTPOINT);
 	r = kbs_from(toml_get(toml_get(doc->aa, "token_configs"), "kbs"), "aa.toml [token_configs.kbs]",
 		     "cert", c, err, errlen);
 	if (r == 0)
@@ -338,7 +412,9 @@ int config_parse(const struct initdata_doc *doc, struct attest_config *c,
 		r = network(toml_get(conf, "network"), c, err, errlen);
 	if (r == 0)
 		r = resources(toml_get(conf, "resource"), c, err, errlen);
-	if (r == 0 && c->n_res && !c->kbs_url[0])
+	if (r == 0)
+		r = storage(toml_get(conf, "storage"), &c->storage, err, errlen);
+	if (r == 0 && (c->n_res || c->storage.key[0]) && !c->kbs_url[0])
 		r = bad(err, errlen, "sealroot.toml asks for resources but neither aa.toml nor "
 			"cdh.toml names a KBS%s", "");
 	if (r == 0 && c->kbs_url[0] && strncmp(c->kbs_url, "https://", 8) == 0 && !c->kbs_cert_len)

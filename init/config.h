@@ -2,8 +2,8 @@
 /*
  * config: what the measured initdata asks of the init beyond Kata's files:
  * the KBS (from aa.toml or cdh.toml, so a standard CoCo initdata works
- * unchanged), and sealroot.toml's [attestation], [network] and
- * [[resource]] tables (docs/attestation.md).
+ * unchanged), and sealroot.toml's [attestation], [network],
+ * [[resource]] and [storage] tables (docs/attestation.md, docs/storage.md).
  * Reads: the parsed initdata document only; never the unmeasured host.
  * Changes: nothing outside struct attest_config.
  * On failure: -EINVAL with one reason; unknown keys and bad values are
@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "initdata.h"
 
@@ -22,6 +23,18 @@ enum {
 	CONF_URL_MAX = 256,
 	CONF_RESOURCES_MAX = 32,
 	CONF_IFNAME_MAX = 16,
+	CONF_DEVICE_MAX = 64,
+	CONF_PATH_MAX = 128,
+};
+
+/* [storage]: the encrypted scratch disk (docs/storage.md). */
+struct storage_config {
+	bool set;                          /* the table is present */
+	char device[CONF_DEVICE_MAX];      /* a virtio serial, or /dev/<disk>; "" = from cmdline */
+	bool integrity;                    /* dm-integrity with hmac-sha256 */
+	char key[CONF_URL_MAX];            /* repo/type/tag of a KBS key; "" = ephemeral */
+	char mountpoint[CONF_PATH_MAX];    /* default /run/kata-containers/image */
+	bool exec, suid, dev;              /* mount flags; all off by default */
 };
 
 struct conf_resource {
@@ -46,7 +59,37 @@ struct attest_config {
 	/* [[resource]] */
 	struct conf_resource res[CONF_RESOURCES_MAX];
 	size_t n_res;
+	/* [storage] */
+	struct storage_config storage;
 };
+
+/* The default mount point of the scratch disk: where Kata's guest pull writes. */
+#define STORAGE_MOUNTPOINT "/run/kata-containers/image"
+
+/*
+ * A scratch device name as the command line or [storage] gives it: a
+ * /dev/<name> path (letters and digits) or a serial of 1..20 printable
+ * characters without '/' or spaces (virtio-blk serials are at most 20).
+ */
+static inline bool config_device_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (strncmp(s, "/dev/", 5) == 0) {
+		if (n == 5 || n >= CONF_DEVICE_MAX)
+			return false;
+		for (i = 5; i < n; i++)
+			if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+				return false;
+		return true;
+	}
+	if (n == 0 || n > 20)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] <= ' ' || s[i] > '~' || s[i] == '/' || s[i] == '"' || s[i] == '\\')
+			return false;
+	return true;
+}
 
 /* Fills c from doc (which may hold no sealroot.toml: then nothing is asked). */
 int config_parse(const struct initdata_doc *doc, struct attest_config *c,

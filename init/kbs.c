@@ -25,6 +25,7 @@
 #include "http.h"
 #include "jcs.h"
 #include "jwe.h"
+#include "storage.h"
 #include "tee.h"
 
 #define KBS_VERSION "0.4.0"
@@ -428,7 +429,7 @@ static int fetch_all(struct kbs *k, int dfd)
 {
 	const struct attest_config *c = &k->b->attest;
 	struct http_resp resp;
-	char path[CONF_URL_MAX + 32], what[CONF_URL_MAX + 16], err[256];
+	char path[CONF_URL_MAX + 32], what[CONF_URL_MAX + 32], err[256];
 	const char *op;
 	uint8_t *pt = NULL;
 	size_t i, pt_len = 0;
@@ -454,6 +455,28 @@ static int fetch_all(struct kbs *k, int dfd)
 		log_info("attest: %s released: %zu bytes to %s/%s", what, pt_len,
 			 k->b->path.secrets_dir, c->res[i].path);
 	}
+	if (c->storage.key[0]) {
+		/* The scratch disk's key stays in (locked) memory for the storage step. */
+		OPENSSL_secure_clear_free(k->b->storage_key, k->b->storage_key_len);
+		k->b->storage_key = NULL;
+		snprintf(path, sizeof(path), "/kbs/v0/resource/%s", c->storage.key);
+		snprintf(what, sizeof(what), "scratch disk key %s", c->storage.key);
+		r = request(k, what, "GET", path, NULL, &resp);
+		if (r < 0)
+			return r;
+		r = jwe_decrypt(k->key, resp.body, resp.len, &pt, &pt_len, err, sizeof(err));
+		http_resp_free(&resp);
+		if (r < 0)
+			return boot_fail(k->b, r, "%s: %s", what, err);
+		if (pt_len < STORAGE_KBS_KEY_MIN) {
+			OPENSSL_secure_clear_free(pt, pt_len ? pt_len : 1);
+			return boot_fail(k->b, 0, "%s: %zu bytes, at least %d", what, pt_len,
+					 STORAGE_KBS_KEY_MIN);
+		}
+		k->b->storage_key = pt;
+		k->b->storage_key_len = pt_len;
+		log_info("attest: %s released: %zu bytes, kept in memory", what, pt_len);
+	}
 	return 0;
 }
 
@@ -464,7 +487,7 @@ int step_attest(struct boot *b)
 	char err[256];
 	int round, r, dfd = -1;
 
-	if (c->n_res == 0) {
+	if (c->n_res == 0 && !c->storage.key[0]) {
 		log_info("attest: the initdata asks for no resources; nothing to attest for");
 		return 0;
 	}
@@ -513,8 +536,9 @@ int step_attest(struct boot *b)
 		if (r < 0)
 			goto out;
 	}
-	log_info("attest: KBS %s, %zu resource%s, %s key", c->kbs_url, c->n_res,
-		 c->n_res == 1 ? "" : "s", c->rsa ? "RSA-2048" : "EC P-256");
+	log_info("attest: KBS %s, %zu resource%s%s, %s key", c->kbs_url, c->n_res,
+		 c->n_res == 1 ? "" : "s", c->storage.key[0] ? " and the scratch disk key" : "",
+		 c->rsa ? "RSA-2048" : "EC P-256");
 	for (round = 0; round < 2; round++) {
 		r = handshake(&k);
 		if (r == 0)

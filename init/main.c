@@ -26,6 +26,7 @@
 #include "reap.h"
 #include "shutdown.h"
 #include "step.h"
+#include "storage.h"
 #include "verity.h"
 
 #ifndef SEALROOT_VERSION
@@ -46,6 +47,7 @@ static const struct step steps[] = {
 	{ "initdata", step_initdata },
 	{ "net",      step_net },
 	{ "attest",   step_attest },
+	{ "storage",  step_storage },
 	{ "agent",    step_agent },
 };
 

@@ -14,6 +14,7 @@
 #include "mount.h"
 #include "reap.h"
 #include "step.h"
+#include "storage.h"
 
 enum { KILL_WAIT_MS = 2000 };
 
@@ -63,6 +64,7 @@ void shutdown_run(struct boot *b)
 			log_info("shutdown: processes left after SIGKILL");
 	}
 	mounts_undo(b);
+	storage_teardown(b);
 	sync();
 	log_info("shutdown: complete");
 }

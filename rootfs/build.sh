@@ -5,6 +5,7 @@
 #   --init FILE          static PID 1 (required)     -> /sbin/init, 0755
 #   --agent FILE         workload agent (required)   -> /usr/bin/kata-agent, 0755
 #   --busybox FILE       static busybox (default /bin/busybox) -> /bin/busybox + applet links
+#   --mke2fs FILE        static mke2fs (optional) -> /sbin/mke2fs, for the scratch disk
 #   --modules-dir DIR    INSTALL_MOD_PATH tree holding lib/modules/<release>/
 #   --modules-list FILE  module names, one a line, '#' comments -> /etc/sealroot/modules;
 #                        only those modules and their dependencies are copied
@@ -20,11 +21,11 @@
 set -eu
 
 die() { echo "rootfs: $*" >&2; exit 1; }
-usage="usage: build.sh --init FILE --agent FILE --out FILE [--busybox FILE] [--modules-dir DIR --modules-list FILE] [--extra DIR] [--compress lz4|lz4hc[,N]]"
-init='' agent='' busybox=/bin/busybox moddir='' modlist='' extra='' compress='' out=''
+usage="usage: build.sh --init FILE --agent FILE --out FILE [--busybox FILE] [--mke2fs FILE] [--modules-dir DIR --modules-list FILE] [--extra DIR] [--compress lz4|lz4hc[,N]]"
+init='' agent='' busybox=/bin/busybox mke2fs='' moddir='' modlist='' extra='' compress='' out=''
 while [ $# -gt 0 ]; do
 	case $1 in
-	--init | --agent | --busybox | --modules-dir | --modules-list | --extra | --compress | --out)
+	--init | --agent | --busybox | --mke2fs | --modules-dir | --modules-list | --extra | --compress | --out)
 		[ $# -ge 2 ] || die "option $1 needs a value" ;;
 	-h | --help) echo "$usage"; exit 0 ;;
 	*) die "unknown option $1 ($usage)" ;;
@@ -33,6 +34,7 @@ while [ $# -gt 0 ]; do
 	--init) init=$2 ;;
 	--agent) agent=$2 ;;
 	--busybox) busybox=$2 ;;
+	--mke2fs) mke2fs=$2 ;;
 	--modules-dir) moddir=$2 ;;
 	--modules-list) modlist=$2 ;;
 	--extra) extra=$2 ;;
@@ -99,6 +101,10 @@ mknod -m 0666 "$r/dev/null" c 1 3
 install -m 0755 "$init" "$r/sbin/init"
 install -m 0755 "$agent" "$r/usr/bin/kata-agent"
 install -m 0755 "$busybox" "$r/bin/busybox"
+if [ -n "$mke2fs" ]; then
+	[ -f "$mke2fs" ] || die "no such file: $mke2fs"
+	install -m 0755 "$mke2fs" "$r/sbin/mke2fs"
+fi
 # Check the applets exist when this busybox runs here (same architecture).
 have=$("$r/bin/busybox" --list 2>/dev/null || true)
 for a in $APPLETS_BIN $APPLETS_SBIN; do

@@ -8,7 +8,16 @@
  * and /run/confidential-containers/initdata and /run/sealroot/secrets,
  * whose files it lists with their modes and SHA-256 digests (never their
  * bytes) for the host to compare.
- * Changes: nothing. On failure: the verdict line says FAIL and why; exit 1.
+ * Storage (the boot cases 03x): when the initdata has a [data] entry
+ * "test-storage", its first word picks what to do on the scratch disk at
+ * /run/kata-containers/image: "write" a 1 MiB file of a known marker
+ * pattern, "verify" it, or "tamper": write, drop the caches, print
+ * TAMPER-NOW, wait until the host writes 'G' to the disk with serial
+ * "signal", drop the caches again and read (which must fail). Before
+ * writing it prints READY and waits for 'A', so the host can take a
+ * baseline copy of the disk and find the file's blocks by difference.
+ * Changes: nothing, except that scratch file. On failure: the verdict line
+ * says FAIL and why; exit 1.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -31,6 +40,8 @@
 #include <openssl/sha.h>
 
 #define INITDATA_DIR "/run/confidential-containers/initdata"
+#define SCRATCH_DIR "/run/kata-containers/image"
+#define MARKER "SEALROOT-MARKER!"   /* 16 bytes, repeated over 1 MiB */
 #define SECRETS_DIR "/run/sealroot/secrets"
 #define TMPFS_MAGIC_ 0x01021994UL
 
@@ -244,6 +255,150 @@ static void check_dir(const char *dir, const char *label)
 	free(list);
 }
 
+static void sha256_hex(const unsigned char *b, size_t n, char *hex)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256_CTX c;
+	int j;
+
+	SHA256_Init(&c);
+	SHA256_Update(&c, b, n);
+	SHA256_Final(md, &c);
+	for (j = 0; j < SHA256_DIGEST_LENGTH; j++)
+		snprintf(hex + 2 * j, 3, "%02x", md[j]);
+}
+
+static void drop_caches(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+
+	sync();
+	if (fd < 0 || write(fd, "3\n", 2) != 2)
+		fail("cannot drop the caches%s", "");
+	if (fd >= 0)
+		close(fd);
+}
+
+static unsigned char marker[1 << 20];
+
+static void storage_write(void)
+{
+	char hex[2 * SHA256_DIGEST_LENGTH + 1];
+	size_t i;
+	int fd;
+
+	for (i = 0; i < sizeof(marker); i += 16)
+		memcpy(marker + i, MARKER, 16);
+	fd = open(SCRATCH_DIR "/marker.bin", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, marker, sizeof(marker)) != (ssize_t)sizeof(marker) ||
+	    fsync(fd) < 0) {
+		fail("cannot write the marker file: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	sha256_hex(marker, sizeof(marker), hex);
+	printf("sealroot-test: storage wrote marker.bin %zu bytes sha256 %s\n", sizeof(marker), hex);
+}
+
+static void storage_read(void)
+{
+	static unsigned char buf[1 << 20];
+	char hex[2 * SHA256_DIGEST_LENGTH + 1];
+	size_t got = 0;
+	ssize_t n;
+	int fd = open(SCRATCH_DIR "/marker.bin", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		printf("sealroot-test: storage read error: %s\n", strerror(errno));
+		return;
+	}
+	while (got < sizeof(buf)) {
+		n = read(fd, buf + got, sizeof(buf) - got);
+		if (n < 0) {
+			printf("sealroot-test: storage read error: %s\n", strerror(errno));
+			close(fd);
+			return;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	sha256_hex(buf, got, hex);
+	printf("sealroot-test: storage read marker.bin %zu bytes sha256 %s\n", got, hex);
+}
+
+/* Waits (up to 120 s) for the host's byte want on the disk whose serial is "signal". */
+static void wait_signal(char want)
+{
+	char path[300], serial[64];
+	struct dirent *e;
+	void *buf = NULL;
+	int fd = -1, i;
+	DIR *d = opendir("/sys/block");
+
+	while (d && (e = readdir(d))) {
+		snprintf(path, sizeof(path), "/sys/block/%s/serial", e->d_name);
+		if (read_file(path, serial, sizeof(serial)) >= 0 && strncmp(serial, "signal", 6) == 0) {
+			snprintf(path, sizeof(path), "/dev/%s", e->d_name);
+			fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+			break;
+		}
+	}
+	if (d)
+		closedir(d);
+	if (fd < 0 || posix_memalign(&buf, 4096, 4096) != 0) {
+		fail("no signal disk%s", "");
+		return;
+	}
+	for (i = 0; i < 1200; i++) {
+		if (pread(fd, buf, 4096, 0) == 4096 && ((char *)buf)[0] == want)
+			break;
+		usleep(100000);
+	}
+	close(fd);
+	free(buf);
+}
+
+static void check_storage(void)
+{
+	char action[64] = "", line[1024], mnt[256], fstype[64], opts[256];
+	FILE *f;
+
+	f = fopen("/proc/self/mounts", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %255s %63s %255s", mnt, fstype, opts) == 3 &&
+		    strcmp(mnt, SCRATCH_DIR) == 0)
+			printf("sealroot-test: storage mount %s %s %s\n", mnt, fstype, opts);
+	}
+	if (f)
+		fclose(f);
+	if (read_file(INITDATA_DIR "/test-storage", action, sizeof(action)) < 0)
+		return;
+	if (strncmp(action, "write", 5) == 0) {
+		storage_write();
+	} else if (strncmp(action, "verify", 6) == 0) {
+		storage_read();
+	} else if (strncmp(action, "tamper", 6) == 0) {
+		/* READY: the host takes its baseline copy, then says 'A'. */
+		sync();
+		printf("sealroot-test: storage READY\n");
+		fflush(stdout);
+		wait_signal('A');
+		storage_write();
+		drop_caches();
+		printf("sealroot-test: storage TAMPER-NOW\n");
+		fflush(stdout);
+		wait_signal('G');
+		drop_caches();
+		storage_read();
+	} else {
+		fail("unknown test-storage action%s", "");
+	}
+}
+
 int main(void)
 {
 	struct timespec ts;
@@ -257,6 +412,7 @@ int main(void)
 	check_fds();
 	check_dir(INITDATA_DIR, "initdata");
 	check_dir(SECRETS_DIR, "secret");
+	check_storage();
 	if (failures[0]) {
 		printf("sealroot-test: VERDICT FAIL: %s\n", failures);
 		return 1;

@@ -53,7 +53,8 @@ boot_run_kbs() {
 
 # attest_initdata OUT: an initdata document whose aa.toml names the test KBS
 # (ATTEST_URL overrides the URL, ATTEST_CERT names a PEM file to trust,
-# ATTEST_ALGORITHM the digest, sha384 by default), with a sealroot.toml that allows sample
+# ATTEST_ALGORITHM the digest, sha384 by default; ATTEST_TAIL is appended
+# to sealroot.toml, ATTEST_DATA to [data]), with a sealroot.toml that allows sample
 # evidence, configures the network and asks for default/key/web as web.key;
 # then its disk image (INITDATA). The document is $OUT.toml.
 attest_initdata() {
@@ -83,7 +84,9 @@ gateway = "10.0.2.2"
 [[resource]]
 uri = "kbs:///default/key/web"
 path = "web.key"
+${ATTEST_TAIL:-}
 '''
+${ATTEST_DATA:-}
 TOML
 	initdata_image "$1.toml" "$1"
 	INITDATA=$1
@@ -93,7 +96,8 @@ TOML
 # test KBS's configuration for one resource, default/key/web. The expected
 # digest is taken with ATTEST_ALGORITHM (sha384). KBS_TPM_AK names the AK
 # public key the tpm verifier trusts; KBS_TPM_PCRS is a JSON object of
-# reference PCR values ({"8": "<hex>"}).
+# reference PCR values ({"8": "<hex>"}). KBS_RESOURCES_EXTRA is appended
+# to the resources object (', "repo/type/tag": {...}').
 kbs_config() {
 	_exp=null
 	[ -n "${5:-}" ] && _exp="\"$("${ATTEST_ALGORITHM:-sha384}sum" "$5" | cut -d' ' -f1)\""
@@ -104,7 +108,7 @@ kbs_config() {
 	_fault=null
 	[ -n "${4:-}" ] && _fault="\"$4\""
 	cat >"$1" <<JSON
-{"resources": {"default/key/web": {"file": "$2", "policy": "$3"}},
+{"resources": {"default/key/web": {"file": "$2", "policy": "$3"}${KBS_RESOURCES_EXTRA:-}},
  "expected_init_data_sha384": $_exp,
  "fault": $_fault,
  "tpm_trusted_aks": $_aks,

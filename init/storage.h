@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * storage: the encrypted scratch disk (docs/storage.md).
+ * The disk is named by the measured configuration only: sealroot.scratch
+ * on the command line or [storage] device in the initdata, as a virtio
+ * serial (never the probe order, which the host controls) or /dev/<disk>.
+ * It must be a whole, writable disk that nothing uses, of at least
+ * STORAGE_MIN_BYTES. Keys: 64 bytes for AES-256-XTS and, with integrity,
+ * 32 for HMAC-SHA256, from getrandom() (ephemeral) or derived with HKDF
+ * from a key the KBS released (the disk then survives reboots). Layout:
+ * no header of ours and no LUKS header: plain dm-crypt (aes-xts-plain64,
+ * 4096-byte sectors), over a standalone dm-integrity (hmac-sha256, no
+ * journal, no wipe) when asked; ext4 without a journal from mke2fs.
+ * Reads: /sys/block, the disk, b->storage_key. Changes: creates
+ * sealroot-scratch[-integrity] device-mapper devices, formats, mounts.
+ * On failure: the step fails (power off); what was set up is torn down
+ * again and the key bytes are cleansed on every path.
+ */
+#ifndef SEALROOT_STORAGE_H
+#define SEALROOT_STORAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boot.h"
+
+enum {
+	STORAGE_MIN_BYTES = 32 << 20,
+	STORAGE_XTS_KEY = 64,
+	STORAGE_HMAC_KEY = 32,
+	STORAGE_KBS_KEY_MIN = 32,
+};
+
+#define STORAGE_DM_NAME "sealroot-scratch"
+#define STORAGE_DM_INTEGRITY "sealroot-scratch-integrity"
+
+int step_storage(struct boot *b);
+
+/* Shutdown: unmounted by mounts_undo(); this removes the dm devices. */
+void storage_teardown(struct boot *b);
+
+/*
+ * Finds the disk spec names (a serial, or /dev/<name>) under sys_block and
+ * checks it: a whole disk (not a partition), no partitions, no holders,
+ * writable, not the initdata disk (initdata_dev, "/dev/vdb" or ""), at
+ * least STORAGE_MIN_BYTES. On success name is "vdc" and *bytes its size.
+ */
+int storage_find(const char *sys_block, const char *spec, const char *initdata_dev, char *name,
+		 size_t cap, uint64_t *bytes, char *err, size_t errlen);
+
+/* The XTS and HMAC keys from a KBS key: HKDF-SHA256 with fixed salt and info. */
+int storage_derive(const uint8_t *ikm, size_t len, uint8_t xts[STORAGE_XTS_KEY],
+		   uint8_t hmac[STORAGE_HMAC_KEY]);
+
+#endif

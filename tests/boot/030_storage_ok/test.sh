@@ -1,0 +1,31 @@
+#!/bin/sh
+# 030_storage_ok: the initdata names the scratch disk by its serial; the
+# init sets up plain dm-crypt (aes-xts-plain64, 4096-byte sectors) with a
+# fresh random key, makes ext4 and mounts it nodev,nosuid,noexec on
+# /run/kata-containers/image. The agent writes 1 MiB of a marker pattern
+# and reads nothing back. The raw image holds no occurrence of the marker,
+# and a second boot on a second blank disk writes other ciphertext for the
+# same file (another key), while the file itself is the same.
+. "$TOP/tests/lib/boot.sh"
+. "$TOP/tests/lib/storage.sh"
+
+storage_initdata "$CASE_WORK/initdata.img" write
+for n in 1 2; do
+	scratch_image "$CASE_WORK/scratch$n.img" 64M
+	# shellcheck disable=SC2046 # the QEMU arguments are split on purpose
+	boot_run "$BUNDLE/rootfs.img" "$(sr_bundle_cmdline "$BUNDLE")" $(scratch_args "$CASE_WORK/scratch$n.img")
+	expect_exited
+	expect_log "storage: /dev/vdc (64 MiB): ephemeral key, aes-xts-plain64 4096-byte sectors, new ext4, mounted on /run/kata-containers/image (nodev,nosuid,noexec)"
+	expect_log "step storage: ok"
+	expect_log "sealroot-test: storage mount /run/kata-containers/image ext4 rw,nosuid,nodev,noexec"
+	expect_log "sealroot-test: storage wrote marker.bin 1048576 bytes sha256 $(marker_sha256)"
+	expect_log "sealroot-test: VERDICT PASS"
+	expect_no_log "FATAL"
+	no_marker "$CASE_WORK/scratch$n.img"
+	cp "$LOG" "$CASE_WORK/console$n.log"
+done
+cmp -s "$CASE_WORK/scratch1.img" "$CASE_WORK/scratch2.img" &&
+	case_fail "two boots wrote the same ciphertext"
+# Not just different: neither disk is blank where the file went.
+[ "$(tr -d '\0' <"$CASE_WORK/scratch1.img" | head -c 1048576 | wc -c)" -ge 1048576 ] ||
+	case_fail "the first disk holds less than 1 MiB of data"
