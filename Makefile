@@ -99,7 +99,7 @@ UNIT_LIBS    := -lcmocka
 UNIT_BINS    := $(B)/test/test_cmdline $(B)/test/test_mount $(B)/test/test_step $(B)/test/test_shutdown $(B)/test/test_verity \
                 $(B)/test/test_toml $(B)/test/test_initdata $(B)/test/test_tee $(B)/test/test_initdata_step \
                 $(B)/test/test_config $(B)/test/test_kbs $(B)/test/test_jwe $(B)/test/test_jcs \
-                $(B)/test/test_evidence
+                $(B)/test/test_evidence $(B)/test/test_storage
 
 $(B)/test/test_cmdline: tests/unit/test_cmdline.c init/cmdline.c init/file.c init/step.c init/log.c $(INIT_HDR)
 	@mkdir -p $(@D)
@@ -159,6 +159,10 @@ $(B)/test/test_initdata_step: tests/unit/test_initdata_step.c init/initdata_step
     $(TEE_SRC) init/file.c init/step.c init/log.c $(INIT_HDR)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lz -lcrypto -Wl,--wrap=fstatfs
+
+$(B)/test/test_storage: tests/unit/test_storage.c init/storage.c init/file.c init/step.c init/log.c init/agent.c $(INIT_HDR)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lcryptsetup -lcrypto
 
 $(B)/test/sealroot-init-test: $(INIT_SRC) $(INIT_HDR)
 	@mkdir -p $(@D)

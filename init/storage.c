@@ -371,20 +371,29 @@ static int has_ext4(const char *dev)
 
 /*
  * With dm-integrity and no wipe, a sector never written reads as an I/O
- * error. mke2fs reads before it writes in a few places (signature probes
- * and the sectors it zaps, at both ends of the device): those ranges are
- * written with zeros first, a fixed 2 MiB whatever the disk size.
+ * error. mke2fs reads before it writes in a few places (signature probes,
+ * the sectors it zaps at both ends, the block holding the superblock):
+ * those ranges of the integrity device are written with zeros first (they
+ * then decrypt to noise, which mke2fs overwrites), a fixed 2 MiB whatever
+ * the disk size.
  */
-static int zero_ends(const char *dev, uint64_t size)
+static int zero_ends(const char *dev)
 {
 	static uint8_t zero[65536];
-	uint64_t starts[2] = { 0, size - FRESH_PROBE }, off;
+	uint64_t starts[2] = { 0, 0 }, off;
+	off_t end;
 	ssize_t n;
 	int fd, i;
 
 	fd = open(dev, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	end = lseek(fd, 0, SEEK_END);
+	if (end < 2 * FRESH_PROBE) {
+		close(fd);
+		return end < 0 ? -errno : -ENOSPC;
+	}
+	starts[1] = (uint64_t)end - FRESH_PROBE;
 	for (i = 0; i < 2; i++) {
 		for (off = starts[i]; off < starts[i] + FRESH_PROBE; off += (uint64_t)n) {
 			n = pwrite(fd, zero, sizeof(zero), (off_t)off);
@@ -518,6 +527,11 @@ int step_storage(struct boot *b)
 	if (st->integrity) {
 		r = integrity_open(b, dev, !kbs || fresh, key + STORAGE_XTS_KEY);
 		snprintf(top, sizeof(top), "/dev/mapper/%s", STORAGE_DM_INTEGRITY);
+		if (r == 0 && (!kbs || fresh)) {
+			r = zero_ends(top);
+			if (r < 0)
+				r = boot_fail(b, r, "writing the ends of %s", top);
+		}
 	}
 	if (r == 0)
 		r = crypt_open(b, top, key);
@@ -534,31 +548,15 @@ int step_storage(struct boot *b)
 			goto undo;
 		}
 	} else {
+		/* Nothing whose cost grows with the disk: no journal, no
+		 * inode tables written (lazy_itable_init, and noinit_itable at
+		 * mount), no backup superblocks (sparse_super2 with none),
+		 * no reserved GDT blocks for online resizing. */
 		char *argv[] = { MKE2FS, "-q", "-F", "-t", "ext4", "-b", "4096", "-m", "0",
-				 "-O", "^has_journal", "-E", "lazy_itable_init=1,nodiscard",
+				 "-O", "^has_journal,^resize_inode,sparse_super2",
+				 "-E", "num_backup_sb=0,lazy_itable_init=1,nodiscard",
 				 "-L", "sealroot-scratch", top, NULL };
 
-		if (st->integrity) {
-			uint64_t size = 0;
-			int fd = open(top, O_RDONLY | O_CLOEXEC);
-
-			r = fd < 0 ? -errno : 0;
-			if (fd >= 0) {
-				off_t end = lseek(fd, 0, SEEK_END);
-
-				r = end < 0 ? -errno : 0;
-				size = (uint64_t)(end < 0 ? 0 : end);
-				close(fd);
-			}
-			if (r == 0 && size < 2 * FRESH_PROBE)
-				r = -ENOSPC;
-			if (r == 0)
-				r = zero_ends(top, size);
-			if (r < 0) {
-				r = boot_fail(b, r, "writing the ends of %s", top);
-				goto undo;
-			}
-		}
 		r = run(b, argv);
 		if (r < 0)
 			goto undo;

@@ -172,6 +172,27 @@ static void test_initdata_key(void **state)
 	assert_string_equal(err, "duplicate key \"sealroot.initdata\"");
 }
 
+static void test_scratch_key(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("sealroot.roothash=" H64, &c, err), 0);
+	assert_string_equal(c.scratch, "");
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.scratch=scratch0", &c, err), 0);
+	assert_string_equal(c.scratch, "scratch0");
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.scratch=/dev/vdc", &c, err), 0);
+	assert_string_equal(c.scratch, "/dev/vdc");
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.scratch=/dev/vdc1/../x", &c, err),
+			 -EINVAL);
+	assert_string_equal(err, "sealroot.scratch: want /dev/<disk> or a disk serial, got \"/dev/vdc1/../x\"");
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.scratch=", &c, err), -EINVAL);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.scratch=a sealroot.scratch=b", &c,
+			       err), -EINVAL);
+	assert_string_equal(err, "duplicate key \"sealroot.scratch\"");
+}
+
 static void test_too_long(void **state)
 {
 	struct config c;
@@ -243,6 +264,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_minimal),
+		cmocka_unit_test(test_scratch_key),
 		cmocka_unit_test(test_kata_line_with_quotes),
 		cmocka_unit_test(test_quoted_word),
 		cmocka_unit_test(test_unknown_key),

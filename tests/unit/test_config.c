@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests for init/config.c: the KBS from aa.toml or cdh.toml, and
- * sealroot.toml's [attestation], [network] and [[resource]] tables, with
- * the error for each bad value.
+ * sealroot.toml's [attestation], [network], [[resource]] and [storage]
+ * tables, with the error for each bad value.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -174,6 +174,65 @@ static void test_resources(void **state)
 	assert_string_equal(err, "sealroot.toml: resource must be [[resource]] tables");
 }
 
+static void test_storage(void **state)
+{
+	(void)state;
+	/* Absent: nothing set, the default mount point. */
+	assert_int_equal(conf(SR("")), 0);
+	assert_false(C.storage.set);
+	assert_string_equal(C.storage.mountpoint, "/run/kata-containers/image");
+	assert_int_equal(conf(SR("[storage]\ndevice = \"scratch0\"\n")), 0);
+	assert_true(C.storage.set);
+	assert_string_equal(C.storage.device, "scratch0");
+	assert_false(C.storage.integrity);
+	assert_false(C.storage.exec || C.storage.suid || C.storage.dev);
+	assert_string_equal(C.storage.key, "");
+	assert_string_equal(C.storage.mountpoint, "/run/kata-containers/image");
+	assert_int_equal(conf(AA("http://k:1", "") SR("[storage]\ndevice = \"/dev/vdc\"\nintegrity = true\n"
+						      "key = \"kbs:///default/key/disk\"\nmountpoint = \"/run/scratch/a\"\n"
+						      "exec = true\nsuid = false\ndev = true\n")), 0);
+	assert_string_equal(C.storage.device, "/dev/vdc");
+	assert_true(C.storage.integrity);
+	assert_string_equal(C.storage.key, "default/key/disk");
+	assert_string_equal(C.storage.mountpoint, "/run/scratch/a");
+	assert_true(C.storage.exec);
+	assert_false(C.storage.suid);
+	assert_true(C.storage.dev);
+	/* A KBS key needs a KBS. */
+	assert_int_equal(conf(SR("[storage]\ndevice = \"s\"\nkey = \"kbs:///a/b/c\"\n")), -EINVAL);
+	assert_non_null(strstr(err, "neither aa.toml nor cdh.toml names a KBS"));
+
+	static const struct {
+		const char *body, *err;
+	} bad[] = {
+		{ "[storage]\ndevices = \"s\"\n", "sealroot.toml [storage]: unknown key \"devices\"" },
+		{ "storage = 1\n", "sealroot.toml: storage must be a table" },
+		{ "[storage]\ndevice = 3\n", "[storage]: device must be a string" },
+		{ "[storage]\ndevice = \"\"\n", "[storage]: device \"\" is neither /dev/<disk> nor a disk serial" },
+		{ "[storage]\ndevice = \"/dev/\"\n", "[storage]: device \"/dev/\" is neither /dev/<disk> nor a disk serial" },
+		{ "[storage]\ndevice = \"/dev/../sda\"\n", "[storage]: device \"/dev/../sda\" is neither /dev/<disk> nor a disk serial" },
+		{ "[storage]\ndevice = \"/dev/mapper/x\"\n", "[storage]: device \"/dev/mapper/x\" is neither /dev/<disk> nor a disk serial" },
+		{ "[storage]\ndevice = \"a b\"\n", "[storage]: device \"a b\" is neither /dev/<disk> nor a disk serial" },
+		{ "[storage]\ndevice = \"abcdefghijklmnopqrstu\"\n", "[storage]: device \"abcdefghijklmnopqrstu\" is neither /dev/<disk> nor a disk serial" },
+		{ "[storage]\nintegrity = \"yes\"\n", "[storage]: integrity must be true or false" },
+		{ "[storage]\nexec = 1\n", "[storage]: exec must be true or false" },
+		{ "[storage]\nkey = \"kbs:///a/b\"\n", "[storage]: key \"kbs:///a/b\" is not kbs:///repository/type/tag" },
+		{ "[storage]\nmountpoint = \"/mnt\"\n", "[storage]: mountpoint \"/mnt\" is not a plain path under /run (outside /run/sealroot and /run/confidential-containers)" },
+		{ "[storage]\nmountpoint = \"/run/a/../b\"\n", "[storage]: mountpoint \"/run/a/../b\" is not a plain path under /run (outside /run/sealroot and /run/confidential-containers)" },
+		{ "[storage]\nmountpoint = \"/run/sealroot/secrets\"\n", "[storage]: mountpoint \"/run/sealroot/secrets\" is not a plain path under /run (outside /run/sealroot and /run/confidential-containers)" },
+		{ "[storage]\nmountpoint = \"/run/confidential-containers\"\n", "[storage]: mountpoint \"/run/confidential-containers\" is not a plain path under /run (outside /run/sealroot and /run/confidential-containers)" },
+		{ "[storage]\nmountpoint = \"/run/x/\"\n", "[storage]: mountpoint \"/run/x/\" is not a plain path under /run (outside /run/sealroot and /run/confidential-containers)" },
+		{ "[storage]\nmountpoint = \"/run//x\"\n", "[storage]: mountpoint \"/run//x\" is not a plain path under /run (outside /run/sealroot and /run/confidential-containers)" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char line[512];
+
+		snprintf(line, sizeof(line), AA("http://k:1", "") SR("%s"), bad[i].body);
+		if (conf(line) != -EINVAL || strcmp(err, bad[i].err) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, err, bad[i].err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_attestation_table),
 		cmocka_unit_test(test_network),
 		cmocka_unit_test(test_resources),
+		cmocka_unit_test(test_storage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, teardown);

@@ -5,7 +5,9 @@
 # /run/kata-containers/image. The agent writes 1 MiB of a marker pattern
 # and reads nothing back. The raw image holds no occurrence of the marker,
 # and a second boot on a second blank disk writes other ciphertext for the
-# same file (another key), while the file itself is the same.
+# same file (another key), while the file itself is the same. Then
+# integrity on a sparse 16 GiB disk: no wipe, and no sector is read
+# before it was written.
 . "$TOP/tests/lib/boot.sh"
 . "$TOP/tests/lib/storage.sh"
 
@@ -29,3 +31,20 @@ cmp -s "$CASE_WORK/scratch1.img" "$CASE_WORK/scratch2.img" &&
 # Not just different: neither disk is blank where the file went.
 [ "$(tr -d '\0' <"$CASE_WORK/scratch1.img" | head -c 1048576 | wc -c)" -ge 1048576 ] ||
 	case_fail "the first disk holds less than 1 MiB of data"
+
+# Integrity on a sparse 16 GiB disk: set up without a wipe, and the write
+# and the file system never read a sector that was not written (no
+# checksum failure at all), while the host image stays sparse.
+STORAGE_TOML='integrity = true'
+storage_initdata "$CASE_WORK/initdata.img" write
+scratch_image "$CASE_WORK/big.img" 16G
+# shellcheck disable=SC2046
+boot_run "$BUNDLE/rootfs.img" "$(sr_bundle_cmdline "$BUNDLE")" $(scratch_args "$CASE_WORK/big.img")
+expect_exited
+expect_log "storage: /dev/vdc (16384 MiB): ephemeral key, aes-xts-plain64 4096-byte sectors, dm-integrity hmac-sha256, new ext4"
+expect_log "sealroot-test: storage wrote marker.bin 1048576 bytes sha256 $(marker_sha256)"
+expect_log "sealroot-test: VERDICT PASS"
+expect_no_log "Checksum failed"
+expect_no_log "I/O error"
+no_marker "$CASE_WORK/big.img"
+[ "$(du -k "$CASE_WORK/big.img" | cut -f1)" -lt 65536 ] || case_fail "the 16 GiB image is no longer sparse"
