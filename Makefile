@@ -4,6 +4,7 @@
 # make only orders them and rebuilds the cheap parts in the tree.
 
 TEE      ?= none
+PREFIX   ?= /opt/sealroot
 DEBUG    ?= 0
 ARCH     ?= x86_64
 SEALROOT_CACHE ?= $(HOME)/.cache/sealroot
@@ -24,7 +25,7 @@ CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
                  -fstack-protector-strong -DSEALROOT_VERSION='"$(VERSION)"'
 MUSL_CC  := musl-gcc
 
-.PHONY: all image deps kernel init boot test unit-bins test-bins tools initdata fuzz fuzz-bins clean distclean FORCE
+.PHONY: all image install dist repro-check deps kernel init boot test unit-bins test-bins tools initdata fuzz fuzz-bins clean distclean FORCE
 all: image
 
 # ---- deps: static musl libraries (cached by their pins) -------------------
@@ -80,11 +81,49 @@ $(STAGE)/rootfs.erofs: $(B)/$(ARCH)/sealroot-init $(AGENT) $(B)/kernel-$(TEE).di
 $(STAGE)/verity/rootfs.img: $(STAGE)/rootfs.erofs verity/build.sh
 	verity/build.sh --data $< --out $(STAGE)/verity
 
-$(OUT)/manifest.json: $(STAGE)/verity/rootfs.img $(B)/kernel-$(TEE).dir tools/bundle.sh
+# Firmware for the TEEs that boot through it (firmware/build.sh; cached).
+$(B)/firmware-$(TEE).dir: FORCE
+	@mkdir -p $(@D)
+	@if [ "$(TEE)" = snp ] || [ "$(TEE)" = tdx ]; then \
+	    firmware/build.sh $(TEE) | tail -n 1 > $@.new || : > $@.new; \
+	else : > $@.new; fi
+	@cmp -s $@.new $@ 2>/dev/null || mv $@.new $@; rm -f $@.new
+
+# The launch-measurement calculator, for the TEEs that have launch digests.
+MEASURE_TOOL := $(if $(filter snp tdx,$(TEE)),$(B)/host/sealroot-measure)
+$(OUT)/manifest.json: $(STAGE)/verity/rootfs.img $(B)/kernel-$(TEE).dir $(B)/firmware-$(TEE).dir \
+    $(MEASURE_TOOL) tools/bundle.sh tools/kata-config.sh tools/reference-values.sh
 	tools/bundle.sh --tee $(TEE) --kernel-dir "$$(cat $(B)/kernel-$(TEE).dir)" \
 	    --verity-dir $(STAGE)/verity --deps-prefix "$$(cat $(B)/deps.prefix)" \
-	    --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) --out $(OUT)
+	    --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) --out $(OUT) \
+	    --firmware-dir "$$(cat $(B)/firmware-$(TEE).dir)" $(if $(MEASURE_TOOL),--measure $(MEASURE_TOOL)) \
+	    --prefix $(PREFIX)
 image: $(OUT)/manifest.json
+
+# ---- install, dist, repro-check (docs/bundles.md) ----------------------------
+# install: the bundle where its Kata configuration says, under DESTDIR.
+install: image
+	install -d $(DESTDIR)$(PREFIX)/share/sealroot/$(TEE)
+	cd $(OUT) && for f in *; do install -m 0644 "$$f" "$(DESTDIR)$(PREFIX)/share/sealroot/$(TEE)/$$f"; done
+
+# dist: out/dist/sealroot-<version>-<tee>.tar.gz, reproducible (sorted, fixed
+# owner and times, gzip -n), with SHA256SUMS inside and beside it.
+DIST_NAME = sealroot-$(VERSION)-$(TEE)
+dist: image
+	@rm -rf $(B)/dist/$(DIST_NAME) && mkdir -p $(B)/dist/$(DIST_NAME) out/dist
+	cp -p $(OUT)/* $(B)/dist/$(DIST_NAME)/
+	cd $(B)/dist/$(DIST_NAME) && sha256sum $$(ls | grep -vx SHA256SUMS) > SHA256SUMS
+	tar --sort=name --mtime=@$(SOURCE_DATE_EPOCH) --owner=0 --group=0 --numeric-owner \
+	    --mode=go-w,u+rw,a+rX --format=gnu -C $(B)/dist -cf - $(DIST_NAME) | gzip -9n > out/dist/$(DIST_NAME).tar.gz
+	cd out/dist && sha256sum $$(ls *.tar.gz) > SHA256SUMS
+	@echo "dist: out/dist/$(DIST_NAME).tar.gz"
+
+# repro-check: two clean clones of HEAD at different paths, built at
+# different times with another TZ, umask and user name: the dist tarballs
+# must be bit-identical. The expensive stages come from the shared cache,
+# which is keyed by their inputs (and was itself built reproducibly).
+repro-check:
+	tools/repro-check.sh $(TEE)
 
 # ---- run it ----------------------------------------------------------------
 boot: image $(STAGE)/initdata.img
@@ -172,6 +211,20 @@ $(B)/test/sealroot-init-test: $(INIT_SRC) $(INIT_HDR)
 $(B)/test/tpm-tool: tests/tpm/tpm-tool.c init/tee_tpm.c init/tee.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -lcrypto
+
+# The measurement calculators (tools/measure_*.c) and their unit tests.
+MEASURE_SRC := $(wildcard tools/measure_snp.c tools/measure_tdx.c)
+UNIT_BINS += $(if $(wildcard tools/measure_snp.c),$(B)/test/test_measure_snp) \
+             $(if $(wildcard tools/measure_tdx.c),$(B)/test/test_measure_tdx)
+$(B)/test/test_measure_snp: tests/unit/test_measure_snp.c tools/measure_snp.c $(wildcard tools/*.h)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -Itools -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lcrypto
+$(B)/test/test_measure_tdx: tests/unit/test_measure_tdx.c tools/measure_tdx.c $(wildcard tools/*.h)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) -Itools -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lcrypto
+$(B)/host/sealroot-measure: tools/sealroot-measure.c $(MEASURE_SRC) $(wildcard tools/*.h)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(CFLAGS_COMMON) -Itools -o $@ $(filter %.c,$^) -lcrypto
 
 # ---- host tools ------------------------------------------------------------
 $(B)/host/sealroot-initdata: tools/sealroot-initdata.c init/initdata.c init/toml.c init/config.c init/initdata.h init/toml.h init/config.h

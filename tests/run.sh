@@ -6,11 +6,12 @@
 #   pid1   shunit2 files tests/pid1/test_*.sh (unshare -fp, needs root)
 #   fuzz   libFuzzer harnesses build/fuzz/*, FUZZ_SECONDS (default 60) each
 #   boot   QEMU cases tests/boot/NNN_*/ against out/none
+#   release  the none and snp dist tarballs, and make repro-check (tests/release/run.sh)
 # Usage: tests/run.sh [tier...]; default all tiers.
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 2
 export SHUNIT_COLOR=none
-tiers=${*:-unit shell pid1 fuzz boot}
+tiers=${*:-unit shell pid1 fuzz boot release}
 pass=0 failed=0 skipped=0
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
@@ -68,9 +69,11 @@ for tier in $tiers; do
 			echo "$(basename "$t"): $(grep -E '^(OK|FAILED)' "$log/out" | tail -n 1)"
 		done
 		;;
-	boot | fuzz)
+	boot | fuzz | release)
 		if [ "$tier" = boot ]; then
 			tests/boot/run.sh "$TOP/out/none" >"$log/out" 2>&1
+		elif [ "$tier" = release ]; then
+			tests/release/run.sh >"$log/out" 2>&1
 		else
 			tests/fuzz/run.sh "${FUZZ_SECONDS:-60}" $(cd build/fuzz && ls | grep -x 'fuzz_[a-z_]*') \
 				>"$log/out" 2>&1

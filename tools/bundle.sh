@@ -1,17 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # bundle: assembles out/<tee>/ from the stage outputs and writes
-# manifest.json, the record a verifier and an auditor start from.
-# Reads: the kernel dir, the verity dir, the deps prefix, the init and agent.
+# manifest.json, the record a verifier and an auditor start from, the Kata
+# configuration-qemu-<tee>.toml and reference-values.json (docs/bundles.md).
+# Reads: the kernel dir, the verity dir, the deps prefix, the init and agent,
+# the firmware dir (snp, tdx) and sealroot-measure.
 # Changes: replaces OUT. On failure: exits non-zero; a partial bundle is
 # never left in place (it is built next to OUT and renamed).
 set -eu
 
 usage() {
-	echo "usage: bundle.sh --tee TEE --kernel-dir DIR --verity-dir DIR --deps-prefix DIR --init FILE --agent FILE --out DIR" >&2
+	echo "usage: bundle.sh --tee TEE --kernel-dir DIR --verity-dir DIR --deps-prefix DIR --init FILE --agent FILE --out DIR [--firmware-dir DIR] [--measure TOOL] [--prefix DIR]" >&2
 	exit 2
 }
-tee= kdir= vdir= deps= init= agent= out=
+tee= kdir= vdir= deps= init= agent= out= fwdir= measure= prefix=/opt/sealroot
 while [ $# -gt 0 ]; do
 	case $1 in
 	--tee) tee=$2 ;;
@@ -21,6 +23,9 @@ while [ $# -gt 0 ]; do
 	--init) init=$2 ;;
 	--agent) agent=$2 ;;
 	--out) out=$2 ;;
+	--firmware-dir) fwdir=$2 ;;
+	--measure) measure=$2 ;;
+	--prefix) prefix=$2 ;;
 	*) echo "bundle.sh: unknown option $1" >&2; usage ;;
 	esac
 	[ $# -ge 2 ] || usage
@@ -38,9 +43,42 @@ mkdir -p "$tmp"
 cp "$kdir/vmlinux" "$tmp/vmlinux"
 cp "$vdir/rootfs.img" "$tmp/rootfs.img"
 cp "$vdir/root_hash.txt" "$vdir/roothash" "$tmp/"
-# The measured command line: the verity part, then a panic that ends in a
-# power-off instead of a hung guest, and a quiet console (errors still show).
-printf '%s panic=-1 quiet\n' "$(cat "$vdir/cmdline")" >"$tmp/cmdline"
+# The kernel Kata starts: the PVH vmlinux for none (QEMU's direct boot), the
+# EFI-stub bzImage for snp and tdx (booted by the TEE firmware).
+kernel=vmlinux
+case $tee in snp | tdx) kernel=bzImage; cp "$kdir/bzImage" "$tmp/bzImage" ;; esac
+
+# The command line, in the form Kata composes it (reference/kata.md): the
+# root parameters and dm-mod.create built from kernel_verity_params, then
+# kernel_params. So the bundle's cmdline is the one Kata's config yields.
+vp=$(cat "$vdir/root_hash.txt")
+param() { printf '%s\n' "$vp" | tr ',' '\n' | sed -n "s/^$1=//p"; }
+root=$(param root_hash) salt=$(param salt) blocks=$(param data_blocks)
+bs=$(param data_block_size) hbs=$(param hash_block_size)
+for v in "$root" "$salt" "$blocks" "$bs" "$hbs"; do
+	[ -n "$v" ] || { echo "bundle.sh: $vdir/root_hash.txt lacks a field: $vp" >&2; exit 1; }
+done
+root_params="root=/dev/dm-0 ro rootfstype=erofs dm-mod.create=\"dm-verity,,,ro,0 $((blocks * bs / 512)) verity 1 /dev/vda1 /dev/vda2 $bs $hbs $blocks 0 sha256 $root $salt\""
+# A panic powers off instead of hanging; a quiet console (errors still show).
+kernel_params="dm-mod.waitfor=/dev/vda1,/dev/vda2 sealroot.roothash=$root panic=-1 quiet"
+printf '%s %s\n' "$root_params" "$kernel_params" >"$tmp/cmdline"
+[ "$root" = "$(cat "$vdir/roothash")" ] || { echo "bundle.sh: root hash mismatch" >&2; exit 1; }
+
+# Firmware (snp, tdx): referenced by path and sha256, copied into the bundle.
+firmware= fw_name=
+case $tee in
+snp) fw_name=AMDSEV.fd ;;
+tdx) fw_name=OVMF.inteltdx.fd ;;
+esac
+if [ -n "$fw_name" ]; then
+	if [ -n "$fwdir" ] && [ -f "$fwdir/$fw_name" ]; then
+		cp "$fwdir/$fw_name" "$tmp/$fw_name"
+		firmware=$tmp/$fw_name
+	else
+		echo "bundle.sh: WARNING: no $fw_name (firmware/build.sh $tee); the bundle has no firmware and no launch digest" >&2
+		echo "no firmware $fw_name: launch measurements not computed" >>"$tmp/warnings"
+	fi
+fi
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
@@ -50,37 +88,54 @@ dirty=false
 [ -z "$(git -C "$top" status --porcelain 2>/dev/null)" ] || dirty=true
 busybox_v=$(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null || echo unknown)
 
+install_dir=$prefix/share/sealroot/$tee
+"$top/tools/kata-config.sh" "$tee" "$install_dir" "$kernel" "$vp" "$kernel_params" \
+	"${firmware:+$fw_name}" >"$tmp/configuration-qemu-$tee.toml"
+cat "$kdir/warnings" "$tmp/warnings" 2>/dev/null | sed '/^$/d' >"$tmp/warnings.all" || true
+
 {
 	echo '{'
 	echo '  "format": "sealroot-manifest/1",'
 	echo "  \"tee\": $(json_str "$tee"),"
 	echo "  \"root_hash\": $(json_str "$(cat "$vdir/roothash")"),"
-	echo "  \"kata_verity_params\": $(json_str "$(cat "$vdir/root_hash.txt")"),"
+	echo "  \"kata_verity_params\": $(json_str "$vp"),"
+	echo "  \"kernel_params\": $(json_str "$kernel_params"),"
 	echo "  \"cmdline\": $(json_str "$(cat "$tmp/cmdline")"),"
+	echo "  \"install_dir\": $(json_str "$install_dir"),"
 	echo '  "artifacts": {'
-	echo "    \"vmlinux\": {\"sha256\": \"$(sha "$tmp/vmlinux")\", \"size\": $(wc -c <"$tmp/vmlinux")},"
-	echo "    \"rootfs.img\": {\"sha256\": \"$(sha "$tmp/rootfs.img")\", \"size\": $(wc -c <"$tmp/rootfs.img")},"
-	echo "    \"cmdline\": {\"sha256\": \"$(sha "$tmp/cmdline")\"},"
-	echo "    \"sealroot-init\": {\"sha256\": \"$(sha "$init")\", \"size\": $(wc -c <"$init")},"
-	echo "    \"agent\": {\"sha256\": \"$(sha "$agent")\", \"size\": $(wc -c <"$agent")}"
+	sep=
+	for f in vmlinux bzImage rootfs.img cmdline "$fw_name" "configuration-qemu-$tee.toml"; do
+		[ -n "$f" ] && [ -f "$tmp/$f" ] || continue
+		printf '%s    "%s": {"sha256": "%s", "size": %s}' "$sep" "$f" "$(sha "$tmp/$f")" "$(wc -c <"$tmp/$f")"
+		sep=',
+'
+	done
+	printf '%s    "sealroot-init": {"sha256": "%s", "size": %s}' "$sep" "$(sha "$init")" "$(wc -c <"$init")"
+	printf ',\n    "agent": {"sha256": "%s", "size": %s}\n' "$(sha "$agent")" "$(wc -c <"$agent")"
 	echo '  },'
+	echo "  \"kernel_file\": $(json_str "$kernel"),"
+	if [ -n "$fw_name" ]; then
+		if [ -n "$firmware" ]; then
+			echo "  \"firmware\": {\"file\": $(json_str "$fw_name"), \"sha256\": \"$(sha "$firmware")\", \"source\": $(json_str "$(cat "$fwdir/source" 2>/dev/null || echo "firmware/build.sh $tee")")},"
+		else
+			echo '  "firmware": null,'
+		fi
+	fi
 	echo '  "kernel": {'
 	echo "    \"release\": $(json_str "$(cat "$kdir/release")"),"
 	# shellcheck disable=SC1091
 	ksrc=$(. "$top/kernel-config/source" && echo "$package $debian_version sha256:$sha256")
 	[ -z "${KERNEL_TARBALL:-}" ] || ksrc="$KERNEL_TARBALL sha256:${KERNEL_SHA256:-}"
 	echo "    \"source\": $(json_str "$ksrc"),"
-	echo "    \"config_sha256\": \"$(sha "$kdir/config")\","
-	printf '    "warnings": ['
-	sep=
-	if [ -s "$kdir/warnings" ]; then
-		while IFS= read -r w; do
-			printf '%s%s' "$sep" "$(json_str "$w")"
-			sep=', '
-		done <"$kdir/warnings"
-	fi
-	echo ']'
+	echo "    \"config_sha256\": \"$(sha "$kdir/config")\""
 	echo '  },'
+	printf '  "warnings": ['
+	sep=
+	while IFS= read -r w; do
+		printf '%s%s' "$sep" "$(json_str "$w")"
+		sep=', '
+	done <"$tmp/warnings.all"
+	echo '],'
 	echo "  \"dependencies\": $(sed 's/^/  /' "$deps/versions.json" | sed '1s/^  //'),"
 	echo "  \"packages\": {\"busybox-static\": $(json_str "$busybox_v")},"
 	echo '  "inputs": {'
@@ -90,6 +145,9 @@ busybox_v=$(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null || echo unk
 	echo '  }'
 	echo '}'
 } >"$tmp/manifest.json"
+rm -f "$tmp/warnings" "$tmp/warnings.all"
+
+"$top/tools/reference-values.sh" "$tee" "$tmp" "$kernel" "${measure:--}" "${firmware:+$fw_name}"
 
 rm -rf "$out"
 mv "$tmp" "$out"

@@ -1,0 +1,121 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# shunit2 tests for the per-TEE bundle files (docs/bundles.md):
+# - tools/kata-config.sh gives, per TEE, exactly the [hypervisor.qemu] keys
+#   of reference/kata.md's table, each of which Kata's own template for that
+#   TEE has (tests/shell/kata-keys/<tee>.txt, the key names of Kata's
+#   configuration-qemu-<tee>.toml.in), and the output parses with Python's
+#   tomllib with the right values;
+# - `make install DESTDIR=...` puts every path the installed Kata
+#   configuration names into the tree;
+# - reference-values.json matches docs/reference-values.schema.json and its
+#   digests are the files' own; the manifest lists the Kata config.
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+OUT=$TOP/out/none
+PY=/usr/bin/python3
+
+oneTimeSetUp() {
+	W=$(mktemp -d)
+	[ -f "$OUT/manifest.json" ] || (cd "$TOP" && make -s image >/dev/null 2>&1)
+}
+oneTimeTearDown() { rm -rf "$W"; }
+
+# keys TEE: the sorted keys kata-config.sh writes for TEE.
+keys() {
+	"$TOP/tools/kata-config.sh" "$1" /opt/x vmlinux "root_hash=a" "quiet" fw.fd >"$W/$1.toml" &&
+		"$PY" -c 'import sys, tomllib
+d = tomllib.load(open(sys.argv[1], "rb"))
+assert list(d) == ["hypervisor"] and list(d["hypervisor"]) == ["qemu"], d.keys()
+print("\n".join(sorted(d["hypervisor"]["qemu"])))' "$W/$1.toml"
+}
+
+test_keys_per_tee_match_the_table() {
+	assertEquals "none" "$(printf '%s\n' confidential_guest image kernel kernel_params \
+		kernel_verity_params path rootfs_type)" "$(keys none)"
+	assertEquals "snp" "$(printf '%s\n' confidential_guest disable_image_nvdimm firmware image \
+		kernel kernel_params kernel_verity_params path rootfs_type sev_snp_guest snp_guest_policy)" \
+		"$(keys snp)"
+	assertEquals "tdx" "$(printf '%s\n' confidential_guest disable_image_nvdimm firmware \
+		firmware_volume image kernel kernel_params kernel_verity_params path rootfs_type \
+		tdx_quote_generation_service_socket_port)" "$(keys tdx)"
+	assertEquals "se" "$(printf '%s\n' confidential_guest kernel kernel_params path)" "$(keys se)"
+}
+
+test_every_key_is_in_kata_template() {
+	for t in none snp tdx se; do
+		for k in $(keys $t); do
+			# coco-dev's template leaves confidential_guest out (it
+			# defaults to false); the table sets it: a key of the others.
+			[ "$t/$k" = none/confidential_guest ] &&
+				assertTrue "grep -qx confidential_guest '$TOP/tests/shell/kata-keys/snp.txt'" && continue
+			assertTrue "$t: $k is not a key of Kata's template" \
+				"grep -qx '$k' '$TOP/tests/shell/kata-keys/$t.txt'"
+		done
+	done
+}
+
+test_values() {
+	keys snp >/dev/null
+	out=$("$PY" -c 'import sys, tomllib
+q = tomllib.load(open(sys.argv[1], "rb"))["hypervisor"]["qemu"]
+print(q["confidential_guest"], q["sev_snp_guest"], q["snp_guest_policy"], q["disable_image_nvdimm"], q["rootfs_type"], q["firmware"])' "$W/snp.toml")
+	assertEquals "True True 196608 True erofs /opt/x/fw.fd" "$out"
+	keys none >/dev/null
+	out=$("$PY" -c 'import sys, tomllib
+q = tomllib.load(open(sys.argv[1], "rb"))["hypervisor"]["qemu"]
+print(q["confidential_guest"], q["kernel"], q["path"])' "$W/none.toml")
+	assertEquals "False /opt/x/vmlinux /usr/bin/qemu-system-x86_64" "$out"
+}
+
+test_refusals() {
+	out=$("$TOP/tools/kata-config.sh" snp /opt/x bzImage v p 2>&1)
+	assertEquals 2 $?
+	assertContains "$out" "snp needs FIRMWARE"
+	out=$("$TOP/tools/kata-config.sh" sgx /opt/x bzImage v p 2>&1)
+	assertEquals 2 $?
+	assertContains "$out" "unknown TEE sgx"
+	# A quote in a value cannot break out of the TOML string.
+	"$TOP/tools/kata-config.sh" none /opt/x vmlinux 'a"b\c' 'x = "y"' >"$W/q.toml"
+	out=$("$PY" -c 'import sys, tomllib
+q = tomllib.load(open(sys.argv[1], "rb"))["hypervisor"]["qemu"]
+print(q["kernel_verity_params"] + "|" + q["kernel_params"])' "$W/q.toml")
+	assertEquals 'a"b\c|x = "y"' "$out"
+}
+
+test_installed_paths_exist() {
+	(cd "$TOP" && make -s install TEE=none DESTDIR="$W/root" >"$W/install.log" 2>&1)
+	assertEquals "make install: $(tail -n 3 "$W/install.log")" 0 $?
+	conf=$W/root/opt/sealroot/share/sealroot/none/configuration-qemu-none.toml
+	assertTrue "installed config" "[ -f '$conf' ]"
+	missing=$("$PY" -c 'import os, sys, tomllib
+q = tomllib.load(open(sys.argv[1], "rb"))["hypervisor"]["qemu"]
+for k in ("kernel", "image", "initrd", "firmware"):
+    if k in q and q[k] and not os.path.isfile(sys.argv[2] + q[k]):
+        print(k, q[k])' "$conf" "$W/root")
+	assertEquals "paths the config names but the tree lacks" "" "$missing"
+}
+
+test_reference_values_schema_and_digests() {
+	rv=$OUT/reference-values.json
+	assertTrue "reference-values.json" "[ -f '$rv' ]"
+	out=$("$PY" -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))
+print("valid")' "$rv" "$TOP/docs/reference-values.schema.json" 2>&1 | tail -n 1)
+	assertEquals "valid" "$out"
+	got=$("$PY" -c 'import json, sys; r = json.load(open(sys.argv[1]))
+print(r["kernel"]["digests"]["sha384"], r["cmdline"]["digests"]["sha256"], r["root_hash"])' "$rv")
+	want="$(sha384sum "$OUT/vmlinux" | cut -d' ' -f1) $(printf '%s' "$(cat "$OUT/cmdline")" | sha256sum | cut -d' ' -f1) $(cat "$OUT/roothash")"
+	assertEquals "$want" "$got"
+	# The schema is not vacuous: a wrong format is refused.
+	sed 's/sealroot-reference-values\/1/other/' "$rv" >"$W/bad.json"
+	out=$("$PY" -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "$W/bad.json" "$TOP/docs/reference-values.schema.json" 2>&1)
+	assertNotEquals 0 $?
+}
+
+test_manifest_lists_kata_config() {
+	assertEquals "$(sha256sum "$OUT/configuration-qemu-none.toml" | cut -d' ' -f1)" \
+		"$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["artifacts"]["configuration-qemu-none.toml"]["sha256"])' "$OUT/manifest.json")"
+}
+
+. shunit2

@@ -1,0 +1,81 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# reference-values: writes reference-values.json for a bundle, the values a
+# verifier (Trustee's RVPS) should expect: the root hash, the kernel,
+# command line and initrd digests, and the TEE's launch measurements from
+# sealroot-measure (docs/bundles.md; schema docs/reference-values.schema.json).
+# Usage: reference-values.sh TEE BUNDLE_DIR KERNEL MEASURE_TOOL [FIRMWARE]
+#   SNP_VCPUS (default 1), SNP_VCPU_TYPES (default "EPYC-v4 EPYC-Milan
+#   EPYC-Genoa") and SNP_GUEST_FEATURES (default "0x1 0x21") choose the
+#   SNP launch digests computed.
+# Reads: the bundle's files. Changes: writes BUNDLE_DIR/reference-values.json.
+# On failure: exits non-zero; a missing firmware is recorded, not hidden.
+set -eu
+[ $# -ge 4 ] || { echo "usage: reference-values.sh TEE BUNDLE_DIR KERNEL MEASURE_TOOL [FIRMWARE]" >&2; exit 2; }
+tee=$1 dir=$2 kernel=$3 measure=$4 firmware=${5:-}
+vcpus=${SNP_VCPUS:-1}
+types=${SNP_VCPU_TYPES:-EPYC-v4 EPYC-Milan EPYC-Genoa}
+features=${SNP_GUEST_FEATURES:-0x1 0x21}
+
+js() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
+cmdline=$(cat "$dir/cmdline") # without the file's newline: what the firmware measures
+digests() { # FILE|-: {"sha256": .., "sha384": ..}
+	printf '{"sha256": "%s", "sha384": "%s"}' "$(sha256sum "$1" | cut -d' ' -f1)" \
+		"$(sha384sum "$1" | cut -d' ' -f1)"
+}
+empty=$(mktemp)
+trap 'rm -f "$empty" "$empty.cmd"' EXIT
+printf '%s' "$cmdline" >"$empty.cmd"
+
+{
+	echo '{'
+	echo '  "format": "sealroot-reference-values/1",'
+	echo "  \"tee\": $(js "$tee"),"
+	echo "  \"root_hash\": $(js "$(cat "$dir/roothash")"),"
+	echo "  \"kata_verity_params\": $(js "$(cat "$dir/root_hash.txt")"),"
+	echo "  \"kernel\": {\"file\": $(js "$kernel"), \"digests\": $(digests "$dir/$kernel")},"
+	echo "  \"cmdline\": {\"value\": $(js "$cmdline"), \"digests\": $(digests "$empty.cmd")},"
+	echo "  \"initrd\": {\"file\": null, \"digests\": $(digests "$empty")},"
+	case $tee in
+	snp)
+		if [ -n "$firmware" ]; then
+			echo "  \"snp\": {\"firmware\": {\"file\": $(js "$firmware"), \"sha256\": \"$(sha256sum "$dir/$firmware" | cut -d' ' -f1)\"},"
+			echo "    \"launch_digests\": ["
+			sep=
+			for t in $types; do
+				for f in $features; do
+					d=$("$measure" snp --ovmf "$dir/$firmware" --kernel "$dir/$kernel" \
+						--initrd "$empty" --append "$cmdline" --vcpus "$vcpus" \
+						--vcpu-type "$t" --guest-features "$f")
+					printf '%s      {"vcpus": %s, "vcpu_type": %s, "guest_features": %s, "launch_digest": %s}' \
+						"$sep" "$vcpus" "$(js "$t")" "$(js "$f")" "$(js "$d")"
+					sep=',
+'
+				done
+			done
+			echo
+			echo '    ]},'
+		else
+			echo '  "snp": {"unavailable": "no AmdSev firmware (firmware/build.sh snp)"},'
+		fi
+		;;
+	tdx)
+		if [ -n "$firmware" ]; then
+			out=$("$measure" tdx --ovmf "$dir/$firmware" --kernel "$dir/$kernel" \
+				--initrd "$empty" --append "$cmdline")
+			v() { printf '%s\n' "$out" | sed -n "s/^$1 //p"; }
+			echo "  \"tdx\": {\"firmware\": {\"file\": $(js "$firmware"), \"sha256\": \"$(sha256sum "$dir/$firmware" | cut -d' ' -f1)\"},"
+			echo "    \"mrtd\": $(js "$(v mrtd)"), \"rtmr1\": $(js "$(v rtmr1)"), \"rtmr2\": $(js "$(v rtmr2)"),"
+			echo '    "rtmr0": "measured on the target host: it depends on QEMU'"'"'s ACPI tables and the firmware variables"},'
+		else
+			echo '  "tdx": {"unavailable": "no IntelTdx firmware (firmware/build.sh tdx)"},'
+		fi
+		;;
+	se)
+		echo '  "se": {"note": "no launch digest to precompute: se.version, se.tag, se.image_phkh and se.attestation_phkh come from the SE image header (pvextract-hdr) after genprotimg",'
+		echo "    \"genprotimg_inputs\": {\"kernel\": $(digests "$dir/$kernel"), \"parmfile\": $(digests "$dir/parmfile")}},"
+		;;
+	esac
+	echo "  \"bundle\": {\"manifest_sha256\": \"$(sha256sum "$dir/manifest.json" | cut -d' ' -f1)\"}"
+	echo '}'
+} >"$dir/reference-values.json"

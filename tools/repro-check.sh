@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# repro-check TEE: builds the dist tarball of the committed HEAD twice, in
+# two fresh clones at different paths (of different lengths), with
+# different TZ, umask, user and locale, one after the other; the tarballs
+# and every file in the bundles must be bit-identical. Prints the verdict
+# and, on a difference, which files differ.
+# Reads: the git repository. Changes: temporary clones only (removed).
+set -eu
+tee=${1:-none}
+top=$(cd "$(dirname "$0")/.." && pwd)
+a=$(mktemp -d /tmp/sr-repro-a.XXXXXX)
+b=$(mktemp -d /tmp/sr-repro-bb-longer-path.XXXXXX)
+trap 'rm -rf "$a" "$b"' EXIT
+[ -z "$(git -C "$top" status --porcelain --untracked-files=no)" ] ||
+	echo "repro-check: note: uncommitted changes are not part of the check (HEAD is built)" >&2
+
+build() { # DIR TZ UMASK USER
+	git clone -q "$top" "$1/src"
+	(cd "$1/src" && umask "$3" && TZ=$2 USER=$4 LOGNAME=$4 LC_ALL=C.UTF-8 \
+		make -s dist TEE="$tee" >"$1/log" 2>&1) || {
+		tail -n 20 "$1/log" >&2
+		echo "repro-check: the build in $1 failed" >&2
+		exit 1
+	}
+}
+build "$a" UTC 022 builder-a
+build "$b" Pacific/Kiritimati 077 someone-else
+ta=$(ls "$a"/src/out/dist/*.tar.gz) tb=$(ls "$b"/src/out/dist/*.tar.gz)
+if cmp -s "$ta" "$tb"; then
+	echo "repro-check: $tee: identical ($(sha256sum "$ta" | cut -d' ' -f1) $(basename "$ta"))"
+	exit 0
+fi
+echo "repro-check: $tee: the two dist tarballs differ" >&2
+diff -r "$a/src/out/$tee" "$b/src/out/$tee" >&2 || true
+exit 1
