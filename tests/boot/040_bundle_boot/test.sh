@@ -12,7 +12,7 @@
 dest=$CASE_WORK/root
 (cd "$TOP" && make -s install TEE=none DESTDIR="$dest" >"$CASE_WORK/install.log" 2>&1) ||
 	{ cat "$CASE_WORK/install.log"; case_fail "make install failed"; }
-conf=$(ls "$dest"/*/share/sealroot/none/configuration-qemu-none.toml 2>/dev/null | head -n 1)
+conf=$(find "$dest" -name configuration-qemu-none.toml | head -n 1)
 [ -f "$conf" ] || case_fail "no configuration-qemu-none.toml under $dest"
 
 # kernel, image and the composed command line, from the TOML alone.
