@@ -25,7 +25,7 @@ CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
                  -fstack-protector-strong -DSEALROOT_VERSION='"$(VERSION)"'
 MUSL_CC  := musl-gcc
 
-.PHONY: all image install dist repro-check deps kernel init boot test unit-bins test-bins tools initdata fuzz fuzz-bins clean distclean FORCE
+.PHONY: all image install dist repro-check test-asan test-valgrind deps kernel init boot test unit-bins test-bins tools initdata fuzz fuzz-bins clean distclean FORCE
 all: image
 
 # ---- deps: static musl libraries (cached by their pins) -------------------
@@ -266,6 +266,17 @@ fuzz: fuzz-bins
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 unit-bins: $(UNIT_BINS)
+
+# ---- sanitizers (docs/fuzzing.md) --------------------------------------------
+# test-asan: every unit test built again with ASan and UBSan (no recovery:
+# any report fails) into build/asan/, and run. test-valgrind: the normal
+# unit builds under memcheck, with no leak and no error allowed.
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+test-asan:
+	@$(MAKE) -s B=$(B)/asan UNIT_CFLAGS="$(UNIT_CFLAGS) $(SAN_FLAGS)" unit-bins
+	tests/sanitize.sh asan $(B)/asan/test
+test-valgrind: unit-bins
+	tests/sanitize.sh valgrind $(B)/test
 test-bins: unit-bins $(B)/test/sealroot-init-test $(B)/test/tpm-tool $(B)/host/sealroot-initdata fuzz-bins
 
 # Everything: unit, shell, pid1, boot. Ends with "N passed, N failed".

@@ -26,7 +26,7 @@ linux-source-6.1 busybox-static erofs-utils cryptsetup-bin fdisk e2fsprogs
 qemu-system-x86 util-linux procps libcmocka-dev shunit2 libkmod-dev
 libcryptsetup-dev libdevmapper-dev python3 zlib1g-dev clang libclang-rt-14-dev
 swtpm tpm2-tools libjson-c-dev libcurl4-openssl-dev python3-jwcrypto
-python3-cryptography python3-jsonschema"
+python3-cryptography python3-jsonschema valgrind"
 
 # apt-get source needs deb-src entries; bookworm ships only deb ones.
 setup_apt_src() {

@@ -385,7 +385,7 @@ int config_parse(const struct initdata_doc *doc, struct attest_config *c,
 	r = only_keys(conf, "sealroot.toml", top, err, errlen);
 	a = toml_get(conf, "attestation");
 	if (r == 0 && a) {
-		bool b;
+		bool b = false;
 
 		if (toml_type(a) != TOML_TABLE)
 			r = bad(err, errlen, "sealroot.toml: attestation must be a table%s", "");
@@ -394,7 +394,8 @@ int config_parse(const struct initdata_doc *doc, struct attest_config *c,
 		if (r == 0 && toml_get(a, "allow_sample")) {
 			if (!toml_boolean(toml_get(a, "allow_sample"), &b))
 				r = bad(err, errlen, "[attestation]: allow_sample must be true or false%s", "");
-			c->allow_sample = b;
+			else
+				c->allow_sample = b;
 		}
 		if (r == 0) {
 			s = str(a, "key", "[attestation]", &len, &r, err, errlen);

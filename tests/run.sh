@@ -6,12 +6,13 @@
 #   pid1   shunit2 files tests/pid1/test_*.sh (unshare -fp, needs root)
 #   fuzz   libFuzzer harnesses build/fuzz/*, FUZZ_SECONDS (default 60) each
 #   boot   QEMU cases tests/boot/NNN_*/ against out/none
+#   sanitize the unit suite under ASan+UBSan and under valgrind (make test-asan, test-valgrind)
 #   release  the none and snp dist tarballs, and make repro-check (tests/release/run.sh)
 # Usage: tests/run.sh [tier...]; default all tiers.
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 2
 export SHUNIT_COLOR=none
-tiers=${*:-unit shell pid1 fuzz boot release}
+tiers=${*:-unit sanitize shell pid1 fuzz boot release}
 pass=0 failed=0 skipped=0
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
@@ -67,6 +68,17 @@ for tier in $tiers; do
 			count_shunit "$log/out" "$rc"
 			grep -E '^(ASSERT|SKIP|shunit2:(ERROR|FATAL))' "$log/out"
 			echo "$(basename "$t"): $(grep -E '^(OK|FAILED)' "$log/out" | tail -n 1)"
+		done
+		;;
+	sanitize)
+		for m in asan valgrind; do
+			make -s "test-$m" >"$log/out" 2>&1
+			grep -E '^(FAIL|    )' "$log/out"
+			p=$(tail -n 1 "$log/out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+			f=$(tail -n 1 "$log/out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+			if [ -z "$p" ]; then failed=$((failed + 1)); tail -n 20 "$log/out"; else
+				pass=$((pass + p)); failed=$((failed + f)); fi
+			echo "test-$m: $(tail -n 1 "$log/out")"
 		done
 		;;
 	boot | fuzz | release)
