@@ -153,7 +153,7 @@ $(B)/test/test_step: tests/unit/test_step.c init/step.c init/log.c $(INIT_HDR) t
 $(B)/test/test_shutdown: tests/unit/test_shutdown.c init/shutdown.c init/mount.c init/reap.c init/step.c init/log.c $(INIT_HDR) tests/unit/calls.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) \
-	    -Wl,--wrap=kill,--wrap=waitpid,--wrap=sigtimedwait,--wrap=umount2,--wrap=mount,--wrap=sync
+	    -Wl,--wrap=kill,--wrap=waitpid,--wrap=sigtimedwait,--wrap=umount2,--wrap=mount,--wrap=sync,--wrap=unlinkat
 
 $(B)/test/test_verity: tests/unit/test_verity.c init/verity.c init/file.c init/step.c init/log.c $(INIT_HDR)
 	@mkdir -p $(@D)

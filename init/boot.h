@@ -31,6 +31,7 @@ struct config {
 	bool verity_scan;                     /* read the whole root at boot */
 	bool initdata_required;               /* no initdata device is fatal */
 	char scratch[CONF_DEVICE_MAX];        /* sealroot.scratch: serial or /dev path */
+	unsigned run_size_mib;                /* sealroot.run_size: cap /run (0 = tmpfs default) */
 };
 
 /* Where things are. Production values are in boot_init(). */
@@ -53,6 +54,8 @@ struct paths {
 	const char *uv;               /* /dev/uv (s390x SE) */
 	const char *tpm;              /* /dev/tpmrm0 */
 	const char *secrets_dir;      /* /run/sealroot/secrets */
+	const char *run;              /* /run */
+	const char *cgroup;           /* /sys/fs/cgroup (cgroup2); NULL: no agent cgroup */
 };
 
 /* initdata_step.c: the measured document, for the attestation step. */

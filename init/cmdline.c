@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mount.h>
 
 #define PREFIX "sealroot."
 
@@ -101,6 +102,27 @@ static int set_initdata(struct config *cfg, const char *val, char *err,
 	return 0;
 }
 
+static int set_run_size(struct config *cfg, const char *val, char *err, size_t errlen)
+{
+	unsigned long v = 0;
+	size_t i, n = strlen(val);
+
+	if (n == 0 || n > 5)
+		goto bad;
+	for (i = 0; i < n; i++) {
+		if (val[i] < '0' || val[i] > '9')
+			goto bad;
+		v = v * 10 + (unsigned long)(val[i] - '0');
+	}
+	if (v < 1 || v > 65536)
+		goto bad;
+	cfg->run_size_mib = (unsigned)v;
+	return 0;
+bad:
+	snprintf(err, errlen, "sealroot.run_size: want 1..65536 (MiB), got \"%.32s\"", val);
+	return -EINVAL;
+}
+
 static int set_scratch(struct config *cfg, const char *val, char *err, size_t errlen)
 {
 	if (!config_device_ok(val)) {
@@ -118,6 +140,7 @@ static const struct key keys[] = {
 	{ "verity_scan", false, set_verity_scan },
 	{ "initdata",    false, set_initdata },
 	{ "scratch",     false, set_scratch },
+	{ "run_size",    false, set_run_size },
 };
 enum { N_KEYS = sizeof(keys) / sizeof(keys[0]) };
 
@@ -240,5 +263,15 @@ int step_cmdline(struct boot *b)
 		 b->cfg.roothash, b->cfg.grace_ms,
 		 b->cfg.verity_scan ? "full" : "off",
 		 b->cfg.initdata_required ? "required" : "optional");
+	if (b->cfg.run_size_mib) {
+		char opts[48];
+
+		/* A cap on /run (tmpfs; half the RAM by default), where the
+		 * initdata and the secrets go. */
+		snprintf(opts, sizeof(opts), "mode=0755,size=%um", b->cfg.run_size_mib);
+		if (mount(NULL, b->path.run, NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV, opts) < 0)
+			return boot_fail(b, -errno, "remount %s with %s", b->path.run, opts);
+		log_info("cmdline: %s limited to %u MiB", b->path.run, b->cfg.run_size_mib);
+	}
 	return 0;
 }

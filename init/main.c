@@ -80,6 +80,8 @@ static size_t test_select(struct boot *b, struct step *out)
 
 	if (getenv("SEALROOT_AGENT"))
 		b->path.agent = getenv("SEALROOT_AGENT");
+	/* Never the host's cgroup tree from a test run. */
+	b->path.cgroup = getenv("SEALROOT_CGROUP");
 	if (getenv("SEALROOT_CMDLINE"))
 		b->path.proc_cmdline = getenv("SEALROOT_CMDLINE");
 	if (getenv("SEALROOT_GRACE_MS"))

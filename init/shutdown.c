@@ -4,9 +4,13 @@
  */
 #include "shutdown.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sys/reboot.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,10 +56,60 @@ static bool wait_children(struct boot *b, unsigned ms)
 	}
 }
 
+/*
+ * Overwrites every released secret with zeros and removes it, first thing
+ * at shutdown: whatever happens later (a process that will not die, an
+ * unmount that fails), no secret outlives the workload. /run is tmpfs, so
+ * the zeros replace the pages that held the secret.
+ */
+static void wipe_secrets(struct boot *b)
+{
+	static const char zero[4096];
+	struct dirent *e;
+	struct stat st;
+	unsigned n = 0;
+	off_t off;
+	int dfd, fd;
+	DIR *d;
+
+	dfd = open(b->path.secrets_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		fd = openat(dfd, e->d_name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+			for (off = 0; off < st.st_size; off += (off_t)sizeof(zero))
+				if (pwrite(fd, zero, st.st_size - off < (off_t)sizeof(zero) ?
+					   (size_t)(st.st_size - off) : sizeof(zero), off) < 0)
+					break;
+			fsync(fd);
+		}
+		if (fd >= 0)
+			close(fd);
+		if (unlinkat(dfd, e->d_name, 0) == 0)
+			n++;
+		else
+			log_errno(-errno, "shutdown: remove secret %s", e->d_name);
+	}
+	closedir(d);
+	rmdir(b->path.secrets_dir);
+	if (n)
+		log_info("shutdown: wiped %u secret file%s from %s", n, n == 1 ? "" : "s",
+			 b->path.secrets_dir);
+}
+
 void shutdown_run(struct boot *b)
 {
+	/* Secrets first, before anything that could stall. */
+	wipe_secrets(b);
 	log_info("shutdown: stopping all processes (grace %u ms)", b->cfg.grace_ms);
-	/* Later steps register secrets and dm-crypt devices here first. */
 	kill(-1, SIGTERM);
 	if (!wait_children(b, b->cfg.grace_ms)) {
 		log_info("shutdown: processes left after the grace period, sending SIGKILL");
@@ -87,6 +141,7 @@ void poweroff(int code)
 void fatal(struct boot *b, const char *step)
 {
 	kill(-1, SIGKILL);
+	wipe_secrets(b);
 	sync();
 	fatal_line(step, b->reason);
 	poweroff(EXIT_FATAL);

@@ -32,6 +32,8 @@ void boot_init(struct boot *b)
 	b->path.uv = "/dev/uv";
 	b->path.tpm = "/dev/tpmrm0";
 	b->path.secrets_dir = "/run/sealroot/secrets";
+	b->path.run = "/run";
+	b->path.cgroup = "/sys/fs/cgroup";
 	b->cfg.grace_ms = 5000;
 	b->cfg.verity_scan = true;
 	b->cfg.initdata_required = true;

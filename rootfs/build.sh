@@ -3,7 +3,8 @@
 # rootfs/build.sh: stages the guest's root tree and packs it into a
 # reproducible erofs image.
 #   --init FILE          static PID 1 (required)     -> /sbin/init, 0755
-#   --agent FILE         workload agent (required)   -> /usr/bin/kata-agent, 0755
+#   --agent FILE         workload agent (required)   -> /usr/bin/kata-agent, 0755;
+#                        "none" leaves it out (a fault-matrix test image)
 #   --busybox FILE       static busybox (default /bin/busybox) -> /bin/busybox + applet links
 #   --mke2fs FILE        static mke2fs (optional) -> /sbin/mke2fs, for the scratch disk
 #   --modules-dir DIR    INSTALL_MOD_PATH tree holding lib/modules/<release>/
@@ -47,6 +48,7 @@ done
 [ -n "$agent" ] || die "--agent is required ($usage)"
 [ -n "$out" ] || die "--out is required ($usage)"
 for f in "$init" "$agent" "$busybox"; do
+	[ "$f" = none ] && [ "$f" = "$agent" ] && continue
 	[ -f "$f" ] || die "no such file: $f"
 	# The image has no libc and no loader.
 	if readelf -l "$f" 2>/dev/null | grep -q 'program interpreter'; then
@@ -99,7 +101,7 @@ mknod -m 0600 "$r/dev/console" c 5 1
 mknod -m 0666 "$r/dev/null" c 1 3
 
 install -m 0755 "$init" "$r/sbin/init"
-install -m 0755 "$agent" "$r/usr/bin/kata-agent"
+[ "$agent" = none ] || install -m 0755 "$agent" "$r/usr/bin/kata-agent"
 install -m 0755 "$busybox" "$r/bin/busybox"
 if [ -n "$mke2fs" ]; then
 	[ -f "$mke2fs" ] || die "no such file: $mke2fs"

@@ -16,11 +16,16 @@
  * "signal", drop the caches again and read (which must fail). Before
  * writing it prints READY and waits for 'A', so the host can take a
  * baseline copy of the disk and find the file's blocks by difference.
+ * Misbehaviour (the fault matrix, boot cases 05x): a [data] entry
+ * "test-agent" makes it "crash" at once (SIGSEGV), "crash-2s" after two
+ * seconds, "ignore-term" (leave a child that ignores SIGTERM, then exit),
+ * or "forkbomb" (fork until the kernel refuses, for 3 s, then exit).
  * Changes: nothing, except that scratch file. On failure: the verdict line
  * says FAIL and why; exit 1.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <linux/dm-ioctl.h>
 #include <stdio.h>
@@ -422,6 +427,54 @@ static void check_storage(void)
 	}
 }
 
+static void misbehave(void)
+{
+	char action[64] = "";
+	volatile int *null = NULL;
+	pid_t pid;
+
+	if (read_file(INITDATA_DIR "/test-agent", action, sizeof(action)) < 0)
+		return;
+	fflush(stdout);
+	if (strncmp(action, "crash-2s", 8) == 0) {
+		printf("sealroot-test: crashing in 2 s\n");
+		fflush(stdout);
+		sleep(2);
+		*null = 1;
+	} else if (strncmp(action, "crash", 5) == 0) {
+		*null = 1;
+	} else if (strncmp(action, "ignore-term", 11) == 0) {
+		pid = fork();
+		if (pid == 0) {
+			signal(SIGTERM, SIG_IGN);
+			printf("sealroot-test: child %d ignores SIGTERM\n", (int)getpid());
+			fflush(stdout);
+			for (;;)
+				pause();
+		}
+		sleep(1);
+		printf("sealroot-test: agent exits, leaving its child\n");
+		fflush(stdout);
+		_exit(0);
+	} else if (strncmp(action, "forkbomb", 8) == 0) {
+		unsigned long n = 0, refused = 0;
+
+		printf("sealroot-test: fork bomb\n");
+		fflush(stdout);
+		alarm(3);  /* the first process ends the bomb's phase by dying */
+		for (;;) {
+			pid = fork();
+			if (pid == 0)
+				for (;;)
+					fork();
+			if (pid > 0)
+				n++;
+			else if (refused++ == 0)
+				printf("sealroot-test: fork refused after %lu children\n", n);
+		}
+	}
+}
+
 int main(void)
 {
 	struct timespec ts;
@@ -429,6 +482,7 @@ int main(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	printf("sealroot-test: agent running, pid %d, uptime %ld.%06ld s\n",
 	       (int)getpid(), (long)ts.tv_sec, ts.tv_nsec / 1000);
+	misbehave();
 	check_root();
 	check_modules();
 	check_process();

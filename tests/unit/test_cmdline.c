@@ -193,6 +193,23 @@ static void test_scratch_key(void **state)
 	assert_string_equal(err, "duplicate key \"sealroot.scratch\"");
 }
 
+static void test_run_size_key(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("sealroot.roothash=" H64, &c, err), 0);
+	assert_int_equal(c.run_size_mib, 0);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.run_size=64", &c, err), 0);
+	assert_int_equal(c.run_size_mib, 64);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.run_size=0", &c, err), -EINVAL);
+	assert_string_equal(err, "sealroot.run_size: want 1..65536 (MiB), got \"0\"");
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.run_size=65537", &c, err), -EINVAL);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.run_size=1m", &c, err), -EINVAL);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.run_size=-1", &c, err), -EINVAL);
+}
+
 static void test_too_long(void **state)
 {
 	struct config c;
@@ -265,6 +282,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_minimal),
 		cmocka_unit_test(test_scratch_key),
+		cmocka_unit_test(test_run_size_key),
 		cmocka_unit_test(test_kata_line_with_quotes),
 		cmocka_unit_test(test_quoted_word),
 		cmocka_unit_test(test_unknown_key),

@@ -7,6 +7,9 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
@@ -76,6 +79,13 @@ void __wrap_sync(void)
 	CALL("sync");
 }
 
+int __real_unlinkat(int dfd, const char *name, int flags);
+int __wrap_unlinkat(int dfd, const char *name, int flags)
+{
+	CALL("unlink %s", name);
+	return __real_unlinkat(dfd, name, flags);
+}
+
 /* storage.c is not linked: its teardown's place in the order is what counts. */
 void storage_teardown(struct boot *b)
 {
@@ -86,6 +96,7 @@ void storage_teardown(struct boot *b)
 static void boot_with_mounts(struct boot *b)
 {
 	boot_init(b);
+	b->path.secrets_dir = "/nonexistent/sealroot-test/secrets";
 	b->cfg.grace_ms = 30;
 	b->mounted[b->n_mounted++] = "/proc";
 	b->mounted[b->n_mounted++] = "/run";
@@ -163,6 +174,7 @@ static void test_no_children_no_mounts(void **state)
 
 	(void)state;
 	boot_init(&b);
+	b.path.secrets_dir = "/nonexistent/sealroot-test/secrets";
 	shutdown_run(&b);
 	assert_int_equal(n_calls, 3);
 	assert_string_equal(calls[0], "kill -1 15");
@@ -170,10 +182,39 @@ static void test_no_children_no_mounts(void **state)
 	assert_string_equal(calls[2], "sync");
 }
 
+/* Secrets are overwritten and removed before any process is signalled. */
+static void test_secrets_wiped_first(void **state)
+{
+	char dir[64], path[128];
+	struct boot b;
+	int fd, i;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/sr-secrets-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/s%d", dir, i);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0400);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "top secret", 10), 10);
+		close(fd);
+	}
+	boot_init(&b);
+	b.cfg.grace_ms = 30;
+	b.path.secrets_dir = dir;
+	shutdown_run(&b);
+	assert_true(call_index("unlink s0") >= 0);
+	assert_true(call_index("unlink s1") >= 0);
+	assert_true(call_index("unlink s0") < call_index("kill -1 15"));
+	assert_true(call_index("unlink s1") < call_index("kill -1 15"));
+	assert_int_equal(access(dir, F_OK), -1); /* the directory is gone too */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_order_all_exit_on_term, setup),
+		cmocka_unit_test_setup(test_secrets_wiped_first, setup),
 		cmocka_unit_test_setup(test_sigkill_after_grace, setup),
 		cmocka_unit_test_setup(test_no_children_no_mounts, setup),
 	};
