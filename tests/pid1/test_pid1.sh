@@ -58,6 +58,43 @@ AG
 	assertContains "$(cat "$WORK/out")" "exited with status 0"
 }
 
+test_stress_1000_double_forks() {
+	# Two rounds of 1,000 short-lived children that double-fork, so 1,000
+	# orphans per round land on PID 1. After each round and 1 s: no zombie.
+	# PID 1's resident memory after round 2 is not above round 1's (plus
+	# one page for noise): reaping does not leak.
+	a=$(agent stress.sh <<'AG'
+#!/bin/sh
+round() {
+	i=0
+	while [ $i -lt 1000 ]; do
+		( /bin/true & )
+		i=$((i + 1))
+	done
+	sleep 1
+	z=0
+	for s in /proc/[0-9]*/stat; do
+		read -r line <"$s" 2>/dev/null || continue
+		case "${line##*) }" in Z*) z=$((z + 1)) ;; esac
+	done
+	rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/1/status)
+	echo "round $1: zombies=$z rss_kb=$rss"
+}
+round 1
+round 2
+AG
+)
+	run_init "$a"
+	out=$(cat "$WORK/out")
+	assertEquals "init exit code: $out" 0 "$RC"
+	assertContains "$out" "round 1: zombies=0 "
+	assertContains "$out" "round 2: zombies=0 "
+	r1=$(printf '%s\n' "$out" | sed -n 's/^round 1: .*rss_kb=\([0-9]*\)$/\1/p')
+	r2=$(printf '%s\n' "$out" | sed -n 's/^round 2: .*rss_kb=\([0-9]*\)$/\1/p')
+	assertNotNull "PID 1's RSS was read" "$r1"
+	assertTrue "PID 1's RSS grew from $r1 kB to $r2 kB" "[ '$r2' -le $((r1 + 4)) ]"
+}
+
 test_sigterm_reaches_agent() {
 	a=$(agent term.sh <<'AG'
 #!/bin/sh
