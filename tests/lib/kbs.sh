@@ -118,12 +118,14 @@ JSON
 }
 
 # no_secret_anywhere SECRET_FILE FILE...: fails when the secret's bytes, or
-# their hex (either case) or base64, appear in any FILE (the console, disk
-# images, ...). The patterns go through files, so a large secret works, and
+# their hex (either case) or base64, appear in any FILE (disk images, the
+# initdata, ...) or in the console, QEMU's stderr or QEMU's command line. The patterns go through files, so a large secret works, and
 # a grep that cannot run fails the case instead of passing it.
 no_secret_anywhere() {
 	_s=$1
 	shift
+	# Always the console, QEMU's stderr and its command line as well.
+	set -- "$@" "${LOG:-}" "${LOG:-}.qemu" "${LOG:-}.cmd"
 	od -An -tx1 -v "$_s" | tr -d ' \n' >"$_s.hex"
 	base64 -w0 <"$_s" >"$_s.b64"
 	for _f in "$@"; do

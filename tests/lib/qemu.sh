@@ -57,6 +57,8 @@ sr_qemu() {
 	_accel=$SR_ACCEL_CHOSEN
 	_cpu=max
 	[ "$_accel" = kvm ] && _cpu=host
+	# The command line as run, for the secret hygiene check (kbs.sh).
+	printf '%s\n' "qemu-system-x86_64 -kernel $_k -append $SR_MACHINE_CMDLINE $_c -drive file=$_d $*" >"$_log.cmd"
 	timeout --foreground -k 5 "$_t" qemu-system-x86_64 \
 		-M microvm,acpi=on -accel "$_accel" -cpu "$_cpu" -smp 1 -m 256M \
 		-nodefaults -no-user-config -nographic -no-reboot \
