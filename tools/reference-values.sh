@@ -61,8 +61,9 @@ printf '%s' "$cmdline" >"$empty.cmd"
 		;;
 	tdx)
 		if [ -n "$firmware" ]; then
+			# No initrd: RTMR2 then holds the command line alone.
 			out=$("$measure" tdx --ovmf "$dir/$firmware" --kernel "$dir/$kernel" \
-				--initrd "$empty" --append "$cmdline")
+				--append "$cmdline")
 			v() { printf '%s\n' "$out" | sed -n "s/^$1 //p"; }
 			echo "  \"tdx\": {\"firmware\": {\"file\": $(js "$firmware"), \"sha256\": \"$(sha256sum "$dir/$firmware" | cut -d' ' -f1)\"},"
 			echo "    \"mrtd\": $(js "$(v mrtd)"), \"rtmr1\": $(js "$(v rtmr1)"), \"rtmr2\": $(js "$(v rtmr2)"),"
