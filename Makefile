@@ -245,7 +245,19 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined -Iinit
-FUZZERS      := fuzz_toml fuzz_initdata fuzz_jwe fuzz_kbs
+FUZZERS      := fuzz_toml fuzz_initdata fuzz_jwe fuzz_kbs fuzz_cmdline fuzz_config fuzz_evidence fuzz_tpm
+$(B)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c init/cmdline.c init/file.c init/step.c init/log.c $(INIT_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+$(B)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c init/config.c init/initdata.c init/toml.c $(INIT_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lz -lcrypto
+$(B)/fuzz/fuzz_evidence: tests/fuzz/fuzz_evidence.c init/evidence.c init/tee.c init/file.c $(INIT_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -ljson-c -lcrypto
+$(B)/fuzz/fuzz_tpm: tests/fuzz/fuzz_tpm.c init/tee_tpm.c $(INIT_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lcrypto
 $(B)/fuzz/fuzz_toml: tests/fuzz/fuzz_toml.c init/toml.c init/toml.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)

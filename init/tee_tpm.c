@@ -143,6 +143,10 @@ int tpm_transact(int fd, const uint8_t *cmd, uint8_t *resp, size_t resp_cap,
 	int tries, r;
 
 	for (tries = 0; tries < 10; tries++) {
+		/* A try that got no response code must not inherit the last one's
+		 * retry warning (fuzz_tpm: a short read after TPM_RC_RETRY was
+		 * retried, sending more commands than the TPM answered). */
+		rc = 0;
 		r = transact_once(fd, cmd, resp, resp_cap, resp_len, &rc, err, errlen);
 		if (r == 0 || (rc != TPM_RC_RETRY && rc != TPM_RC_YIELDED && rc != TPM_RC_TESTING))
 			return r;
@@ -416,6 +420,12 @@ int tpm_ak_spki(int fd, uint32_t ak, uint8_t **der, size_t *der_len, char *err, 
 		exponent = 65537;          /* Part 2: 0 means the default */
 	put32(e, exponent);
 	n = BN_bin2bn(mod, mlen, NULL);
+	/* The claimed keyBits are not enough: leading zero bytes make a
+	 * smaller modulus (fuzz_tpm found a 2048-bit claim of a tiny key). */
+	if (n && BN_num_bits(n) != bits) {
+		BN_free(n);
+		goto bad;
+	}
 	eb = BN_bin2bn(e, 4, NULL);
 	bld = OSSL_PARAM_BLD_new();
 	if (!n || !eb || !bld || !OSSL_PARAM_BLD_push_BN(bld, "n", n) ||
