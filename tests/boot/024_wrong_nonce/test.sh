@@ -15,3 +15,4 @@ expect_fatal attest
 expect_log "attest: re-running the handshake once after a 401"
 expect_log "sealroot: FATAL attest: attest: the KBS refused (401"
 expect_no_log "the KBS accepted the evidence"
+no_secret_anywhere "$CASE_WORK/secret" "$BUNDLE/rootfs.img" "$INITDATA"

@@ -21,3 +21,4 @@ boot_run_kbs "$BUNDLE/rootfs.img" "$(sr_bundle_cmdline "$BUNDLE")"
 kbs_stop
 expect_fatal attest
 expect_log "sealroot: FATAL attest: resource default/key/web: reply body larger than 1048576 bytes"
+no_secret_anywhere "$CASE_WORK/secret" "$BUNDLE/rootfs.img" "$INITDATA"

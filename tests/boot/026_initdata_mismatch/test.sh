@@ -16,3 +16,4 @@ kbs_stop
 expect_fatal attest
 expect_log "sealroot: FATAL attest: attest: the KBS refused (401"
 expect_no_log "released"
+no_secret_anywhere "$CASE_WORK/secret" "$BUNDLE/rootfs.img" "$INITDATA"
