@@ -52,7 +52,7 @@ SRC
 deps() {
 	APT_UPDATED=${APT_UPDATED:-}
 	setup_apt_src
-	extra=$(cat deps/apt-packages rootfs/apt-packages kernel-config/apt-packages 2>/dev/null |
+	extra=$(cat deps/apt-packages rootfs/apt-packages kernel-config/apt-packages firmware/apt-packages 2>/dev/null |
 		sed 's/#.*//' | tr -s ' \n' ' ')
 	missing=
 	for p in $PACKAGES $extra; do

@@ -88,6 +88,14 @@ dirty=false
 [ -z "$(git -C "$top" status --porcelain 2>/dev/null)" ] || dirty=true
 busybox_v=$(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null || echo unknown)
 
+# An SNP firmware that cannot measure the kernel is said so, loudly.
+if [ "$tee" = snp ] && [ -n "$firmware" ] && [ -n "$measure" ] &&
+	! "$measure" snp --ovmf "$firmware" --kernel "$tmp/$kernel" --append x --vcpus 1 \
+		--vcpu-type EPYC-v4 --guest-features 0x1 >/dev/null 2>&1; then
+	echo "bundle.sh: WARNING: $fw_name has no SNP kernel-hashes section (edk2 >= 2023.02): the launch digest does not cover the kernel, initrd or command line" >&2
+	echo "$fw_name has no SNP kernel-hashes section (needs edk2 >= 2023.02): the SNP launch digest does not cover the kernel, initrd or command line" >>"$tmp/warnings"
+fi
+
 install_dir=$prefix/share/sealroot/$tee
 "$top/tools/kata-config.sh" "$tee" "$install_dir" "$kernel" "$vp" "$kernel_params" \
 	"${firmware:+$fw_name}" >"$tmp/configuration-qemu-$tee.toml"

@@ -24,7 +24,7 @@ digests() { # FILE|-: {"sha256": .., "sha384": ..}
 		"$(sha384sum "$1" | cut -d' ' -f1)"
 }
 empty=$(mktemp)
-trap 'rm -f "$empty" "$empty.cmd"' EXIT
+trap 'rm -f "$empty" "$empty.cmd" "$empty.err"' EXIT
 printf '%s' "$cmdline" >"$empty.cmd"
 
 {
@@ -39,14 +39,34 @@ printf '%s' "$cmdline" >"$empty.cmd"
 	case $tee in
 	snp)
 		if [ -n "$firmware" ]; then
+			# With kernel hashes (QEMU kernel-hashes=on) the digest covers
+			# the kernel, initrd and command line. A firmware without the
+			# SNP kernel-hashes section (edk2 < 2023.02) cannot: then the
+			# digest covers the firmware and VMSAs only, and says so.
+			khash=true
+			"$measure" snp --ovmf "$dir/$firmware" --kernel "$dir/$kernel" --initrd "$empty" \
+				--append "$cmdline" --vcpus 1 --vcpu-type EPYC-v4 --guest-features 0x1 \
+				>/dev/null 2>"$empty.err" || khash=false
+			if [ $khash = false ] && ! grep -q "no kernel-hashes section" "$empty.err"; then
+				cat "$empty.err" >&2
+				exit 1
+			fi
 			echo "  \"snp\": {\"firmware\": {\"file\": $(js "$firmware"), \"sha256\": \"$(sha256sum "$dir/$firmware" | cut -d' ' -f1)\"},"
+			echo "    \"kernel_hashes\": $khash,"
+			[ $khash = true ] ||
+				echo '    "note": "this firmware has no SNP kernel-hashes section (edk2 >= 2023.02 adds it): the launch digest covers the firmware and the VMSAs, not the kernel, initrd or command line",'
 			echo "    \"launch_digests\": ["
 			sep=
 			for t in $types; do
 				for f in $features; do
-					d=$("$measure" snp --ovmf "$dir/$firmware" --kernel "$dir/$kernel" \
-						--initrd "$empty" --append "$cmdline" --vcpus "$vcpus" \
-						--vcpu-type "$t" --guest-features "$f")
+					if [ $khash = true ]; then
+						d=$("$measure" snp --ovmf "$dir/$firmware" --kernel "$dir/$kernel" \
+							--initrd "$empty" --append "$cmdline" --vcpus "$vcpus" \
+							--vcpu-type "$t" --guest-features "$f")
+					else
+						d=$("$measure" snp --ovmf "$dir/$firmware" --vcpus "$vcpus" \
+							--vcpu-type "$t" --guest-features "$f")
+					fi
 					printf '%s      {"vcpus": %s, "vcpu_type": %s, "guest_features": %s, "launch_digest": %s}' \
 						"$sep" "$vcpus" "$(js "$t")" "$(js "$f")" "$(js "$d")"
 					sep=',
