@@ -85,7 +85,7 @@ for tier in $tiers; do
 		if [ "$tier" = boot ]; then
 			tests/boot/run.sh "$TOP/out/none" >"$log/out" 2>&1
 		elif [ "$tier" = release ]; then
-			tests/release/run.sh >"$log/out" 2>&1
+			sh tests/release/run.sh >"$log/out" 2>&1
 		else
 			tests/fuzz/run.sh "${FUZZ_SECONDS:-60}" $(cd build/fuzz && ls | grep -x 'fuzz_[a-z_]*') \
 				>"$log/out" 2>&1
