@@ -72,21 +72,6 @@ int b64_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_t *out
 	return 0;
 }
 
-static struct json_object *b64_string(const uint8_t *b, size_t n)
-{
-	struct json_object *s;
-	char *buf;
-	int w;
-
-	buf = malloc(4 * ((n + 2) / 3) + 1);
-	if (!buf)
-		return NULL;
-	w = EVP_EncodeBlock((unsigned char *)buf, b, (int)n);
-	s = w < 0 ? NULL : json_object_new_string_len(buf, w);
-	free(buf);
-	return s;
-}
-
 /* Adds v under key; v == NULL (allocation failed) is -ENOMEM. */
 static int put(struct json_object *o, const char *key, struct json_object *v)
 {
@@ -106,7 +91,7 @@ static int sample(const uint8_t *rd, size_t n, struct json_object **out, char *e
 	struct json_object *ev = json_object_new_object();
 
 	if (!ev || put(ev, "svn", json_object_new_string("1")) < 0 ||
-	    put(ev, "report_data", b64_string(rd, n)) < 0) {
+	    put(ev, "report_data", evidence_b64_string(rd, n)) < 0) {
 		json_object_put(ev);
 		snprintf(err, errlen, "sample evidence: out of memory");
 		return -ENOMEM;
@@ -205,8 +190,8 @@ static int tpm(const struct paths *p, const uint8_t *rd, size_t rd_len, struct j
 		if (json_object_array_add(list, json_object_new_string(hex)) != 0)
 			goto fail;
 	}
-	if (put(q, "signature", b64_string(sig, slen)) < 0 ||
-	    put(q, "message", b64_string(attest, alen)) < 0)
+	if (put(q, "signature", evidence_b64_string(sig, slen)) < 0 ||
+	    put(q, "message", evidence_b64_string(attest, alen)) < 0)
 		goto fail;
 	r = put(q, "pcrs", list);
 	list = NULL;
@@ -214,7 +199,7 @@ static int tpm(const struct paths *p, const uint8_t *rd, size_t rd_len, struct j
 		goto fail;
 	r = put(ev, "tpm_quote", q);
 	q = NULL;
-	if (r < 0 || (r = put(ev, "ak_public", b64_string(der, dlen))) < 0)
+	if (r < 0 || (r = put(ev, "ak_public", evidence_b64_string(der, dlen))) < 0)
 		goto fail;
 	free(der);
 	*out = ev;
@@ -376,10 +361,10 @@ static int se(const struct paths *p, const char *nonce, const uint8_t *rd, size_
 		goto out;
 	r = -ENOMEM;
 	ev = json_object_new_object();
-	if (!ev || put(ev, "measurement", b64_string(resp.measurement, resp.meas_len)) < 0 ||
-	    put(ev, "additional_data", b64_string(resp.additional, resp.add_len)) < 0 ||
-	    put(ev, "user_data", b64_string(rd, rd_len)) < 0 ||
-	    put(ev, "cuid", b64_string(resp.config_uid, SE_CUID)) < 0 ||
+	if (!ev || put(ev, "measurement", evidence_b64_string(resp.measurement, resp.meas_len)) < 0 ||
+	    put(ev, "additional_data", evidence_b64_string(resp.additional, resp.add_len)) < 0 ||
+	    put(ev, "user_data", evidence_b64_string(rd, rd_len)) < 0 ||
+	    put(ev, "cuid", evidence_b64_string(resp.config_uid, SE_CUID)) < 0 ||
 	    put(ev, "encr_measurement_key", json_object_new_string(c.encr_measurement_key)) < 0 ||
 	    put(ev, "encr_request_nonce", json_object_new_string(c.encr_request_nonce)) < 0 ||
 	    put(ev, "image_hdr_tags", json_object_new_string(c.image_hdr_tags)) < 0) {

@@ -51,25 +51,34 @@ static int set_roothash(struct config *cfg, const char *val, char *err,
 	return 0;
 }
 
-static int set_grace_ms(struct config *cfg, const char *val, char *err,
-			size_t errlen)
+/*
+ * A decimal value lo..hi, digits only (strtoul would accept signs, spaces
+ * and hex prefixes), at most max_digits long.
+ */
+static int uint_in(const char *val, size_t max_digits, unsigned long lo, unsigned long hi,
+		   unsigned *out)
 {
 	unsigned long v = 0;
 	size_t i, n = strlen(val);
 
-	/* Digits only: strtoul would accept signs, spaces and hex prefixes. */
-	if (n == 0 || n > 6)
-		goto bad;
+	if (n == 0 || n > max_digits)
+		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		if (val[i] < '0' || val[i] > '9')
-			goto bad;
+			return -EINVAL;
 		v = v * 10 + (unsigned long)(val[i] - '0');
 	}
-	if (v > 60000)
-		goto bad;
-	cfg->grace_ms = (unsigned)v;
+	if (v < lo || v > hi)
+		return -EINVAL;
+	*out = (unsigned)v;
 	return 0;
-bad:
+}
+
+static int set_grace_ms(struct config *cfg, const char *val, char *err,
+			size_t errlen)
+{
+	if (uint_in(val, 6, 0, 60000, &cfg->grace_ms) == 0)
+		return 0;
 	snprintf(err, errlen, "sealroot.grace_ms: want 0..60000, got \"%.32s\"", val);
 	return -EINVAL;
 }
@@ -104,21 +113,8 @@ static int set_initdata(struct config *cfg, const char *val, char *err,
 
 static int set_run_size(struct config *cfg, const char *val, char *err, size_t errlen)
 {
-	unsigned long v = 0;
-	size_t i, n = strlen(val);
-
-	if (n == 0 || n > 5)
-		goto bad;
-	for (i = 0; i < n; i++) {
-		if (val[i] < '0' || val[i] > '9')
-			goto bad;
-		v = v * 10 + (unsigned long)(val[i] - '0');
-	}
-	if (v < 1 || v > 65536)
-		goto bad;
-	cfg->run_size_mib = (unsigned)v;
-	return 0;
-bad:
+	if (uint_in(val, 5, 1, 65536, &cfg->run_size_mib) == 0)
+		return 0;
 	snprintf(err, errlen, "sealroot.run_size: want 1..65536 (MiB), got \"%.32s\"", val);
 	return -EINVAL;
 }

@@ -364,7 +364,7 @@ fail:
 
 /* ---- TDX ------------------------------------------------------------------- */
 
-static struct json_object *base64_string(const uint8_t *b, size_t n)
+struct json_object *evidence_b64_string(const uint8_t *b, size_t n)
 {
 	struct json_object *s;
 	char *buf;
@@ -404,11 +404,11 @@ int evidence_tdx_json(const uint8_t *quote, size_t qlen, const uint8_t *ccel, si
 		goto fail;
 	}
 	if (ccel && ccel_len)
-		r = add(ev, "cc_eventlog", base64_string(ccel, ccel_len));
+		r = add(ev, "cc_eventlog", evidence_b64_string(ccel, ccel_len));
 	else
 		r = add_null(ev, "cc_eventlog");
 	if (r == 0)
-		r = add(ev, "quote", base64_string(quote, qlen));
+		r = add(ev, "quote", evidence_b64_string(quote, qlen));
 	if (r < 0)
 		goto fail;
 	*out = ev;

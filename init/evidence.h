@@ -65,4 +65,7 @@ int tdx_get_quote(const struct paths *p, const uint8_t *report_data, uint8_t *qu
  */
 int tdx_read_ccel(const char *path, uint8_t **out, size_t *len, char *err, size_t errlen);
 
+/* A JSON string of the standard base64 of b (n bytes); NULL when out of memory. */
+struct json_object *evidence_b64_string(const uint8_t *b, size_t n);
+
 #endif
