@@ -6,7 +6,8 @@
 TEE      ?= none
 PREFIX   ?= /opt/sealroot
 DEBUG    ?= 0
-ARCH     ?= x86_64
+# se is IBM Z (s390x), cross-built; the other TEEs are x86_64.
+ARCH     ?= $(if $(filter se,$(TEE)),s390x,x86_64)
 SEALROOT_CACHE ?= $(HOME)/.cache/sealroot
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
@@ -23,24 +24,36 @@ INIT_HDR := $(wildcard init/*.h)
 # Production flags (style.md). FORTIFY is glibc-only; musl ignores it.
 CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
                  -fstack-protector-strong -DSEALROOT_VERSION='"$(VERSION)"'
+# The deps prefix for ARCH (deps/build.sh); s390x brings its own musl.
+ifeq ($(ARCH),x86_64)
+DEPS     := $(B)/deps.prefix
 MUSL_CC  := musl-gcc
+CROSS    :=
+else
+DEPS     := $(B)/deps-$(ARCH).prefix
+MUSL_CC  = "$$(cat $(DEPS))/toolchain/bin/$(ARCH)-linux-musl-gcc"
+CROSS    := $(ARCH)-linux-gnu-
+endif
 
 .PHONY: all image install dist repro-check test-asan test-valgrind deps kernel init boot test unit-bins test-bins tools initdata fuzz fuzz-bins clean distclean FORCE
 all: image
 
 # ---- deps: static musl libraries (cached by their pins) -------------------
-$(B)/deps.prefix: FORCE
+# (The stage's status is checked, not tail's.)
+$(B)/deps.prefix $(B)/deps-s390x.prefix: FORCE
 	@mkdir -p $(B)
-	@deps/build.sh | tail -n 1 > $@.new
+	@deps/build.sh $(if $(findstring s390x,$@),s390x,x86_64) > $@.out || { rm -f $@.out; exit 1; }
+	@tail -n 1 $@.out > $@.new; rm -f $@.out
 	@test -d "$$(cat $@.new)" || { echo "deps/build.sh gave no prefix" >&2; exit 1; }
 	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
-deps: $(B)/deps.prefix
+deps: $(DEPS)
 
 # ---- kernel (cached by config hash) ---------------------------------------
 KDEBUG := $(if $(filter 1,$(DEBUG)),debug,)
 $(B)/kernel-$(TEE).dir: FORCE
 	@mkdir -p $(B)
-	@kernel-config/build.sh $(TEE) $(KDEBUG) | tail -n 1 > $@.new
+	@kernel-config/build.sh $(TEE) $(KDEBUG) > $@.out || { rm -f $@.out; exit 1; }
+	@tail -n 1 $@.out > $@.new; rm -f $@.out
 	@test -d "$$(cat $@.new)" || { echo "kernel-config/build.sh gave no dir" >&2; exit 1; }
 	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
 kernel: $(B)/kernel-$(TEE).dir
@@ -52,49 +65,56 @@ $(B)/version: FORCE
 	@echo '$(VERSION)' > $@.new
 	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
 
-$(B)/$(ARCH)/sealroot-init: $(INIT_SRC) $(INIT_HDR) $(B)/deps.prefix $(B)/version
+$(B)/$(ARCH)/sealroot-init: $(INIT_SRC) $(INIT_HDR) $(DEPS) $(B)/version
 	@mkdir -p $(@D)
-	$(MUSL_CC) $(CFLAGS_COMMON) -static -isystem "$$(cat $(B)/deps.prefix)/include" \
-	    -isystem "$$(cat $(B)/deps.prefix)/include/kernel" -o $@ $(INIT_SRC) \
-	    -L"$$(cat $(B)/deps.prefix)/lib" -Wl,--gc-sections $$(cat "$$(cat $(B)/deps.prefix)/link-flags")
-	strip --strip-all $@
+	$(MUSL_CC) $(CFLAGS_COMMON) -static -isystem "$$(cat $(DEPS))/include" \
+	    -isystem "$$(cat $(DEPS))/include/kernel" -o $@ $(INIT_SRC) \
+	    -L"$$(cat $(DEPS))/lib" -Wl,--gc-sections $$(cat "$$(cat $(DEPS))/link-flags")
+	$(CROSS)strip --strip-all $@
 init: $(B)/$(ARCH)/sealroot-init
 
 # The stand-in agent for the default image and the boot tests.
-$(B)/$(ARCH)/test-agent: tests/agent/test-agent.c $(B)/deps.prefix
+$(B)/$(ARCH)/test-agent: tests/agent/test-agent.c $(DEPS)
 	@mkdir -p $(@D)
-	$(MUSL_CC) $(CFLAGS_COMMON) -static -isystem "$$(cat $(B)/deps.prefix)/include" \
-	    -isystem "$$(cat $(B)/deps.prefix)/include/kernel" -o $@ $< \
-	    -L"$$(cat $(B)/deps.prefix)/lib" -Wl,--gc-sections -lcrypto
-	strip --strip-all $@
+	$(MUSL_CC) $(CFLAGS_COMMON) -static -isystem "$$(cat $(DEPS))/include" \
+	    -isystem "$$(cat $(DEPS))/include/kernel" -o $@ $< \
+	    -L"$$(cat $(DEPS))/lib" -Wl,--gc-sections -lcrypto
+	$(CROSS)strip --strip-all $@
 
 # ---- rootfs, verity, bundle ------------------------------------------------
 MODULES_LIST := rootfs/modules.list
 
-$(STAGE)/rootfs.erofs: $(B)/$(ARCH)/sealroot-init $(AGENT) $(B)/kernel-$(TEE).dir $(MODULES_LIST) rootfs/build.sh
+# The s390x busybox is cross-built in deps; x86_64 uses Debian's busybox-static.
+BUSYBOX  = $(if $(CROSS),"$$(cat $(DEPS))/bin/busybox",/bin/busybox)
+$(STAGE)/rootfs.erofs $(STAGE)/initrd.cpio: $(B)/$(ARCH)/sealroot-init $(AGENT) $(B)/kernel-$(TEE).dir $(MODULES_LIST) rootfs/build.sh
 	@mkdir -p $(@D)
 	rootfs/build.sh --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) \
-	    --mke2fs "$$(cat $(B)/deps.prefix)/bin/mke2fs" \
+	    --busybox $(BUSYBOX) --mke2fs "$$(cat $(DEPS))/bin/mke2fs" \
 	    --modules-dir "$$(cat $(B)/kernel-$(TEE).dir)/modules" --modules-list $(MODULES_LIST) \
-	    --out $@
+	    --format $(if $(filter %.cpio,$@),cpio,erofs) --out $@
 
 $(STAGE)/verity/rootfs.img: $(STAGE)/rootfs.erofs verity/build.sh
 	verity/build.sh --data $< --out $(STAGE)/verity
 
 # Firmware for the TEEs that boot through it (firmware/build.sh; cached).
+# A firmware build that fails stops make: a bundle never silently lacks it.
 $(B)/firmware-$(TEE).dir: FORCE
 	@mkdir -p $(@D)
 	@if [ "$(TEE)" = snp ] || [ "$(TEE)" = tdx ]; then \
-	    firmware/build.sh $(TEE) | tail -n 1 > $@.new || : > $@.new; \
+	    firmware/build.sh $(TEE) > $@.out || { rm -f $@.out; exit 1; }; \
+	    tail -n 1 $@.out > $@.new; rm -f $@.out; \
 	else : > $@.new; fi
 	@cmp -s $@.new $@ 2>/dev/null || mv $@.new $@; rm -f $@.new
 
 # The launch-measurement calculator, for the TEEs that have launch digests.
 MEASURE_TOOL := $(if $(filter snp tdx,$(TEE)),$(B)/host/sealroot-measure)
-$(OUT)/manifest.json: $(STAGE)/verity/rootfs.img $(B)/kernel-$(TEE).dir $(B)/firmware-$(TEE).dir \
+# The root: a dm-verity disk, or for se the initrd inside the SE image.
+ROOT_IMG := $(if $(filter se,$(TEE)),$(STAGE)/initrd.cpio,$(STAGE)/verity/rootfs.img)
+ROOT_ARG  = $(if $(filter se,$(TEE)),--initrd $(STAGE)/initrd.cpio,--verity-dir $(STAGE)/verity)
+$(OUT)/manifest.json: $(ROOT_IMG) $(B)/kernel-$(TEE).dir $(B)/firmware-$(TEE).dir \
     $(MEASURE_TOOL) tools/bundle.sh tools/kata-config.sh tools/reference-values.sh
 	tools/bundle.sh --tee $(TEE) --kernel-dir "$$(cat $(B)/kernel-$(TEE).dir)" \
-	    --verity-dir $(STAGE)/verity --deps-prefix "$$(cat $(B)/deps.prefix)" \
+	    $(ROOT_ARG) --deps-prefix "$$(cat $(DEPS))" \
 	    --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) --out $(OUT) \
 	    --firmware-dir "$$(cat $(B)/firmware-$(TEE).dir)" $(if $(MEASURE_TOOL),--measure $(MEASURE_TOOL)) \
 	    --prefix $(PREFIX)

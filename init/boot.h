@@ -26,7 +26,8 @@ enum {
 
 /* The measured kernel command line, parsed (cmdline.c). */
 struct config {
-	char roothash[ROOTHASH_HEX_MAX + 1]; /* lower-case hex, required */
+	char roothash[ROOTHASH_HEX_MAX + 1]; /* lower-case hex, required unless root_initramfs */
+	bool root_initramfs;                  /* sealroot.root=initramfs: / is the measured initrd */
 	unsigned grace_ms;                    /* shutdown: SIGTERM to SIGKILL */
 	bool verity_scan;                     /* read the whole root at boot */
 	bool initdata_required;               /* no initdata device is fatal */
@@ -41,6 +42,7 @@ struct paths {
 	const char *dev;              /* /dev */
 	const char *modules_list;     /* /etc/sealroot/modules */
 	const char *modules_disabled; /* /proc/sys/kernel/modules_disabled */
+	const char *kexec_disabled;   /* /proc/sys/kernel/kexec_load_disabled */
 	const char *agent;            /* /usr/bin/kata-agent */
 	const char *console;          /* /dev/console */
 	const char *sys_block;        /* /sys/block: disks to scan for initdata */

@@ -130,8 +130,26 @@ static int set_scratch(struct config *cfg, const char *val, char *err, size_t er
 	return 0;
 }
 
+/* sealroot.root=verity (the default: / is the dm-verity disk that
+ * sealroot.roothash names) or initramfs (/ is the initrd itself, which the
+ * launch measurement covers: the SE image seals it with the command line). */
+static int set_root(struct config *cfg, const char *val, char *err, size_t errlen)
+{
+	if (strcmp(val, "verity") == 0)
+		cfg->root_initramfs = false;
+	else if (strcmp(val, "initramfs") == 0)
+		cfg->root_initramfs = true;
+	else {
+		snprintf(err, errlen, "sealroot.root: want verity or initramfs, got \"%.32s\"", val);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* roothash: required, except with sealroot.root=initramfs (checked below). */
 static const struct key keys[] = {
-	{ "roothash",    true,  set_roothash },
+	{ "roothash",    false, set_roothash },
+	{ "root",        false, set_root },
 	{ "grace_ms",    false, set_grace_ms },
 	{ "verity_scan", false, set_verity_scan },
 	{ "initdata",    false, set_initdata },
@@ -237,6 +255,15 @@ int cmdline_parse(const char *line, struct config *cfg, char *err, size_t errlen
 			return -EINVAL;
 		}
 	}
+	/* keys[0] is roothash: one root, named one way. */
+	if (!cfg->root_initramfs && !seen[0]) {
+		snprintf(err, errlen, "missing required key \"" PREFIX "roothash\"");
+		return -EINVAL;
+	}
+	if (cfg->root_initramfs && seen[0]) {
+		snprintf(err, errlen, PREFIX "roothash and " PREFIX "root=initramfs exclude each other");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -255,8 +282,9 @@ int step_cmdline(struct boot *b)
 	r = cmdline_parse(line, &b->cfg, err, sizeof(err));
 	if (r < 0)
 		return boot_fail(b, 0, "%s", err);
-	log_info("cmdline: roothash %.16s..., grace %u ms, verity scan %s, initdata %s",
-		 b->cfg.roothash, b->cfg.grace_ms,
+	log_info("cmdline: %s %.16s..., grace %u ms, verity scan %s, initdata %s",
+		 b->cfg.root_initramfs ? "root initramfs" : "roothash",
+		 b->cfg.root_initramfs ? "" : b->cfg.roothash, b->cfg.grace_ms,
 		 b->cfg.verity_scan ? "full" : "off",
 		 b->cfg.initdata_required ? "required" : "optional");
 	if (b->cfg.run_size_mib) {

@@ -63,6 +63,24 @@ static int modules_disable(struct boot *b)
 	return r;
 }
 
+/* kexec_disable: sets kernel.kexec_load_disabled=1 where the kernel has
+ * kexec at all (s390 always does; x86_64 builds without it, and then the
+ * file is absent and there is nothing to lock). 1 means locked, 0 absent. */
+static int kexec_disable(struct boot *b)
+{
+	int fd, r = 1;
+
+	fd = open(b->path.kexec_disabled, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0)
+		return boot_fail(b, -errno, "open %s", b->path.kexec_disabled);
+	if (write(fd, "1\n", 2) != 2)
+		r = boot_fail(b, -errno, "write %s", b->path.kexec_disabled);
+	close(fd);
+	return r;
+}
+
 int step_kmod(struct boot *b)
 {
 	char list[MODLIST_MAX];
@@ -107,5 +125,10 @@ int step_kmod(struct boot *b)
 		return r;
 	log_info("kmod: %u modules loaded, module loading now disabled",
 		 b->modules_loaded);
+	r = kexec_disable(b);
+	if (r < 0)
+		return r;
+	if (r > 0)
+		log_info("kmod: kexec now disabled");
 	return 0;
 }

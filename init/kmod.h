@@ -3,9 +3,10 @@
  * kmod: loads the modules the image lists, then forbids loading any more.
  * Reads: /etc/sealroot/modules (one name per line, '#' comments) and the
  * modules under /lib/modules/<release>/, all on the verity root.
- * Changes: inserts those modules, sets kernel.modules_disabled=1.
+ * Changes: inserts those modules, sets kernel.modules_disabled=1 and, where
+ * the kernel has kexec (s390: always), kernel.kexec_load_disabled=1.
  * On failure: a module that does not load, a missing list, or a failure to
- * set modules_disabled fails the step.
+ * set either switch fails the step.
  */
 #ifndef SEALROOT_KMOD_H
 #define SEALROOT_KMOD_H

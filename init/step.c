@@ -19,6 +19,7 @@ void boot_init(struct boot *b)
 	b->path.dev = "/dev";
 	b->path.modules_list = "/etc/sealroot/modules";
 	b->path.modules_disabled = "/proc/sys/kernel/modules_disabled";
+	b->path.kexec_disabled = "/proc/sys/kernel/kexec_load_disabled";
 	b->path.agent = "/usr/bin/kata-agent";
 	b->path.console = "/dev/console";
 	b->path.sys_block = "/sys/block";

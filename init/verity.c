@@ -17,7 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -247,9 +250,31 @@ static int scan(struct boot *b, dev_t dev)
 
 static int verity_check(struct boot *b);
 
+/* sealroot.root=initramfs: / must be the initramfs the kernel unpacked
+ * (rootfs: ramfs or tmpfs), never a disk the host attached. */
+static int initramfs_check(struct boot *b)
+{
+	struct statfs sf;
+
+	if (statfs("/", &sf) < 0)
+		return boot_fail(b, -errno, "statfs /");
+	if (sf.f_type != RAMFS_MAGIC && sf.f_type != TMPFS_MAGIC)
+		return boot_fail(b, 0, "sealroot.root=initramfs, but / is not the initramfs (file system 0x%lx)",
+				 (unsigned long)sf.f_type);
+	/* Read-only, as the verity root is: nothing writes to /. */
+	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_RDONLY, NULL) < 0)
+		return boot_fail(b, -errno, "remount / read-only");
+	log_info("verity: / is the initramfs, measured with the kernel (sealroot.root=initramfs), now read-only");
+	return 0;
+}
+
 int step_verity(struct boot *b)
 {
-	int r = verity_check(b);
+	int r;
+
+	if (b->cfg.root_initramfs)
+		return initramfs_check(b);
+	r = verity_check(b);
 
 	/* Close libdevmapper's control fd: nothing later, the agent least of
 	 * all, may inherit it. */

@@ -1,21 +1,25 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # kernel-config/build.sh TEE [debug]: the guest kernel for TEE (none, tdx,
-# snp) from the pinned source and the fragments, cached by a hash of its inputs.
-#   reads:   kernel-config/{source,since,base.config,TEE.config,debug.config},
+# snp: x86_64; se: s390x, cross-built with gcc-s390x-linux-gnu) from the
+# pinned source and the fragments, cached by a hash of its inputs.
+#   reads:   kernel-config/{source,since,base.config,arch-ARCH.config,
+#            TEE.config,debug.config},
 #            the source tarball (override: KERNEL_TARBALL with KERNEL_SHA256)
 #   changes: under ${SEALROOT_CACHE:-~/.cache/sealroot}: kernel-src/<sha256>/
 #            (the unpacked source), kernel-obj/<sha256>/<TEE>[-debug]/ (objects,
 #            kept so that the next configuration rebuilds in seconds) and the
-#            output kernel/<TEE>[-debug]-<key>/: vmlinux (PVH ELF, stripped),
-#            bzImage, config, release, warnings, modules/lib/modules/<release>/
+#            output kernel/<TEE>[-debug]-<key>/: vmlinux (stripped; on x86_64
+#            a PVH ELF), bzImage (x86_64: the EFI/boot-protocol image; s390x:
+#            the compressed image that QEMU -kernel and genprotimg take), arch,
+#            config, release, warnings, modules/lib/modules/<release>/
 #   fails:   exit 1 (2 on bad usage) with the reason on stderr; an output dir
 #            is only ever complete (built as <dir>.tmp, then renamed).
 # The last stdout line is the output dir; progress goes to stderr.
 # JOBS (default nproc); KERNEL_CLEAN=1 drops the kept objects first.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-usage="usage: build.sh none|tdx|snp [debug]"
+usage="usage: build.sh none|tdx|snp|se [debug]"
 tee=${1:-}
 debug=${2:-}
 cache=${SEALROOT_CACHE:-$HOME/.cache/sealroot}
@@ -24,8 +28,8 @@ say() { echo "kernel: $*" >&2; }
 die() { echo "kernel: $*" >&2; exit 1; }
 
 case $tee in
-none | tdx | snp) arch=x86_64 ;;
-se) echo "kernel: TEE=se needs an s390x base fragment and a cross compiler; not supported yet (kernel-config/se.config)" >&2; exit 2 ;;
+none | tdx | snp) arch=x86_64 karch=x86_64 bootdir=x86 cross= ;;
+se) arch=s390x karch=s390 bootdir=s390 cross=s390x-linux-gnu- ;;
 *) echo "kernel: $usage" >&2; exit 2 ;;
 esac
 [ -z "$debug" ] || [ "$debug" = debug ] || { echo "kernel: $usage" >&2; exit 2; }
@@ -38,7 +42,11 @@ tarball=${KERNEL_TARBALL:-$tarball}
 sha256=${KERNEL_SHA256:-$sha256}
 case $sha256 in *[!0-9a-f]*) sha256= ;; esac
 [ ${#sha256} = 64 ] || die "no valid sha256 pinned (kernel-config/source, or KERNEL_SHA256 with KERNEL_TARBALL)"
-frags="$here/base.config $here/$tee.config${debug:+ $here/debug.config}"
+frags="$here/base.config $here/arch-$arch.config $here/$tee.config${debug:+ $here/debug.config}"
+if [ -n "$cross" ]; then
+	command -v "${cross}gcc" >/dev/null 2>&1 ||
+		die "no ${cross}gcc for the $arch kernel (./build.sh deps installs gcc-$arch-linux-gnu)"
+fi
 
 # The key covers every input of the result. The build time, user and host
 # are fixed below, so they are not inputs. check-config.sh and its lists
@@ -110,13 +118,13 @@ rm -rf "$tmp"
 mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM HUP
-mk() { make -C "$src" O="$obj" ARCH="$arch" "$@"; }
+mk() { make -C "$src" O="$obj" ARCH="$karch" ${cross:+CROSS_COMPILE=$cross} "$@"; }
 
 # --- configuration: tinyconfig, the fragments, olddefconfig
 say "configuring $variant: tinyconfig + $(echo "$frags" | sed "s|$here/||g")"
 # shellcheck disable=SC2086
 { mk -s tinyconfig &&
-	(cd "$obj" && ARCH=$arch "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" $frags) &&
+	(cd "$obj" && ARCH=$karch "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" $frags) &&
 	mk -s olddefconfig; } >"$tmp/config.log" 2>&1 || { cat "$tmp/config.log" >&2; die "configuration failed"; }
 
 # Every fragment line (the last one of each symbol wins, as in
@@ -172,14 +180,17 @@ release=$(cat "$obj/include/config/kernel.release")
 # A release vmlinux needs no symbols or relocations to boot; a debug one
 # keeps its symbols for gdb.
 if [ -n "$debug" ]; then
-	strip --strip-debug -o "$tmp/vmlinux" "$obj/vmlinux"
+	"${cross}strip" --strip-debug -o "$tmp/vmlinux" "$obj/vmlinux"
 else
-	strip --strip-all -o "$tmp/vmlinux" "$obj/vmlinux"
+	"${cross}strip" --strip-all -o "$tmp/vmlinux" "$obj/vmlinux"
 fi
 # XEN_ELFNOTE_PHYS32_ENTRY (18): the PVH entry point that -kernel vmlinux uses.
-readelf -n "$tmp/vmlinux" | grep -A1 '^ *Xen ' | grep -qE '0x00000012|PHYS32' ||
-	die "vmlinux has no PVH entry note (CONFIG_PVH?)"
-cp "$obj/arch/x86/boot/bzImage" "$tmp/bzImage"
+if [ "$arch" = x86_64 ]; then
+	readelf -n "$tmp/vmlinux" | grep -A1 '^ *Xen ' | grep -qE '0x00000012|PHYS32' ||
+		die "vmlinux has no PVH entry note (CONFIG_PVH?)"
+fi
+cp "$obj/arch/$bootdir/boot/bzImage" "$tmp/bzImage"
+echo "$arch" >"$tmp/arch"
 cp "$obj/.config" "$tmp/config"
 echo "$release" >"$tmp/release"
 

@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # check-config.sh CONFIG [debug]: checks a final kernel .config.
-#   reads:   CONFIG, kernel-config/required and kernel-config/forbidden
-#            (or $CHECK_CONFIG_REQUIRED / $CHECK_CONFIG_FORBIDDEN)
+#   reads:   CONFIG, kernel-config/required and forbidden, and the
+#            architecture's required.<arch> and forbidden.<arch> (x86_64 or
+#            s390x, from CONFIG itself); $CHECK_CONFIG_REQUIRED and
+#            $CHECK_CONFIG_FORBIDDEN replace both lists of their kind
 #   changes: nothing
 #   fails:   exit 1 after printing every violation to stderr; exit 2 on a
 #            bad argument or a malformed list line. Exit 0: conforms.
@@ -15,13 +17,29 @@ usage="usage: check-config.sh CONFIG [debug]"
 cfg=${1:?$usage}
 mode=${2:-release}
 case $mode in release | debug) ;; *) echo "check-config: $usage" >&2; exit 2 ;; esac
+[ -r "$cfg" ] && [ ! -d "$cfg" ] || { echo "check-config: cannot read $cfg" >&2; exit 2; }
+# The architecture's own lists: its platform, console and virtio transport.
+arch=
+if grep -qx 'CONFIG_X86_64=y' "$cfg"; then
+	arch=x86_64
+elif grep -qx 'CONFIG_S390=y' "$cfg"; then
+	arch=s390x
+fi
 required=${CHECK_CONFIG_REQUIRED:-$here/required}
+arch_required=/dev/null
+[ -n "${CHECK_CONFIG_REQUIRED:-}" ] || arch_required=$here/required.$arch
 forbidden=${CHECK_CONFIG_FORBIDDEN:-$here/forbidden}
+arch_forbidden=/dev/null
+[ -n "${CHECK_CONFIG_FORBIDDEN:-}" ] || arch_forbidden=$here/forbidden.$arch
+if [ -z "$arch" ] && { [ -z "${CHECK_CONFIG_REQUIRED:-}" ] || [ -z "${CHECK_CONFIG_FORBIDDEN:-}" ]; }; then
+	echo "check-config: $cfg is neither an x86_64 nor an s390x configuration" >&2
+	exit 2
+fi
 # -r, not -f: an empty list may be given as /dev/null.
-for f in "$cfg" "$required" "$forbidden"; do
+for f in "$required" "$arch_required" "$forbidden" "$arch_forbidden"; do
 	[ -r "$f" ] && [ ! -d "$f" ] || { echo "check-config: cannot read $f" >&2; exit 2; }
 done
-[ "$mode" = debug ] && forbidden=/dev/null
+if [ "$mode" = debug ]; then forbidden=/dev/null arch_forbidden=/dev/null; fi
 
 # One pass: the .config into a table, then each list line against it.
 # "# CONFIG_FOO is not set" and an absent line both mean unset.
@@ -55,4 +73,4 @@ END {
 	if (malformed) exit 2
 	if (bad) { printf "check-config: %s does NOT conform (%s)\n", cfg, mode > "/dev/stderr"; exit 1 }
 	printf "check-config: %s conforms (%s)\n", cfg, mode > "/dev/stderr"
-}' role=config "$cfg" role=required "$required" role=forbidden "$forbidden"
+}' role=config "$cfg" role=required "$required" "$arch_required" role=forbidden "$forbidden" "$arch_forbidden"

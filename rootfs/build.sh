@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # rootfs/build.sh: stages the guest's root tree and packs it into a
-# reproducible erofs image.
+# reproducible erofs image, or (--format cpio) a newc initramfs for the se
+# bundle, whose root is the initrd sealed in the SE image.
 #   --init FILE          static PID 1 (required)     -> /sbin/init, 0755
 #   --agent FILE         workload agent (required)   -> /usr/bin/kata-agent, 0755;
 #                        "none" leaves it out (a fault-matrix test image)
@@ -13,7 +14,8 @@
 #   --extra DIR          a tree copied over the staging root last (tests)
 #   --compress ALG       lz4 or lz4hc[,LEVEL] (default none: a file's bytes stay
 #                        findable in the image, e.g. for tamper tests)
-#   --out FILE           the erofs image (required)
+#   --format erofs|cpio  erofs (default) or an uncompressed newc cpio archive
+#   --out FILE           the image (required)
 # The image's path is the last line on stdout.
 # Reproducible: SOURCE_DATE_EPOCH (default: the last commit's time, else 0)
 # for every mtime and the erofs build time, root ownership, fixed modes
@@ -22,11 +24,11 @@
 set -eu
 
 die() { echo "rootfs: $*" >&2; exit 1; }
-usage="usage: build.sh --init FILE --agent FILE --out FILE [--busybox FILE] [--mke2fs FILE] [--modules-dir DIR --modules-list FILE] [--extra DIR] [--compress lz4|lz4hc[,N]]"
-init='' agent='' busybox=/bin/busybox mke2fs='' moddir='' modlist='' extra='' compress='' out=''
+usage="usage: build.sh --init FILE --agent FILE --out FILE [--busybox FILE] [--mke2fs FILE] [--modules-dir DIR --modules-list FILE] [--extra DIR] [--compress lz4|lz4hc[,N]] [--format erofs|cpio]"
+init='' agent='' busybox=/bin/busybox mke2fs='' moddir='' modlist='' extra='' compress='' out='' format=erofs
 while [ $# -gt 0 ]; do
 	case $1 in
-	--init | --agent | --busybox | --mke2fs | --modules-dir | --modules-list | --extra | --compress | --out)
+	--init | --agent | --busybox | --mke2fs | --modules-dir | --modules-list | --extra | --compress | --format | --out)
 		[ $# -ge 2 ] || die "option $1 needs a value" ;;
 	-h | --help) echo "$usage"; exit 0 ;;
 	*) die "unknown option $1 ($usage)" ;;
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
 	--modules-list) modlist=$2 ;;
 	--extra) extra=$2 ;;
 	--compress) compress=$2 ;;
+	--format) format=$2 ;;
 	--out) out=$2 ;;
 	esac
 	shift 2
@@ -60,13 +63,19 @@ done
 [ -z "$modlist" ] || [ -f "$modlist" ] || die "no such file: $modlist"
 [ -z "$moddir" ] || [ -d "$moddir/lib/modules" ] || die "no lib/modules in $moddir"
 [ -z "$extra" ] || [ -d "$extra" ] || die "no such directory: $extra"
+case $format in
+erofs) ;;
+cpio) [ -z "$compress" ] || die "--compress is for erofs; the kernel takes the cpio uncompressed" ;;
+*) die "unsupported --format $format (want erofs or cpio)" ;;
+esac
 case $compress in
 '' | lz4 | lz4hc) ;;
 lz4hc,[0-9] | lz4hc,1[0-2]) ;;
 *) die "unsupported --compress $compress (want lz4, lz4hc or lz4hc,0..12)" ;;
 esac
 [ "$(id -u)" = 0 ] || die "must run as root (mknod /dev/console)"
-for t in mkfs.erofs depmod modinfo; do
+for t in mkfs.$format depmod modinfo; do
+	[ "$t" != mkfs.cpio ] || t=cpio
 	command -v "$t" >/dev/null ||
 		die "$t not found (apt-get install $(sed 's/#.*//' "$(dirname "$0")/apt-packages" | tr -s ' \n' ' '))"
 done
@@ -227,6 +236,16 @@ find "$r" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 mkdir -p "$(dirname "$out")"
 rm -f "$out" "$out.tmp"
+if [ "$format" = cpio ]; then
+	# Sorted names, owner 0:0, the fixed mtimes, inode numbers from 1
+	# (--reproducible): a pure function of the tree.
+	(cd "$r" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+		cpio --quiet --null -o -H newc -R 0:0 --reproducible) >"$out.tmp" || die "cpio failed"
+	mv "$out.tmp" "$out"
+	echo "rootfs: $out ($(wc -c <"$out") bytes, cpio, SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH)" >&2
+	echo "$out"
+	exit 0
+fi
 mkfs.erofs --quiet -T"$SOURCE_DATE_EPOCH" -U"$UUID" --all-root -x-1 \
 	${compress:+-z"$compress"} "$out.tmp" "$r" >&2 || die "mkfs.erofs failed"
 size=$(wc -c <"$out.tmp")

@@ -7,7 +7,7 @@
 #   fuzz   libFuzzer harnesses build/fuzz/*, FUZZ_SECONDS (default 60) each
 #   boot   QEMU cases tests/boot/NNN_*/ against out/none
 #   sanitize the unit suite under ASan+UBSan and under valgrind (make test-asan, test-valgrind)
-#   release  the none and snp dist tarballs, and make repro-check (tests/release/run.sh)
+#   release  the none, snp and se dist tarballs, and make repro-check for none and se (tests/release/run.sh)
 # Usage: tests/run.sh [tier...]; default all tiers.
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 2

@@ -3,22 +3,23 @@
 # bundle: assembles out/<tee>/ from the stage outputs and writes
 # manifest.json, the record a verifier and an auditor start from, the Kata
 # configuration-qemu-<tee>.toml and reference-values.json (docs/bundles.md).
-# Reads: the kernel dir, the verity dir, the deps prefix, the init and agent,
-# the firmware dir (snp, tdx) and sealroot-measure.
+# Reads: the kernel dir, the verity dir (or, for se, the initrd), the deps
+# prefix, the init and agent, the firmware dir (snp, tdx) and sealroot-measure.
 # Changes: replaces OUT. On failure: exits non-zero; a partial bundle is
 # never left in place (it is built next to OUT and renamed).
 set -eu
 
 usage() {
-	echo "usage: bundle.sh --tee TEE --kernel-dir DIR --verity-dir DIR --deps-prefix DIR --init FILE --agent FILE --out DIR [--firmware-dir DIR] [--measure TOOL] [--prefix DIR]" >&2
+	echo "usage: bundle.sh --tee TEE --kernel-dir DIR (--verity-dir DIR | --initrd FILE) --deps-prefix DIR --init FILE --agent FILE --out DIR [--firmware-dir DIR] [--measure TOOL] [--prefix DIR]" >&2
 	exit 2
 }
-tee= kdir= vdir= deps= init= agent= out= fwdir= measure= prefix=/opt/sealroot
+tee= kdir= vdir= initrd= deps= init= agent= out= fwdir= measure= prefix=/opt/sealroot
 while [ $# -gt 0 ]; do
 	case $1 in
 	--tee) tee=$2 ;;
 	--kernel-dir) kdir=$2 ;;
 	--verity-dir) vdir=$2 ;;
+	--initrd) initrd=$2 ;;
 	--deps-prefix) deps=$2 ;;
 	--init) init=$2 ;;
 	--agent) agent=$2 ;;
@@ -31,38 +32,55 @@ while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || usage
 	shift 2
 done
-for v in "$tee" "$kdir" "$vdir" "$deps" "$init" "$agent" "$out"; do
+for v in "$tee" "$kdir" "$deps" "$init" "$agent" "$out"; do
 	[ -n "$v" ] || usage
 done
+# se: the root is the initrd, sealed with the kernel and the command line in
+# the SE image (genprotimg); every other TEE has a dm-verity root disk.
+if [ "$tee" = se ]; then
+	[ -n "$initrd" ] && [ -z "$vdir" ] || { echo "bundle.sh: se takes --initrd, not --verity-dir" >&2; usage; }
+else
+	[ -n "$vdir" ] && [ -z "$initrd" ] || { echo "bundle.sh: $tee takes --verity-dir, not --initrd" >&2; usage; }
+fi
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$out.tmp
 rm -rf "$tmp"
 mkdir -p "$tmp"
 
-cp "$kdir/vmlinux" "$tmp/vmlinux"
-cp "$vdir/rootfs.img" "$tmp/rootfs.img"
-cp "$vdir/root_hash.txt" "$vdir/roothash" "$tmp/"
 # The kernel Kata starts: the PVH vmlinux for none (QEMU's direct boot), the
-# EFI-stub bzImage for snp and tdx (booted by the TEE firmware).
+# EFI-stub bzImage for snp and tdx (booted by the TEE firmware); for se the
+# s390 compressed image, the kernel genprotimg seals.
 kernel=vmlinux
-case $tee in snp | tdx) kernel=bzImage; cp "$kdir/bzImage" "$tmp/bzImage" ;; esac
-
-# The command line, in the form Kata composes it (reference/kata.md): the
-# root parameters and dm-mod.create built from kernel_verity_params, then
-# kernel_params. So the bundle's cmdline is the one Kata's config yields.
-vp=$(cat "$vdir/root_hash.txt")
-param() { printf '%s\n' "$vp" | tr ',' '\n' | sed -n "s/^$1=//p"; }
-root=$(param root_hash) salt=$(param salt) blocks=$(param data_blocks)
-bs=$(param data_block_size) hbs=$(param hash_block_size)
-for v in "$root" "$salt" "$blocks" "$bs" "$hbs"; do
-	[ -n "$v" ] || { echo "bundle.sh: $vdir/root_hash.txt lacks a field: $vp" >&2; exit 1; }
-done
-root_params="root=/dev/dm-0 ro rootfstype=erofs dm-mod.create=\"dm-verity,,,ro,0 $((blocks * bs / 512)) verity 1 /dev/vda1 /dev/vda2 $bs $hbs $blocks 0 sha256 $root $salt\""
-# A panic powers off instead of hanging; a quiet console (errors still show).
-kernel_params="dm-mod.waitfor=/dev/vda1,/dev/vda2 sealroot.roothash=$root panic=-1 quiet"
-printf '%s %s\n' "$root_params" "$kernel_params" >"$tmp/cmdline"
-[ "$root" = "$(cat "$vdir/roothash")" ] || { echo "bundle.sh: root hash mismatch" >&2; exit 1; }
+case $tee in snp | tdx | se) kernel=bzImage; cp "$kdir/bzImage" "$tmp/bzImage" ;; esac
+[ "$tee" = se ] || cp "$kdir/vmlinux" "$tmp/vmlinux"
+if [ "$tee" = se ]; then
+	cp "$initrd" "$tmp/initrd.img"
+	# The parmfile is all the command line an SE guest gets: QEMU's and
+	# Kata's are ignored. So it names the console for the FATAL line.
+	kernel_params="rdinit=/sbin/init sealroot.root=initramfs console=ttysclp0 panic=-1 quiet"
+	printf '%s\n' "$kernel_params" >"$tmp/cmdline"
+	cp "$tmp/cmdline" "$tmp/parmfile"
+	vp=
+else
+	# The command line, in the form Kata composes it (reference/kata.md): the
+	# root parameters and dm-mod.create built from kernel_verity_params, then
+	# kernel_params. So the bundle's cmdline is the one Kata's config yields.
+	cp "$vdir/rootfs.img" "$tmp/rootfs.img"
+	cp "$vdir/root_hash.txt" "$vdir/roothash" "$tmp/"
+	vp=$(cat "$vdir/root_hash.txt")
+	param() { printf '%s\n' "$vp" | tr ',' '\n' | sed -n "s/^$1=//p"; }
+	root=$(param root_hash) salt=$(param salt) blocks=$(param data_blocks)
+	bs=$(param data_block_size) hbs=$(param hash_block_size)
+	for v in "$root" "$salt" "$blocks" "$bs" "$hbs"; do
+		[ -n "$v" ] || { echo "bundle.sh: $vdir/root_hash.txt lacks a field: $vp" >&2; exit 1; }
+	done
+	root_params="root=/dev/dm-0 ro rootfstype=erofs dm-mod.create=\"dm-verity,,,ro,0 $((blocks * bs / 512)) verity 1 /dev/vda1 /dev/vda2 $bs $hbs $blocks 0 sha256 $root $salt\""
+	# A panic powers off instead of hanging; a quiet console (errors still show).
+	kernel_params="dm-mod.waitfor=/dev/vda1,/dev/vda2 sealroot.roothash=$root panic=-1 quiet"
+	printf '%s %s\n' "$root_params" "$kernel_params" >"$tmp/cmdline"
+	[ "$root" = "$(cat "$vdir/roothash")" ] || { echo "bundle.sh: root hash mismatch" >&2; exit 1; }
+fi
 
 # Firmware (snp, tdx): referenced by path and sha256, copied into the bundle.
 firmware= fw_name=
@@ -87,6 +105,12 @@ commit=$(git -C "$top" rev-parse HEAD 2>/dev/null || echo unknown)
 dirty=false
 [ -z "$(git -C "$top" status --porcelain 2>/dev/null)" ] || dirty=true
 busybox_v=$(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null || echo unknown)
+busybox_pkg=busybox-static
+if [ -x "$deps/bin/busybox" ]; then
+	# Cross-built in deps (its source is in versions.json).
+	busybox_pkg=busybox
+	busybox_v=$(sed -n 's/^ *"busybox": {"debian_version": "\([^"]*\)".*/\1 (built from source: only the applets the image links)/p' "$deps/versions.json")
+fi
 
 # An SNP firmware that cannot measure the kernel is said so, loudly.
 if [ "$tee" = snp ] && [ -n "$firmware" ] && [ -n "$measure" ] &&
@@ -97,7 +121,11 @@ if [ "$tee" = snp ] && [ -n "$firmware" ] && [ -n "$measure" ] &&
 fi
 
 install_dir=$prefix/share/sealroot/$tee
-"$top/tools/kata-config.sh" "$tee" "$install_dir" "$kernel" "$vp" "$kernel_params" \
+# se: Kata starts the SE image that tools/se-image.sh makes from the
+# genprotimg inputs with the host key documents (docs/bundles.md).
+kata_kernel=$kernel
+[ "$tee" != se ] || kata_kernel=sealroot-se.img
+"$top/tools/kata-config.sh" "$tee" "$install_dir" "$kata_kernel" "$vp" "$kernel_params" \
 	"${firmware:+$fw_name}" >"$tmp/configuration-qemu-$tee.toml"
 cat "$kdir/warnings" "$tmp/warnings" 2>/dev/null | sed '/^$/d' >"$tmp/warnings.all" || true
 
@@ -105,14 +133,20 @@ cat "$kdir/warnings" "$tmp/warnings" 2>/dev/null | sed '/^$/d' >"$tmp/warnings.a
 	echo '{'
 	echo '  "format": "sealroot-manifest/1",'
 	echo "  \"tee\": $(json_str "$tee"),"
-	echo "  \"root_hash\": $(json_str "$(cat "$vdir/roothash")"),"
-	echo "  \"kata_verity_params\": $(json_str "$vp"),"
+	if [ "$tee" = se ]; then
+		echo '  "root_hash": null,'
+		echo '  "kata_verity_params": null,'
+		echo '  "root": "initrd.img, sealed in the SE image with bzImage and parmfile (sealroot.root=initramfs)",'
+	else
+		echo "  \"root_hash\": $(json_str "$(cat "$vdir/roothash")"),"
+		echo "  \"kata_verity_params\": $(json_str "$vp"),"
+	fi
 	echo "  \"kernel_params\": $(json_str "$kernel_params"),"
 	echo "  \"cmdline\": $(json_str "$(cat "$tmp/cmdline")"),"
 	echo "  \"install_dir\": $(json_str "$install_dir"),"
 	echo '  "artifacts": {'
 	sep=
-	for f in vmlinux bzImage rootfs.img cmdline "$fw_name" "configuration-qemu-$tee.toml"; do
+	for f in vmlinux bzImage rootfs.img initrd.img cmdline parmfile "$fw_name" "configuration-qemu-$tee.toml"; do
 		[ -n "$f" ] && [ -f "$tmp/$f" ] || continue
 		printf '%s    "%s": {"sha256": "%s", "size": %s}' "$sep" "$f" "$(sha "$tmp/$f")" "$(wc -c <"$tmp/$f")"
 		sep=',
@@ -145,7 +179,7 @@ cat "$kdir/warnings" "$tmp/warnings" 2>/dev/null | sed '/^$/d' >"$tmp/warnings.a
 	done <"$tmp/warnings.all"
 	echo '],'
 	echo "  \"dependencies\": $(sed 's/^/  /' "$deps/versions.json" | sed '1s/^  //'),"
-	echo "  \"packages\": {\"busybox-static\": $(json_str "$busybox_v")},"
+	echo "  \"packages\": {$(json_str "$busybox_pkg"): $(json_str "$busybox_v")},"
 	echo '  "inputs": {'
 	echo "    \"git_commit\": \"$commit\","
 	echo "    \"git_dirty\": $dirty,"
@@ -159,4 +193,8 @@ rm -f "$tmp/warnings" "$tmp/warnings.all"
 
 rm -rf "$out"
 mv "$tmp" "$out"
-echo "bundle: $out (root hash $(cat "$out/roothash"))" >&2
+if [ "$tee" = se ]; then
+	echo "bundle: $out (genprotimg inputs: bzImage, initrd.img, parmfile; tools/se-image.sh seals them)" >&2
+else
+	echo "bundle: $out (root hash $(cat "$out/roothash"))" >&2
+fi

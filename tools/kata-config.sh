@@ -55,6 +55,9 @@ tdx)
 	echo "disable_image_nvdimm = true"
 	;;
 se)
+	# kernel: the SE image (tools/se-image.sh), which seals the kernel, the
+	# initrd and the parmfile; an SE guest ignores any other command line,
+	# so kernel_params only repeats the parmfile.
 	echo "confidential_guest = true"
 	kv kernel_params "$kparams"
 	;;

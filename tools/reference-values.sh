@@ -31,11 +31,21 @@ printf '%s' "$cmdline" >"$empty.cmd"
 	echo '{'
 	echo '  "format": "sealroot-reference-values/1",'
 	echo "  \"tee\": $(js "$tee"),"
-	echo "  \"root_hash\": $(js "$(cat "$dir/roothash")"),"
-	echo "  \"kata_verity_params\": $(js "$(cat "$dir/root_hash.txt")"),"
+	if [ "$tee" = se ]; then
+		# No verity disk: the root is the initrd inside the SE image.
+		echo '  "root_hash": null,'
+		echo '  "kata_verity_params": null,'
+	else
+		echo "  \"root_hash\": $(js "$(cat "$dir/roothash")"),"
+		echo "  \"kata_verity_params\": $(js "$(cat "$dir/root_hash.txt")"),"
+	fi
 	echo "  \"kernel\": {\"file\": $(js "$kernel"), \"digests\": $(digests "$dir/$kernel")},"
 	echo "  \"cmdline\": {\"value\": $(js "$cmdline"), \"digests\": $(digests "$empty.cmd")},"
-	echo "  \"initrd\": {\"file\": null, \"digests\": $(digests "$empty")},"
+	if [ -f "$dir/initrd.img" ]; then
+		echo "  \"initrd\": {\"file\": \"initrd.img\", \"digests\": $(digests "$dir/initrd.img")},"
+	else
+		echo "  \"initrd\": {\"file\": null, \"digests\": $(digests "$empty")},"
+	fi
 	case $tee in
 	snp)
 		if [ -n "$firmware" ]; then
@@ -93,8 +103,9 @@ printf '%s' "$cmdline" >"$empty.cmd"
 		fi
 		;;
 	se)
-		echo '  "se": {"note": "no launch digest to precompute: se.version, se.tag, se.image_phkh and se.attestation_phkh come from the SE image header (pvextract-hdr) after genprotimg",'
-		echo "    \"genprotimg_inputs\": {\"kernel\": $(digests "$dir/$kernel"), \"parmfile\": $(digests "$dir/parmfile")}},"
+		echo '  "se": {"note": "no launch digest to precompute: the SE header is encrypted for the host key documents, and se.version, se.tag, se.image_phkh and se.attestation_phkh come from the SE image (pvextract-hdr) after tools/se-image.sh runs genprotimg",'
+		echo "    \"genprotimg_inputs\": {\"kernel\": $(digests "$dir/$kernel"), \"initrd\": $(digests "$dir/initrd.img"), \"parmfile\": $(digests "$dir/parmfile")},"
+		echo "    \"parmfile\": $(js "$cmdline")},"
 		;;
 	esac
 	echo "  \"bundle\": {\"manifest_sha256\": \"$(sha256sum "$dir/manifest.json" | cut -d' ' -f1)\"}"

@@ -28,6 +28,7 @@
 #include <signal.h>
 #include <fcntl.h>
 #include <linux/dm-ioctl.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,17 +111,29 @@ static int dm_target_type(dev_t dev, char *type, size_t size)
 	return 0;
 }
 
+/* What / should be: the initramfs when the measured command line says
+ * sealroot.root=initramfs (the se bundle), else the dm-verity disk. */
+static const char *root_kind = "dm-verity";
+
 static void check_root(void)
 {
+	static char cmdline[4096];
 	struct statvfs sv;
+	struct statfs sf;
 	struct stat st;
 	char type[32];
 
+	if (read_file("/proc/cmdline", cmdline, sizeof(cmdline)) >= 0 &&
+	    strstr(cmdline, "sealroot.root=initramfs"))
+		root_kind = "the initramfs";
 	if (stat("/", &st) < 0) {
 		fail("stat / failed", "");
 		return;
 	}
-	if (dm_target_type(st.st_dev, type, sizeof(type)) < 0)
+	if (strcmp(root_kind, "the initramfs") == 0) {
+		if (statfs("/", &sf) < 0 || (sf.f_type != RAMFS_MAGIC && sf.f_type != TMPFS_MAGIC))
+			fail("/ is not the initramfs", "");
+	} else if (dm_target_type(st.st_dev, type, sizeof(type)) < 0)
 		fail("/ is not a device-mapper device", "");
 	else if (strcmp(type, "verity") != 0)
 		fail("/ is dm target %s, not verity", type);
@@ -494,6 +507,7 @@ int main(void)
 		printf("sealroot-test: VERDICT FAIL: %s\n", failures);
 		return 1;
 	}
-	printf("sealroot-test: VERDICT PASS: / is dm-verity and read-only, modules loaded and locked, agent is not PID 1\n");
+	printf("sealroot-test: VERDICT PASS: / is %s and read-only, modules loaded and locked, agent is not PID 1\n",
+	       root_kind);
 	return 0;
 }

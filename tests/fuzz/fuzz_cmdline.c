@@ -4,8 +4,9 @@
  * (the host writes the kernel command line; it is measured, but the init
  * still parses it before anything checks it). The input is copied and
  * NUL-terminated, as step_cmdline() hands it over (an embedded NUL ends the
- * line). It checks what cmdline.h promises: success only with a
- * 64-digit lower-case roothash, every value in its range, every key not on
+ * line). It checks what cmdline.h promises: success only with exactly one
+ * root: a 64-digit lower-case roothash, or sealroot.root=initramfs and no
+ * roothash; every value in its range, every key not on
  * the line left at its default, the line itself untouched, the same result
  * twice; failure is -EINVAL with a NUL-terminated reason, also into a
  * short err buffer.
@@ -61,9 +62,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (memcmp(line, copy, size + 1) != 0)
 		abort(); /* the caller's line is const */
 	if (r == 0) {
-		if (!lower_hex64(cfg.roothash) || strlen(line) >= CMDLINE_MAX ||
-		    !strstr(line, "sealroot.roothash"))
+		if (strlen(line) >= CMDLINE_MAX)
 			abort();
+		if (cfg.root_initramfs) {
+			/* (The text "sealroot.roothash" may still be inside
+			 * another key's quoted value.) */
+			if (cfg.roothash[0] || !strstr(line, "sealroot.root=initramfs"))
+				abort();
+		} else if (!lower_hex64(cfg.roothash) || !strstr(line, "sealroot.roothash")) {
+			abort();
+		}
 		if (cfg.grace_ms > 60000)
 			abort();
 		if (!memchr(cfg.scratch, '\0', sizeof(cfg.scratch)) ||
@@ -90,6 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r2 != r)
 		abort();
 	if (r == 0 && (strcmp(cfg.roothash, again.roothash) != 0 || cfg.grace_ms != again.grace_ms ||
+		       cfg.root_initramfs != again.root_initramfs ||
 		       cfg.verity_scan != again.verity_scan ||
 		       cfg.initdata_required != again.initdata_required ||
 		       strcmp(cfg.scratch, again.scratch) != 0))

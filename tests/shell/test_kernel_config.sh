@@ -61,7 +61,7 @@ test_cached_call_prints_the_same_dir() {
 }
 
 test_release_build_has_none_of_the_forbidden() {
-	for sym in $(sed 's/#.*//; s/=.*//' "$TOP/kernel-config/forbidden"); do
+	for sym in $(sed 's/#.*//; s/=.*//' "$TOP/kernel-config/forbidden" "$TOP/kernel-config/forbidden.x86_64"); do
 		assertFalse "$sym set" "grep -q '^$sym=' '$KDIR/config'"
 	done
 }
@@ -152,8 +152,39 @@ test_bad_usage() {
 	assertEquals "unknown TEE" 2 $?
 	"$BUILD" none nodebug >/dev/null 2>&1
 	assertEquals "bad second argument" 2 $?
-	"$BUILD" se >/dev/null 2>&1
-	assertEquals "se is refused, not half-built" 2 $?
+}
+
+# se: the s390x configuration (cross, gcc-s390x-linux-gnu) from base,
+# arch-s390x and se fragments. Only the configuration runs here; the
+# kernel itself is built and booted by tests/boot/060_se_unprotected.
+test_se_configures_for_s390x() {
+	out=$(KERNEL_STOP_AFTER_CONFIG=$W/se "$BUILD" se 2>&1)
+	assertEquals "configures: $out" 0 $?
+	assertContains "$out" "tinyconfig + base.config arch-s390x.config se.config"
+	for l in CONFIG_S390=y CONFIG_PROTECTED_VIRTUALIZATION_GUEST=y CONFIG_S390_UV_UAPI=y \
+		CONFIG_SCLP_VT220_CONSOLE=y CONFIG_S390_GUEST=y CONFIG_DM_VERITY=y CONFIG_DM_INIT=y \
+		CONFIG_BLK_DEV_INITRD=y; do
+		assertTrue "$l" "grep -qx '$l' '$W/se/config'"
+	done
+	for sym in CONFIG_X86_64 CONFIG_KVM CONFIG_IUCV CONFIG_PCI CONFIG_DCSSBLK; do
+		assertFalse "$sym is off" "grep -q '^$sym=' '$W/se/config'"
+	done
+	assertTrue "no warnings for se" "[ ! -s '$W/se/warnings' ]"
+	# The s390x lists apply: without the SCLP console it does not conform.
+	grep -v '^CONFIG_SCLP_VT220_CONSOLE=' "$W/se/config" >"$W/se/config.noconsole"
+	check "$W/se/config.noconsole"
+	assertEquals "an s390x config without the SCLP console fails" 1 $?
+	assertContains "$(cat "$W/check.err")" "required CONFIG_SCLP_VT220_CONSOLE=y, have: unset"
+	# and the x86_64 list does not: no PVH asked of s390x.
+	check "$W/se/config"
+	assertEquals "the se config conforms: $(cat "$W/check.err")" 0 $?
+}
+
+test_checker_needs_a_known_arch() {
+	printf 'CONFIG_ARM64=y\nCONFIG_64BIT=y\n' >"$W/arm.cfg"
+	check "$W/arm.cfg"
+	assertEquals "neither x86_64 nor s390x" 2 $?
+	assertContains "$(cat "$W/check.err")" "neither an x86_64 nor an s390x configuration"
 }
 
 # --- boot probes: a busybox initramfs prints a marker and the partitions

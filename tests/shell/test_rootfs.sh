@@ -326,6 +326,34 @@ test_modules_real_kernel() {
 	done
 }
 
+# --format cpio (the se initrd): the same tree as the erofs image, owned by
+# root with the fixed mtime, and bit-identical from another directory.
+test_cpio_format() {
+	build "$W/c1.cpio" --format cpio
+	assertEquals "cpio build: $(cat "$W/build.err")" 0 $?
+	assertEquals "prints the path" "$W/c1.cpio" "$(tail -n 1 "$W/build.out")"
+	build "$W/c.erofs"
+	extract "$W/c.erofs" "$W/c.erofs.d"
+	rm -rf "$W/c.cpio.d" && mkdir "$W/c.cpio.d"
+	(cd "$W/c.cpio.d" && cpio --quiet -idm --no-absolute-filenames <"$W/c1.cpio") 2>/dev/null
+	assertEquals "the same tree" "$(cd "$W/c.erofs.d" && find . | sort)" "$(cd "$W/c.cpio.d" && find . | sort)"
+	listing=$(cpio --quiet -itv <"$W/c1.cpio")
+	assertContains "$listing" "sbin/init"
+	assertContains "$listing" "dev/console"
+	assertEquals "every entry is root's" "" "$(printf '%s\n' "$listing" | awk '$3 != "root" || $4 != "root"')"
+	assertEquals "the init is the input" "$(sha256sum <"$W/init")" "$(sha256sum <"$W/c.cpio.d/sbin/init")"
+	mkdir -p "$W/cwd2" && (cd "$W/cwd2" && TMPDIR=$W/cwd2 umask 077 &&
+		"$ROOTFS" --init "$W/init" --agent "$W/agent" --format cpio --out "$W/c2.cpio" >/dev/null 2>&1)
+	assertTrue "reproducible" "cmp -s '$W/c1.cpio' '$W/c2.cpio'"
+	out=$("$ROOTFS" --init "$W/init" --agent "$W/agent" --format cpio --compress lz4 --out "$W/c3.cpio" 2>&1)
+	assertNotEquals "no compression for cpio" 0 $?
+	assertContains "$out" "--compress is for erofs"
+	out=$("$ROOTFS" --init "$W/init" --agent "$W/agent" --format tar --out "$W/c3.cpio" 2>&1)
+	assertNotEquals "unknown format" 0 $?
+	assertContains "$out" "unsupported --format tar"
+	assertFalse "nothing written" "[ -e '$W/c3.cpio' ]"
+}
+
 test_argument_errors() {
 	out=$("$ROOTFS" --agent "$W/agent" --out "$W/arg.img" 2>&1)
 	assertNotEquals "missing --init" 0 $?

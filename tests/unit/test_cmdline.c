@@ -118,6 +118,31 @@ static void test_missing_roothash(void **state)
 	assert_int_equal(parse("", &c, err), -EINVAL);
 }
 
+/* sealroot.root=initramfs (the se bundle): no root hash, and never both. */
+static void test_root_key(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("rdinit=/sbin/init sealroot.root=initramfs", &c, err), 0);
+	assert_true(c.root_initramfs);
+	assert_string_equal(c.roothash, "");
+	assert_int_equal(parse("sealroot.root=verity sealroot.roothash=" H64, &c, err), 0);
+	assert_false(c.root_initramfs);
+	assert_string_equal(c.roothash, H64);
+	/* verity is the default, and it needs its hash */
+	assert_int_equal(parse("sealroot.root=verity", &c, err), -EINVAL);
+	assert_non_null(strstr(err, "missing required key \"sealroot.roothash\""));
+	assert_int_equal(parse("sealroot.root=initramfs sealroot.roothash=" H64, &c, err), -EINVAL);
+	assert_non_null(strstr(err, "exclude each other"));
+	assert_int_equal(parse("sealroot.root=disk sealroot.roothash=" H64, &c, err), -EINVAL);
+	assert_non_null(strstr(err, "sealroot.root: want verity or initramfs, got \"disk\""));
+	assert_int_equal(parse("sealroot.root= sealroot.roothash=" H64, &c, err), -EINVAL);
+	assert_int_equal(parse("sealroot.root=initramfs sealroot.root=initramfs", &c, err), -EINVAL);
+	assert_non_null(strstr(err, "duplicate key \"sealroot.root\""));
+}
+
 static void test_bad_roothash(void **state)
 {
 	struct config c;
@@ -290,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_key),
 		cmocka_unit_test(test_missing_roothash),
 		cmocka_unit_test(test_bad_roothash),
+		cmocka_unit_test(test_root_key),
 		cmocka_unit_test(test_grace_bounds),
 		cmocka_unit_test(test_initdata_key),
 		cmocka_unit_test(test_too_long),

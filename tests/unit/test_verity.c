@@ -7,8 +7,11 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <linux/magic.h>
 #include <string.h>
+#include <sys/statfs.h>
 
+#include "step.h"
 #include "verity.h"
 
 #define H "4c3bf85c1140cb06d65151a5179790b95fc4e52d29bb170f94312f077a4fc1ba"
@@ -73,12 +76,30 @@ static void test_rejects(void **state)
 	assert_int_equal(parse("1 8:1 8:2 4096 4096 10 0 averyveryverylongalgorithm " H " " S, &t, err), -EINVAL);
 }
 
+/* sealroot.root=initramfs on a / that is a disk (the host's, here) fails,
+ * naming the file system, before anything is remounted. */
+static void test_initramfs_root_must_be_ramfs(void **state)
+{
+	struct statfs sf;
+	struct boot b;
+
+	(void)state;
+	assert_int_equal(statfs("/", &sf), 0);
+	if (sf.f_type == RAMFS_MAGIC || sf.f_type == TMPFS_MAGIC)
+		skip();
+	boot_init(&b);
+	b.cfg.root_initramfs = true;
+	assert_int_equal(step_verity(&b), -EINVAL);
+	assert_non_null(strstr(b.reason, "sealroot.root=initramfs, but / is not the initramfs"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kernel_form),
 		cmocka_unit_test(test_optional_args_and_no_salt),
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_initramfs_root_must_be_ramfs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
