@@ -118,4 +118,66 @@ test_manifest_lists_kata_config() {
 		"$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["artifacts"]["configuration-qemu-none.toml"]["sha256"])' "$OUT/manifest.json")"
 }
 
+# The se bundle: its reference values validate (no root hash: the root is
+# the initrd), name the genprotimg inputs' digests, and the installed
+# config's kernel is the SE image that tools/se-image.sh writes from those
+# inputs (a stand-in genprotimg here: the real one needs IBM Z host key
+# documents and is not packaged for amd64).
+test_se_bundle_and_se_image() {
+	SE=$TOP/out/se
+	(cd "$TOP" && make -s image TEE=se >"$W/se.log" 2>&1)
+	assertEquals "make image TEE=se: $(tail -n 5 "$W/se.log")" 0 $?
+	rv=$SE/reference-values.json
+	out=$("$PY" -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))
+print("valid")' "$rv" "$TOP/docs/reference-values.schema.json" 2>&1 | tail -n 1)
+	assertEquals "valid" "$out"
+	got=$("$PY" -c 'import json, sys; r = json.load(open(sys.argv[1])); g = r["se"]["genprotimg_inputs"]
+print(r["root_hash"], r["initrd"]["file"], r["initrd"]["digests"]["sha384"], g["kernel"]["sha256"],
+      g["initrd"]["sha256"], g["parmfile"]["sha256"], r["se"]["parmfile"])' "$rv")
+	want="None initrd.img $(sha384sum <"$SE/initrd.img" | cut -d' ' -f1) $(sha256sum <"$SE/bzImage" | cut -d' ' -f1)"
+	want="$want $(sha256sum <"$SE/initrd.img" | cut -d' ' -f1) $(sha256sum <"$SE/parmfile" | cut -d' ' -f1)"
+	want="$want $(cat "$SE/parmfile")"
+	assertEquals "$want" "$got"
+	assertEquals "an s390x kernel" "IBM S/390" "$(readelf -h "$TOP/build/s390x/sealroot-init" | sed -n 's/^ *Machine: *//p')"
+	# An se document with a root hash is refused by the schema.
+	sed 's/"root_hash": null/"root_hash": "'"$(printf '%064d' 0)"'"/' "$rv" >"$W/se-bad.json"
+	"$PY" -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "$W/se-bad.json" \
+		"$TOP/docs/reference-values.schema.json" >/dev/null 2>&1
+	assertNotEquals "se with a root hash" 0 $?
+
+	(cd "$TOP" && make -s install TEE=se DESTDIR="$W/se-root" >"$W/se-install.log" 2>&1)
+	assertEquals "make install TEE=se" 0 $?
+	d=$W/se-root/opt/sealroot/share/sealroot/se
+	kernel=$("$PY" -c 'import sys, tomllib
+print(tomllib.load(open(sys.argv[1], "rb"))["hypervisor"]["qemu"]["kernel"])' "$d/configuration-qemu-se.toml")
+	assertEquals "/opt/sealroot/share/sealroot/se/sealroot-se.img" "$kernel"
+	mkdir -p "$W/fakebin"
+	cat >"$W/fakebin/genprotimg" <<'FAKE'
+#!/bin/sh
+# Stand-in: records its arguments, writes the output, or fails on request.
+printf '%s\n' "$@" >"$FAKE_ARGS"
+[ -z "${FAKE_FAIL:-}" ] || { echo "genprotimg: fake failure" >&2; exit 1; }
+for a in "$@"; do case $a in --output=*) echo sealed >"${a#--output=}" ;; esac; done
+FAKE
+	chmod 755 "$W/fakebin/genprotimg"
+	echo hkd >"$W/HKD.crt"
+	out=$(PATH=$W/fakebin:$PATH FAKE_ARGS=$W/args FAKE_FAIL=1 "$TOP/tools/se-image.sh" "$d" "$W/HKD.crt" 2>&1)
+	assertNotEquals "a failing genprotimg fails" 0 $?
+	assertFalse "and leaves no image" "[ -e '$d/sealroot-se.img' ] || [ -e '$d/sealroot-se.img.tmp' ]"
+	PATH=$W/fakebin:$PATH FAKE_ARGS=$W/args "$TOP/tools/se-image.sh" "$d" "$W/HKD.crt" -- --no-verify 2>/dev/null
+	assertEquals "se-image.sh" 0 $?
+	assertTrue "the configured kernel now exists" "[ -f '$W/se-root$kernel' ]"
+	assertEquals "genprotimg's arguments" "$(printf '%s\n' "--image=$d/bzImage" "--ramdisk=$d/initrd.img" \
+		"--parmfile=$d/parmfile" "--host-key-document=$W/HKD.crt" "--output=$d/sealroot-se.img.tmp" --no-verify)" \
+		"$(cat "$W/args")"
+	out=$("$TOP/tools/se-image.sh" "$d" 2>&1)
+	assertEquals "no host key document" 2 $?
+	assertContains "$out" "usage: se-image.sh"
+	out=$("$TOP/tools/se-image.sh" "$d" "$W/nope.crt" 2>&1)
+	assertEquals "a missing host key document" 2 $?
+	assertContains "$out" "no host key document $W/nope.crt"
+}
+
 . shunit2
