@@ -1,101 +1,356 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# firmware/build.sh TEE: the firmware image a bundle for TEE boots with, from
-# firmware/pins, cached in $SEALROOT_CACHE/firmware/<key>/ (key: a hash of
-# the pins, this script and the TEE). Prints that directory as the last
-# stdout line; it holds <name> and `source` (where the image came from and
-# its sha256). TEE=none: Debian's OVMF.fd (pinned .deb). TEE=snp and tdx:
-# built from Debian's edk2 source package (pinned tarballs) with its own
-# BaseTools: AmdSevX64 (its grub image made with the host's grub-efi-amd64-bin,
-# mtools and dosfstools) and IntelTdxX64 (with firmware/patches/).
-# TEE=se: no firmware; prints nothing.
-# Reads: apt (download only), the pins. Changes: the cache.
-# On failure: exits non-zero naming what failed, with the end of its log.
+# firmware/build.sh TEE: the firmware image a bundle for TEE boots with, as
+# pinned in firmware/pins (firmware/README.md).
+#   none  Debian's OVMF.fd, taken from the pinned ovmf .deb;
+#   snp   AMDSEV.fd, OvmfPkg/AmdSev/AmdSevX64.dsc built here from Debian's
+#         pinned edk2 source package, without grub (an empty grub.efi);
+#   tdx   OVMF.inteltdx.fd, OvmfPkg/IntelTdx/IntelTdxX64.dsc, the same way;
+#   se    no firmware (the Ultravisor starts the SE image): says so on
+#         stderr, prints nothing on stdout and exits 0.
+# Reads:   firmware/pins, firmware/patches/*.patch, apt (download only), and
+#          for edk2 the host toolchain (firmware/apt-packages).
+# Changes: $SEALROOT_CACHE/src/ (checked downloads),
+#          $SEALROOT_CACHE/firmware/<tee>-<key>/ (key: a hash of every input),
+#          and /tmp/sealroot-edk2/ (the fixed edk2 build directory, see below).
+# Failure: exits non-zero with one line naming what failed (after the end of
+#          the build log); a failed edk2 build tree is kept there for a look.
+#
+# The output directory, printed as the last stdout line (progress goes to
+# stderr), holds <name> (sha256 as pinned), `source` (one line: where the
+# image came from and its sha256; bundles copy it into manifest.json) and,
+# for edk2 builds, `toolchain` and `build-times`.
 set -eu
+
 here=$(cd "$(dirname "$0")" && pwd)
-tee=${1:?usage: firmware/build.sh none|snp|tdx|se}
 cache=${SEALROOT_CACHE:-$HOME/.cache/sealroot}
+src=$cache/src
 jobs=${JOBS:-$(nproc)}
+work='' O='' tree='' dl=''
+
 say() { echo "firmware: $*" >&2; }
-die() { echo "firmware: ERROR: $*" >&2; exit 1; }
+die() {
+	echo "firmware: ERROR: $*" >&2
+	exit 1
+}
 
-[ "$tee" = se ] && { say "TEE=se boots no firmware (the SE image is started by the Ultravisor)"; exit 0; }
-line=$(awk -v t="$tee" '$1 !~ /^#/ && $2 == t' "$here/pins")
-[ -n "$line" ] || die "no firmware for TEE=$tee in firmware/pins"
+[ $# = 1 ] || die "usage: firmware/build.sh none|snp|tdx|se"
+tee=$1
+case $tee in
+none | snp | tdx) ;;
+se)
+	say "TEE=se boots no firmware (the Ultravisor starts the SE image); nothing to build"
+	exit 0
+	;;
+*) die "usage: firmware/build.sh none|snp|tdx|se (not '$tee')" ;;
+esac
+case $jobs in '' | *[!0-9]* | 0) die "JOBS must be a positive number, not '$jobs'" ;; esac
+
+# ---- the pins ---------------------------------------------------------------
+pins=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/pins")
+# (mawk, Debian's default awk, has no {n} in regular expressions.)
+echo "$pins" | awk '
+	function sha(s) { return length(s) == 64 && s !~ /[^0-9a-f]/ }
+	$1 == "image" && NF == 7 && $6 == "-" && ($7 == "unknown" || sha($7)) &&
+		$5 ~ /^edk2:OvmfPkg\/[A-Za-z0-9_\/]+\.dsc$/ { next }
+	$1 == "image" && NF == 7 && sha($6) && ($7 == "unknown" || sha($7)) &&
+		$5 ~ /^deb:[a-z0-9][a-z0-9.+-]*:[A-Za-z0-9_.\/-]+$/ && $5 !~ /\.\./ { next }
+	$1 == "srcpkg" && NF == 5 && sha($4) && sha($5) { next }
+	{ print "firmware: ERROR: firmware/pins: bad line: " $0 > "/dev/stderr"; bad = 1 }
+	END { exit bad }' || exit 1
+
+line=$(echo "$pins" | awk -v t="$tee" '$1 == "image" && $3 == t')
+[ -n "$line" ] || die "firmware/pins has no image for TEE=$tee"
+[ "$(echo "$line" | wc -l)" = 1 ] || die "firmware/pins has several images for TEE=$tee"
+# shellcheck disable=SC2086 # a pins line, split on purpose
 set -- $line
-name=$1 kind=$3 ver=$4 sha=$5 path=$6
+name=$2 ver=$4 from=$5 src_sha=$6 img_sha=$7
+kind=${from%%:*}
+case $kind in
+edk2)
+	dsc=${from#edk2:}
+	spkg=$(echo "$pins" | awk '$1 == "srcpkg" && $2 == "edk2"')
+	[ -n "$spkg" ] || die "firmware/pins: $name is built from edk2, but there is no 'srcpkg edk2' line"
+	# shellcheck disable=SC2086
+	set -- $spkg
+	[ "$3" = "$ver" ] || die "firmware/pins: $name wants edk2 $ver, the srcpkg line pins $3"
+	orig_sha=$4 deb_sha=$5
+	;;
+deb)
+	rest=${from#deb:}
+	pkg=${rest%%:*} path=${rest#*:}
+	;;
+esac
 
-key=$({ sha256sum <"$here/pins"; sha256sum <"$here/build.sh"; cat "$here"/patches/*.patch 2>/dev/null | sha256sum; echo "$tee"; } | sha256sum | cut -c1-16)
+sha256_of() { sha256sum <"$1" | cut -d' ' -f1; }
+
+# The edk2 toolchain goes into the key and the output: the pinned image
+# sha256 holds for these versions (firmware/README.md).
+# The build sees Debian's tools only (not /usr/local, pyenv and the like).
+clean_path=/usr/sbin:/usr/bin:/sbin:/bin
+toolchain() {
+	dpkg-query -W -f '${Package} ${Version}\n' gcc-12 binutils nasm acpica-tools uuid-dev \
+		make python3 2>/dev/null | LC_ALL=C sort
+	echo "gcc: $(PATH=$clean_path gcc --version | head -n 1)"
+	echo "python3: $(PATH=$clean_path python3 -c 'import sys; print(sys.version.split()[0])')"
+}
+if [ "$kind" = edk2 ]; then
+	for t in gcc make nasm iasl python3 bash; do
+		(PATH=$clean_path && command -v "$t") >/dev/null 2>&1 ||
+			die "$t not found: the edk2 build needs firmware/apt-packages (./build.sh deps installs them)"
+	done
+	[ -f /usr/include/uuid/uuid.h ] ||
+		die "uuid/uuid.h not found: the edk2 build needs uuid-dev (./build.sh deps installs firmware/apt-packages)"
+fi
+
+# The key covers the inputs, not the image's pinned sha256 (a check of the
+# output, done on every call, cached or not).
+patches=
+[ -d "$here/patches" ] && patches=$(find "$here/patches" -type f -name '*.patch' | LC_ALL=C sort)
+# shellcheck disable=SC2086 # the patch list is split on purpose
+key=$({
+	echo "$tee $name $ver $from $src_sha"
+	echo "build.sh $(sha256_of "$here/build.sh")"
+	if [ "$kind" = edk2 ]; then
+		echo "$spkg"
+		for p in $patches; do echo "${p#"$here"/} $(sha256_of "$p")"; done
+		toolchain
+	fi
+} | sha256sum | cut -c1-16)
 out=$cache/firmware/$tee-$key
-if [ -f "$out/$name" ]; then
+
+# check_image FILE: the image against its pin (unknown: said, not checked).
+check_image() {
+	have=$(sha256_of "$1")
+	if [ "$img_sha" = unknown ]; then
+		say "WARNING: firmware/pins has no sha256 for $name; this one is $have"
+		return 0
+	fi
+	[ "$have" = "$img_sha" ] && return 0
+	if [ "$kind" = edk2 ]; then
+		say "toolchain used:"
+		toolchain | sed 's/^/  /' >&2
+	fi
+	die "$1 has sha256 $have, firmware/pins says $img_sha${2:+ ($2)}"
+}
+
+# use_cached: the image is in the cache; checked, it is the answer.
+use_cached() {
+	check_image "$out/$name" "cached; the same inputs build the same image: check the pin, or delete $out"
 	say "cached: $out"
 	echo "$out"
 	exit 0
+}
+if [ -f "$out/$name" ]; then use_cached; fi
+
+# One build per key at a time; a second caller waits and then finds it done.
+mkdir -p "$cache/firmware" "$src"
+exec 9>"$cache/firmware/.$tee-$key.lock"
+if ! flock -n 9; then
+	say "waiting for another build of $tee-$key"
+	flock 9
 fi
-mkdir -p "$cache/firmware" "$cache/src"
-tmp=$(mktemp -d "$cache/firmware/.build.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-sha_of() { sha256sum "$1" | cut -d' ' -f1; }
+if [ -f "$out/$name" ]; then use_cached; fi
+
+on_exit() {
+	rc=$1
+	exec 9>&-
+	if [ -n "$O" ]; then rm -rf "$O"; fi
+	if [ -n "$dl" ]; then rm -rf "$dl" "$dl.log"; fi
+	if [ "$rc" != 0 ] && [ -n "$tree" ]; then
+		say "the build tree is kept in $tree (until the next edk2 build), the logs in $work"
+		return
+	fi
+	if [ -n "$tree" ]; then rm -rf "$tree"; fi
+	if [ -n "$work" ]; then rm -rf "$work"; fi
+}
+trap 'on_exit $?' EXIT
+trap 'exit 130' INT TERM HUP
+
+# only_file DIR PATTERN: the one file in DIR matching PATTERN (signatures
+# aside); nothing when there is none; an error when there are several.
+only_file() {
+	found=
+	for f in "$1"/$2; do
+		case $f in *.asc) continue ;; esac
+		[ -f "$f" ] || continue
+		[ -z "$found" ] || die "several files match $1/$2"
+		found=${f##*/}
+	done
+	echo "$found"
+}
+
+# ---- download and check, before anything is unpacked --------------------------
+# fetch_deb: the pinned binary package into $src (apt-get download).
+fetch_deb() {
+	pat="${pkg}_${ver#*:}_*.deb"
+	f=$(only_file "$src" "$pat")
+	if [ -z "$f" ]; then
+		say "downloading $pkg $ver (apt-get download)"
+		dl=$(mktemp -d "$src/.download.XXXXXX")
+		if ! (cd "$dl" && apt-get download -q "$pkg=$ver") </dev/null >"$dl.log" 2>&1; then
+			sed 's/^/  /' "$dl.log" >&2
+			rm -rf "$dl" "$dl.log"
+			die "apt-get download $pkg=$ver failed"
+		fi
+		f=$(only_file "$dl" "$pat")
+		[ -n "$f" ] || die "apt-get download $pkg=$ver gave no $pat"
+		[ "$(sha256_of "$dl/$f")" = "$src_sha" ] ||
+			die "downloaded $f has sha256 $(sha256_of "$dl/$f"), firmware/pins says $src_sha"
+		mv -f "$dl/$f" "$src/$f" # same file system: whole or not at all
+		rm -rf "$dl" "$dl.log"
+		dl=''
+	fi
+	have=$(sha256_of "$src/$f")
+	[ "$have" = "$src_sha" ] ||
+		die "$src/$f has sha256 $have, firmware/pins says $src_sha (delete the file to download it again)"
+	deb=$src/$f
+}
+
+# fetch_edk2: the pinned source package into $src (apt-get source), as
+# deps/build.sh does: both tarballs against the pins, and the .dsc must list
+# exactly those two, so that dpkg-source reads nothing else.
+fetch_edk2() {
+	nv=${ver#*:}
+	orig_pat="edk2_${nv%-*}.orig.tar.*" deb_pat="edk2_$nv.debian.tar.*" dscf="edk2_$nv.dsc"
+	if [ -z "$(only_file "$src" "$orig_pat")" ] || [ -z "$(only_file "$src" "$deb_pat")" ] ||
+		[ ! -f "$src/$dscf" ]; then
+		say "downloading edk2 $ver (apt-get source, 16 MB)"
+		dl=$(mktemp -d "$src/.download.XXXXXX")
+		(cd "$dl" && apt-get source --download-only -q "edk2=$ver") </dev/null >"$dl.log" 2>&1 || true
+		o=$(only_file "$dl" "$orig_pat")
+		d=$(only_file "$dl" "$deb_pat")
+		if [ -z "$o" ] || [ -z "$d" ] || [ ! -f "$dl/$dscf" ]; then
+			sed 's/^/  /' "$dl.log" >&2
+			rm -rf "$dl" "$dl.log"
+			die "apt-get source edk2=$ver gave no $orig_pat, $deb_pat and $dscf (apt needs deb-src entries: ./build.sh deps adds them)"
+		fi
+		[ "$(sha256_of "$dl/$o")" = "$orig_sha" ] ||
+			die "downloaded $o has sha256 $(sha256_of "$dl/$o"), firmware/pins says $orig_sha"
+		[ "$(sha256_of "$dl/$d")" = "$deb_sha" ] ||
+			die "downloaded $d has sha256 $(sha256_of "$dl/$d"), firmware/pins says $deb_sha"
+		for f in "$dl"/*; do
+			if [ -f "$f" ]; then mv -f "$f" "$src/"; fi
+		done
+		rm -rf "$dl" "$dl.log"
+		dl=''
+	fi
+	o=$(only_file "$src" "$orig_pat")
+	d=$(only_file "$src" "$deb_pat")
+	have=$(sha256_of "$src/$o")
+	[ "$have" = "$orig_sha" ] ||
+		die "$src/$o has sha256 $have, firmware/pins says $orig_sha (delete the file to download it again)"
+	have=$(sha256_of "$src/$d")
+	[ "$have" = "$deb_sha" ] ||
+		die "$src/$d has sha256 $have, firmware/pins says $deb_sha (delete the file to download it again)"
+	listed=$(sed -n '/^Checksums-Sha256:/,/^[^ ]/p' "$src/$dscf" |
+		awk 'NF == 3 && length($1) == 64 && $3 !~ /\.asc$/ { print $1 }' | LC_ALL=C sort)
+	[ "$listed" = "$(printf '%s\n%s\n' "$orig_sha" "$deb_sha" | LC_ALL=C sort)" ] ||
+		die "$src/$dscf lists other tarballs than firmware/pins"
+}
+
+t0=$(date +%s)
+work=$(mktemp -d "${TMPDIR:-/tmp}/sealroot-firmware.XXXXXX")
+O=$out.tmp
+rm -rf "$O"
+mkdir -p "$O"
 
 case $kind in
 deb)
-	pkg=${ver%%=*} pver=${ver#*=}
-	deb=$cache/src/${pkg}_${pver}_all.deb
-	if [ ! -f "$deb" ] || [ "$(sha_of "$deb")" != "$sha" ]; then
-		say "downloading $pkg $pver"
-		(cd "$tmp" && apt-get download -q "$pkg=$pver") >"$tmp/log" 2>&1 ||
-			{ tail -n 5 "$tmp/log" >&2; die "apt-get download $pkg=$pver failed"; }
-		mv "$tmp"/"${pkg}"_*.deb "$deb"
-	fi
-	[ "$(sha_of "$deb")" = "$sha" ] || die "$deb has sha256 $(sha_of "$deb"), firmware/pins says $sha"
-	dpkg-deb -x "$deb" "$tmp/x"
-	[ -f "$tmp/x/$path" ] || die "$deb has no $path"
-	mkdir -p "$tmp/out"
-	cp "$tmp/x/$path" "$tmp/out/$name"
-	echo "Debian $pkg $pver (.deb sha256 $sha), $path; image sha256 $(sha_of "$tmp/out/$name")" >"$tmp/out/source"
+	fetch_deb
+	dpkg-deb -x "$deb" "$work/x"
+	[ -f "$work/x/$path" ] || die "${deb##*/} has no $path"
+	cp "$work/x/$path" "$O/$name"
+	check_image "$O/$name"
+	echo "Debian $pkg $ver (${deb##*/}, sha256 $src_sha): $path; image sha256 $(sha256_of "$O/$name")" >"$O/source"
 	;;
 edk2)
-	src=$(awk '$1 == "edk2-src"' "$here/pins")
-	set -- $src
-	sver=$4 orig_sha=$5 deb_sha=$6
-	for f in "edk2_${sver%-*}.orig.tar.xz:$orig_sha" "edk2_$sver.debian.tar.xz:$deb_sha"; do
-		file=${f%%:*} want=${f#*:}
-		if [ ! -f "$cache/src/$file" ] || [ "$(sha_of "$cache/src/$file")" != "$want" ]; then
-			say "downloading edk2 $sver (apt-get source)"
-			(cd "$tmp" && apt-get source --download-only -q "edk2=$sver") >"$tmp/log" 2>&1 ||
-				{ tail -n 5 "$tmp/log" >&2; die "apt-get source edk2=$sver failed (deb-src entries: ./build.sh deps adds them)"; }
-			for g in "$tmp"/edk2_*; do mv -f "$g" "$cache/src/"; done
-		fi
-		[ "$(sha_of "$cache/src/$file")" = "$want" ] || die "$file has sha256 $(sha_of "$cache/src/$file"), firmware/pins says $want"
+	fetch_edk2
+	# ---- the build directory ------------------------------------------------
+	# The image depends on the path it is built at (measured: two builds
+	# with the same inputs at different paths differed; edk2 orders objects
+	# in its generated makefiles by Python hashes of their paths). So every
+	# edk2 build runs in this one fixed directory, one at a time; it must
+	# be ours, mode 0700, and not a link.
+	bdir=/tmp/sealroot-edk2
+	mkdir -m 700 "$bdir" 2>/dev/null || :
+	if [ -L "$bdir" ] || [ ! -d "$bdir" ] || [ "$(stat -c %u:%a "$bdir")" != "$(id -u):700" ]; then
+		die "$bdir must be a directory owned by $(id -un) with mode 0700, not a link (the edk2 builds run there): remove it"
+	fi
+	exec 8>"$bdir/.lock"
+	if ! flock -n 8; then
+		say "waiting for another edk2 build in $bdir"
+		flock 8
+	fi
+	tree=$bdir/src
+	rm -rf "$tree"
+	# ---- unpack: Debian's patches, then ours ------------------------------
+	# The signature of the .dsc cannot be checked without debian-keyring;
+	# the pins are what we trust, and dpkg-source checks the tarballs
+	# against the .dsc once more.
+	dpkg-source --no-copy -x "$src/$dscf" "$tree" >"$work/unpack.log" 2>&1 ||
+		{ tail -n 20 "$work/unpack.log" >&2; die "dpkg-source -x $dscf failed"; }
+	for p in $patches; do
+		patch -d "$tree" -p1 --batch --forward --no-backup-if-mismatch <"$p" >>"$work/unpack.log" 2>&1 ||
+			{ tail -n 20 "$work/unpack.log" >&2; die "${p#"$here"/} does not apply to edk2 $ver"; }
 	done
-	dpkg-source -x "$cache/src/edk2_$sver.dsc" "$tmp/src" >"$tmp/log" 2>&1 ||
-		{ tail -n 5 "$tmp/log" >&2; die "dpkg-source -x edk2 failed"; }
-	for p in "$here"/patches/*.patch; do
-		[ -f "$p" ] || continue
-		patch -d "$tmp/src" -p1 --batch --forward --no-backup-if-mismatch <"$p" >>"$tmp/log" 2>&1 ||
-			{ tail -n 5 "$tmp/log" >&2; die "patch ${p#"$here"/} does not apply"; }
-	done
-	t0=$(date +%s)
-	say "building BaseTools and $path (a few minutes)"
-	(
-		cd "$tmp/src"
-		unset MAKEFLAGS
-		export SOURCE_DATE_EPOCH=1686355200 LC_ALL=C TZ=UTC
-		make -C BaseTools -j"$jobs"
-		# edksetup.sh is a bash script.
-		# It reads the positional parameters as its own options: none.
-		WORKSPACE="$tmp/src" EDK_JOBS=$jobs EDK_DSC=$path bash -c \
-			'set --; . ./edksetup.sh && build -a X64 -t GCC5 -b RELEASE -n "$EDK_JOBS" -p "$EDK_DSC"' 
-	) >"$tmp/build.log" 2>&1 || { tail -n 20 "$tmp/build.log" >&2; die "the edk2 build of $path failed"; }
-	fd=$(find "$tmp/src/Build" -path '*RELEASE_GCC5/FV/OVMF.fd' | head -n 1)
-	[ -n "$fd" ] || die "the edk2 build of $path left no OVMF.fd"
-	mkdir -p "$tmp/out"
-	cp "$fd" "$tmp/out/$name"
-	echo "built from Debian edk2 $sver (orig $orig_sha, debian $deb_sha), $path, RELEASE GCC5 in $(($(date +%s) - t0)) s; image sha256 $(sha_of "$tmp/out/$name")" >"$tmp/out/source"
+	# AmdSevX64 puts a grub image in the firmware, which its PREBUILD step
+	# (OvmfPkg/AmdSev/Grub/grub.sh) makes with the host's grub-mkimage. It
+	# only runs when no kernel is given; sealroot always boots the kernel
+	# directly. An empty grub.efi, newer than grub.sh and grub.cfg, makes
+	# grub.sh keep it, as Kata and AMD's own scripts do: no host grub in the
+	# image, and a boot without a kernel fails instead of starting grub.
+	g=$tree/OvmfPkg/AmdSev/Grub
+	: >"$g/grub.efi"
+	touch -d '2000-01-01 00:00:00 UTC' "$g/grub.sh" "$g/grub.cfg"
+	[ -n "$(find "$g/grub.efi" -newer "$g/grub.sh" -newer "$g/grub.cfg")" ] ||
+		die "cannot make the empty grub.efi newer than grub.sh and grub.cfg"
+
+	# ---- build ------------------------------------------------------------------
+	# A clean environment: the edk2 tools read CC, EXTRA_OPTFLAGS, MAKEFLAGS
+	# and more. PYTHONHASHSEED fixes the order of the objects that the
+	# build tool writes into its makefiles (Python sets): without it two
+	# builds of the same tree link in different orders.
+	clean_env() {
+		env -i PATH=$clean_path HOME="$work" PYTHON_COMMAND=python3 \
+			LC_ALL=C TZ=UTC SOURCE_DATE_EPOCH=1686355200 PYTHONHASHSEED=0 \
+			WORKSPACE="$tree" JOBS="$jobs" DSC="$dsc" "$@"
+	}
+	say "building BaseTools (JOBS=$jobs)"
+	t=$(date +%s)
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	clean_env sh -c 'cd "$WORKSPACE" && make -C BaseTools -j"$JOBS"' </dev/null >"$work/basetools.log" 2>&1 ||
+		{ tail -n 30 "$work/basetools.log" >&2; die "the edk2 BaseTools do not build (log: $work/basetools.log)"; }
+	t_bt=$(($(date +%s) - t))
+	say "BaseTools done in $t_bt s; building $dsc (RELEASE, GCC5; a few minutes)"
+	t=$(date +%s)
+	# edksetup.sh is a bash script that reads the positional parameters as
+	# its own options (none here), and is not written for set -u.
+	# shellcheck disable=SC2016
+	clean_env bash -c 'cd "$WORKSPACE" && set -- && . ./edksetup.sh &&
+		build -a X64 -t GCC5 -b RELEASE -n "$JOBS" -p "$DSC"' </dev/null >"$work/build.log" 2>&1 ||
+		{ grep -E ': error|[Ee]rror [0-9A-F]{5}' "$work/build.log" | head -n 5 >&2 || :
+		  tail -n 20 "$work/build.log" >&2; die "the edk2 build of $dsc failed (log: $work/build.log)"; }
+	t_fw=$(($(date +%s) - t))
+	if [ "$dsc" = OvmfPkg/AmdSev/AmdSevX64.dsc ]; then
+		grep -q 'preserving existing grub.efi' "$work/build.log" ||
+			die "AmdSevX64: grub.sh did not keep the empty grub.efi (log: $work/build.log)"
+	fi
+	set -- "$tree"/Build/*/RELEASE_GCC5/FV/OVMF.fd
+	if [ $# != 1 ] || [ ! -f "$1" ]; then
+		die "the edk2 build of $dsc left no single Build/*/RELEASE_GCC5/FV/OVMF.fd"
+	fi
+	cp "$1" "$O/$name"
+	toolchain >"$O/toolchain"
+	printf 'basetools %s s\n%s %s s\nJOBS %s\n' "$t_bt" "$dsc" "$t_fw" "$jobs" >"$O/build-times"
+	check_image "$O/$name" "built with the toolchain above; firmware/README.md says what to do"
+	echo "built from Debian edk2 $ver (orig $orig_sha, debian $deb_sha) with firmware/patches: $dsc, RELEASE, GCC5, empty grub.efi; image sha256 $(sha256_of "$O/$name")" >"$O/source"
+	say "BaseTools $t_bt s, $dsc $t_fw s"
 	;;
-*) die "unknown kind $kind in firmware/pins" ;;
 esac
+
 rm -rf "$out"
-mv "$tmp/out" "$out"
-say "$name: $(cat "$out/source")"
+mv "$O" "$out"
+O=''
+say "done in $(($(date +%s) - t0)) s: $name $(sha256_of "$out/$name")"
 echo "$out"
