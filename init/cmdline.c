@@ -20,7 +20,6 @@
 
 struct key {
 	const char *name;
-	bool required;
 	int (*set)(struct config *cfg, const char *val, char *err, size_t errlen);
 };
 
@@ -146,15 +145,16 @@ static int set_root(struct config *cfg, const char *val, char *err, size_t errle
 	return 0;
 }
 
-/* roothash: required, except with sealroot.root=initramfs (checked below). */
+/* No key is required as such: roothash is, unless sealroot.root=initramfs
+ * (checked after the loop). */
 static const struct key keys[] = {
-	{ "roothash",    false, set_roothash },
-	{ "root",        false, set_root },
-	{ "grace_ms",    false, set_grace_ms },
-	{ "verity_scan", false, set_verity_scan },
-	{ "initdata",    false, set_initdata },
-	{ "scratch",     false, set_scratch },
-	{ "run_size",    false, set_run_size },
+	{ "roothash",    set_roothash },
+	{ "root",        set_root },
+	{ "grace_ms",    set_grace_ms },
+	{ "verity_scan", set_verity_scan },
+	{ "initdata",    set_initdata },
+	{ "scratch",     set_scratch },
+	{ "run_size",    set_run_size },
 };
 enum { N_KEYS = sizeof(keys) / sizeof(keys[0]) };
 
@@ -248,12 +248,6 @@ int cmdline_parse(const char *line, struct config *cfg, char *err, size_t errlen
 		r = keys[i].set(cfg, val, err, errlen);
 		if (r < 0)
 			return r;
-	}
-	for (i = 0; i < N_KEYS; i++) {
-		if (keys[i].required && !seen[i]) {
-			snprintf(err, errlen, "missing required key \"" PREFIX "%s\"", keys[i].name);
-			return -EINVAL;
-		}
 	}
 	/* keys[0] is roothash: one root, named one way. */
 	if (!cfg->root_initramfs && !seen[0]) {

@@ -50,33 +50,20 @@ static int load_one(struct boot *b, struct kmod_ctx *ctx, const char *name)
 	return 0;
 }
 
-static int modules_disable(struct boot *b)
-{
-	int fd, r = 0;
-
-	fd = open(b->path.modules_disabled, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return boot_fail(b, -errno, "open %s", b->path.modules_disabled);
-	if (write(fd, "1\n", 2) != 2)
-		r = boot_fail(b, -errno, "write %s", b->path.modules_disabled);
-	close(fd);
-	return r;
-}
-
-/* kexec_disable: sets kernel.kexec_load_disabled=1 where the kernel has
- * kexec at all (s390 always does; x86_64 builds without it, and then the
- * file is absent and there is nothing to lock). 1 means locked, 0 absent. */
-static int kexec_disable(struct boot *b)
+/* sysctl_one: writes "1" to a /proc/sys switch. 1 when written, 0 when
+ * the file is absent and missing_ok (the kernel lacks the feature), else a
+ * boot_fail() code. */
+static int sysctl_one(struct boot *b, const char *path, bool missing_ok)
 {
 	int fd, r = 1;
 
-	fd = open(b->path.kexec_disabled, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT)
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && missing_ok)
 		return 0;
 	if (fd < 0)
-		return boot_fail(b, -errno, "open %s", b->path.kexec_disabled);
+		return boot_fail(b, -errno, "open %s", path);
 	if (write(fd, "1\n", 2) != 2)
-		r = boot_fail(b, -errno, "write %s", b->path.kexec_disabled);
+		r = boot_fail(b, -errno, "write %s", path);
 	close(fd);
 	return r;
 }
@@ -120,12 +107,14 @@ int step_kmod(struct boot *b)
 	}
 	kmod_unref(ctx);
 
-	r = modules_disable(b);
+	r = sysctl_one(b, b->path.modules_disabled, false);
 	if (r < 0)
 		return r;
 	log_info("kmod: %u modules loaded, module loading now disabled",
 		 b->modules_loaded);
-	r = kexec_disable(b);
+	/* Where the kernel has kexec at all (s390 always does; x86_64 builds
+	 * without it, and then there is nothing to lock). */
+	r = sysctl_one(b, b->path.kexec_disabled, true);
 	if (r < 0)
 		return r;
 	if (r > 0)
