@@ -116,8 +116,8 @@ fi
 if [ "$tee" = snp ] && [ -n "$firmware" ] && [ -n "$measure" ] &&
 	! "$measure" snp --ovmf "$firmware" --kernel "$tmp/$kernel" --append x --vcpus 1 \
 		--vcpu-type EPYC-v4 --guest-features 0x1 >/dev/null 2>&1; then
-	echo "bundle.sh: WARNING: $fw_name has no SNP kernel-hashes section (edk2 >= 2023.02): the launch digest does not cover the kernel, initrd or command line" >&2
-	echo "$fw_name has no SNP kernel-hashes section (needs edk2 >= 2023.02): the SNP launch digest does not cover the kernel, initrd or command line" >>"$tmp/warnings"
+	echo "bundle.sh: WARNING: $fw_name has no SNP kernel-hashes section (Debian's edk2 2022.11 has none; Kata builds edk2-stable202402 for it): the launch digest does not cover the kernel, initrd or command line" >&2
+	echo "$fw_name has no SNP kernel-hashes section (Debian's edk2 2022.11 has none; Kata builds edk2-stable202402 for it): the SNP launch digest does not cover the kernel, initrd or command line" >>"$tmp/warnings"
 fi
 
 install_dir=$prefix/share/sealroot/$tee

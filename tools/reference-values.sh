@@ -51,7 +51,7 @@ printf '%s' "$cmdline" >"$empty.cmd"
 		if [ -n "$firmware" ]; then
 			# With kernel hashes (QEMU kernel-hashes=on) the digest covers
 			# the kernel, initrd and command line. A firmware without the
-			# SNP kernel-hashes section (edk2 < 2023.02) cannot: then the
+			# SNP kernel-hashes section (Debian's edk2 2022.11) cannot: then the
 			# digest covers the firmware and VMSAs only, and says so.
 			khash=true
 			"$measure" snp --ovmf "$dir/$firmware" --kernel "$dir/$kernel" --initrd "$empty" \
@@ -64,7 +64,7 @@ printf '%s' "$cmdline" >"$empty.cmd"
 			echo "  \"snp\": {\"firmware\": {\"file\": $(js "$firmware"), \"sha256\": \"$(sha256sum "$dir/$firmware" | cut -d' ' -f1)\"},"
 			echo "    \"kernel_hashes\": $khash,"
 			[ $khash = true ] ||
-				echo '    "note": "this firmware has no SNP kernel-hashes section (edk2 >= 2023.02 adds it): the launch digest covers the firmware and the VMSAs, not the kernel, initrd or command line",'
+				echo '    "note": "this firmware has no SNP kernel-hashes section (Debian'"'"'s edk2 2022.11 has none; Kata builds edk2-stable202402 for it): the launch digest covers the firmware and the VMSAs, not the kernel, initrd or command line",'
 			echo "    \"launch_digests\": ["
 			sep=
 			for t in $types; do
