@@ -82,32 +82,44 @@ static int set_grace_ms(struct config *cfg, const char *val, char *err,
 	return -EINVAL;
 }
 
-static int set_verity_scan(struct config *cfg, const char *val, char *err,
-			   size_t errlen)
+
+
+/* two_way: a key with two values; *out = (val == yes), else an error. */
+static int two_way(const char *key, const char *val, const char *yes, const char *no,
+		   bool *out, char *err, size_t errlen)
 {
-	if (strcmp(val, "full") == 0)
-		cfg->verity_scan = true;
-	else if (strcmp(val, "off") == 0)
-		cfg->verity_scan = false;
+	if (strcmp(val, yes) == 0)
+		*out = true;
+	else if (strcmp(val, no) == 0)
+		*out = false;
 	else {
-		snprintf(err, errlen, "sealroot.verity_scan: want full or off, got \"%.32s\"", val);
+		snprintf(err, errlen, PREFIX "%s: want %s or %s, got \"%.32s\"", key, yes, no, val);
 		return -EINVAL;
 	}
 	return 0;
 }
 
-static int set_initdata(struct config *cfg, const char *val, char *err,
-			size_t errlen)
+static int set_verity_scan(struct config *cfg, const char *val, char *err, size_t errlen)
 {
-	if (strcmp(val, "required") == 0)
-		cfg->initdata_required = true;
-	else if (strcmp(val, "optional") == 0)
-		cfg->initdata_required = false;
-	else {
-		snprintf(err, errlen, "sealroot.initdata: want required or optional, got \"%.32s\"", val);
-		return -EINVAL;
-	}
-	return 0;
+	return two_way("verity_scan", val, "full", "off", &cfg->verity_scan, err, errlen);
+}
+
+static int set_initdata(struct config *cfg, const char *val, char *err, size_t errlen)
+{
+	return two_way("initdata", val, "required", "optional", &cfg->initdata_required, err, errlen);
+}
+
+/* sealroot.root=verity (the default: / is the dm-verity disk that
+ * sealroot.roothash names) or initramfs (/ is the initrd itself, which the
+ * launch measurement covers: the SE image seals it with the command line). */
+static int set_root(struct config *cfg, const char *val, char *err, size_t errlen)
+{
+	bool verity;
+	int r = two_way("root", val, "verity", "initramfs", &verity, err, errlen);
+
+	if (r == 0)
+		cfg->root_initramfs = !verity;
+	return r;
 }
 
 static int set_run_size(struct config *cfg, const char *val, char *err, size_t errlen)
@@ -129,21 +141,6 @@ static int set_scratch(struct config *cfg, const char *val, char *err, size_t er
 	return 0;
 }
 
-/* sealroot.root=verity (the default: / is the dm-verity disk that
- * sealroot.roothash names) or initramfs (/ is the initrd itself, which the
- * launch measurement covers: the SE image seals it with the command line). */
-static int set_root(struct config *cfg, const char *val, char *err, size_t errlen)
-{
-	if (strcmp(val, "verity") == 0)
-		cfg->root_initramfs = false;
-	else if (strcmp(val, "initramfs") == 0)
-		cfg->root_initramfs = true;
-	else {
-		snprintf(err, errlen, "sealroot.root: want verity or initramfs, got \"%.32s\"", val);
-		return -EINVAL;
-	}
-	return 0;
-}
 
 /* No key is required as such: roothash is, unless sealroot.root=initramfs
  * (checked after the loop). */
