@@ -33,6 +33,10 @@
 #define TPM_CC_QUOTE         0x00000158
 #define TPM_ALG_RSA          0x0001
 #define TPM_ALG_NULL         0x0010
+/* TPMA_OBJECT (Part 2, 8.3): an AK is a restricted signing key. */
+#define TPMA_OBJECT_RESTRICTED (1u << 16)
+#define TPMA_OBJECT_DECRYPT    (1u << 17)
+#define TPMA_OBJECT_SIGN       (1u << 18)
 #define TPM_RS_PW            0x40000009
 #define TPM_ALG_SHA256       0x000B
 #define TPM_HEADER           10
@@ -373,7 +377,7 @@ int tpm_ak_spki(int fd, uint32_t ak, uint8_t **der, size_t *der_len, char *err, 
 	uint8_t cmd[32], resp[TPM_CMD_MAX];
 	const uint8_t *mod;
 	uint16_t type, alg, scheme, bits, mlen;
-	uint32_t exponent;
+	uint32_t exponent, attrs;
 	unsigned char e[4];
 	OSSL_PARAM_BLD *bld = NULL;
 	OSSL_PARAM *params = NULL;
@@ -398,14 +402,23 @@ int tpm_ak_spki(int fd, uint32_t ak, uint8_t **der, size_t *der_len, char *err, 
 	rd16(&r);
 	type = rd16(&r);
 	rd16(&r);
-	rd32(&r);
+	attrs = rd32(&r);
 	rdn(&r, rd16(&r));
 	if (type != TPM_ALG_RSA)
 		goto bad;
+	/* A restricted signing key, and no symmetric algorithm (a restricted
+	 * decryption key has one): anything else at the AK handle is refused
+	 * here, not left to the verifier. */
+	if (!r.bad && (attrs & (TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_SIGN | TPMA_OBJECT_DECRYPT)) !=
+			      (TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_SIGN)) {
+		snprintf(err, errlen, "TPM2_ReadPublic: 0x%08x is not a restricted signing key (attributes 0x%08x)",
+			 ak, attrs);
+		return -EINVAL;
+	}
 	alg = rd16(&r);
-	if (alg != TPM_ALG_NULL) {         /* a restricted decryption key: not an AK */
-		rd16(&r);
-		rd16(&r);
+	if (alg != TPM_ALG_NULL) {
+		snprintf(err, errlen, "TPM2_ReadPublic: 0x%08x is a decryption key, not an attestation key", ak);
+		return -EINVAL;
 	}
 	scheme = rd16(&r);
 	if (scheme != TPM_ALG_NULL)

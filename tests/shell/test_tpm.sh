@@ -98,4 +98,29 @@ test_quote_without_ak_fails() {
 	assertContains "$out" "TPM response code 0x"
 }
 
+# An unrestricted signing key can sign anything, a forged TPMS_ATTEST
+# included, so it is no AK: the TPM quotes with it, but tpm_ak_spki()
+# refuses to hand its public key to the verifier.
+test_unrestricted_signing_key_is_refused() {
+	tpm2_evictcontrol -T "$TCTI" -c 0x81010002 >/dev/null 2>&1
+	# No resource manager here: free the slots earlier tests left loaded.
+	tpm2_flushcontext -T "$TCTI" -t >/dev/null 2>&1
+	(cd "$WORK" &&
+		tpm2_createprimary -T "$TCTI" -C o -G rsa2048 -c prim.ctx &&
+		tpm2_flushcontext -T "$TCTI" -t &&
+		tpm2_create -T "$TCTI" -C prim.ctx -G rsa2048:rsassa-sha256 -u sk.pub -r sk.priv \
+			-a 'fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign' &&
+		tpm2_flushcontext -T "$TCTI" -t &&
+		tpm2_load -T "$TCTI" -C prim.ctx -u sk.pub -r sk.priv -c sk.ctx &&
+		tpm2_flushcontext -T "$TCTI" -t &&
+		tpm2_evictcontrol -T "$TCTI" -c sk.ctx 0x81010002 &&
+		tpm2_flushcontext -T "$TCTI" -t) >"$WORK/sk.log" 2>&1
+	assertEquals "provisioning the signing key: $(tail -n 3 "$WORK/sk.log")" 0 $?
+	out=$("$TOOL" "$PORT" quote "$(printf z | sha256sum | cut -d' ' -f1)" "$WORK/sk")
+	assertEquals "refused: $out" 1 $?
+	assertContains "$out" "0x81010002 is not a restricted signing key"
+	assertFalse "no AK exported" "[ -e '$WORK/sk/ak.der' ]"
+	tpm2_evictcontrol -T "$TCTI" -c 0x81010002 >/dev/null 2>&1
+}
+
 . shunit2
