@@ -66,8 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (cfg.root_initramfs) {
 			/* (The text "sealroot.roothash" may still be inside
-			 * another key's quoted value.) */
-			if (cfg.roothash[0] || !strstr(line, "sealroot.root=initramfs"))
+			 * another key's quoted value, and the value may be
+			 * quoted itself: sealroot.root="initramfs".) */
+			if (cfg.roothash[0] || !strstr(line, "sealroot.root=") || !strstr(line, "initramfs"))
 				abort();
 		} else if (!lower_hex64(cfg.roothash) || !strstr(line, "sealroot.roothash")) {
 			abort();
