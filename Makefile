@@ -35,7 +35,7 @@ MUSL_CC  = "$$(cat $(DEPS))/toolchain/bin/$(ARCH)-linux-musl-gcc"
 CROSS    := $(ARCH)-linux-gnu-
 endif
 
-.PHONY: all image install dist repro-check test-asan test-valgrind deps kernel init boot test unit-bins test-bins tools initdata fuzz fuzz-bins clean distclean FORCE
+.PHONY: all image install dist repro-check test-asan test-valgrind deps kernel init boot test unit-bins test-bins tools initdata fuzz fuzz-bins clean distclean update-pins FORCE
 all: image
 
 # ---- deps: static musl libraries (cached by their pins) -------------------
@@ -47,6 +47,11 @@ $(B)/deps.prefix $(B)/deps-s390x.prefix: FORCE
 	@test -d "$$(cat $@.new)" || { echo "deps/build.sh gave no prefix" >&2; exit 1; }
 	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
 deps: $(DEPS)
+
+# ---- pins: every pinned Debian package to the newest version served ---------
+# (tools/update-pins.sh; review the diff and commit it)
+update-pins:
+	tools/update-pins.sh
 
 # ---- kernel (cached by config hash) ---------------------------------------
 KDEBUG := $(if $(filter 1,$(DEBUG)),debug,)

@@ -19,39 +19,19 @@ as_root() {
 }
 
 # Debian packages the build and the tests need. The stage folders list
-# their own extras in apt-packages files, which are added here.
+# their own extras in apt-packages files, which are added here. No pinned
+# input is installed here: the kernel source, the libraries' and edk2's
+# sources and the firmware packages are fetched by their exact versions
+# into the cache (build-aux/pins.sh), whatever the host has installed.
 PACKAGES="build-essential make musl-tools musl-dev pkg-config dpkg-dev git
 ca-certificates xz-utils cpio lz4 bc bison flex libelf-dev libssl-dev kmod
-linux-source-6.1 busybox-static erofs-utils cryptsetup-bin fdisk e2fsprogs
+busybox-static erofs-utils cryptsetup-bin fdisk e2fsprogs
 qemu-system-x86 util-linux procps libcmocka-dev shunit2 libkmod-dev
 libcryptsetup-dev libdevmapper-dev python3 zlib1g-dev clang libclang-rt-14-dev
 swtpm tpm2-tools libjson-c-dev libcurl4-openssl-dev python3-jwcrypto
 python3-cryptography python3-jsonschema valgrind"
 
-# apt-get source needs deb-src entries; bookworm ships only deb ones.
-setup_apt_src() {
-	f=/etc/apt/sources.list.d/sealroot-src.sources
-	[ -f "$f" ] && return 0
-	say "adding deb-src entries ($f) so the static libraries can be built from Debian sources"
-	as_root sh -c "cat >$f" <<'SRC'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb-src
-URIs: http://deb.debian.org/debian-security
-Suites: bookworm-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-	APT_UPDATED=no
-}
-
 deps() {
-	APT_UPDATED=${APT_UPDATED:-}
-	setup_apt_src
 	extra=$(cat deps/apt-packages rootfs/apt-packages kernel-config/apt-packages firmware/apt-packages 2>/dev/null |
 		sed 's/#.*//' | tr -s ' \n' ' ')
 	missing=
@@ -59,13 +39,9 @@ deps() {
 		dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			missing="$missing $p"
 	done
-	# apt-get source needs fresh source lists even when nothing is missing.
-	if [ -n "$missing" ] || [ "$APT_UPDATED" = no ] ||
-		! ls /var/lib/apt/lists/*_source_Sources* >/dev/null 2>&1; then
+	if [ -n "$missing" ]; then
 		say "apt-get update"
 		as_root apt-get update -q >/dev/null
-	fi
-	if [ -n "$missing" ]; then
 		say "installing:$missing"
 		# shellcheck disable=SC2086
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \

@@ -23,22 +23,20 @@
 #                     wrapper as toolchain/bin/s390x-linux-musl-gcc
 #   link-flags        the -l order that links (a copy of deps/link-flags)
 #   versions.json     package -> {debian_version, upstream_sha256, debian_sha256}
-# Debian's own .a files are glibc builds and do not link with musl
-# (lab-notes.md), hence building from source.
+# Debian's own .a files are glibc builds: they refer to glibc's __*_chk and
+# *context symbols and do not link with musl, hence building from source.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+STAGE=deps
+# shellcheck source=build-aux/stage.sh
+. "$here/../build-aux/stage.sh"
+# shellcheck source=build-aux/pins.sh
+. "$here/../build-aux/pins.sh"
 arch=${1:-x86_64}
-cache=${SEALROOT_CACHE:-$HOME/.cache/sealroot}
 src=$cache/src
 jobs=${JOBS:-$(nproc)}
 work='' P='' current=''
-
-say() { echo "deps: $*" >&2; }
-die() {
-	echo "deps: ERROR: $*" >&2
-	exit 1
-}
 
 case $jobs in '' | *[!0-9]*) die "JOBS must be a number, not '$jobs'" ;; esac
 # cross: the GNU toolchain prefix; run: how the host runs a built program.
@@ -60,7 +58,8 @@ s390x)
 esac
 
 # The key covers everything that goes into the libraries: the pins, this
-# script, the link order, our patches and the musl toolchain. Nothing from
+# script, how sources are unpacked (build-aux/pins.sh), the link order, our
+# patches and the musl toolchain. Nothing from
 # the environment reaches the build (see the exports below).
 patches=
 [ -d "$here/patches" ] && patches=$(find "$here/patches" -type f -name '*.patch' | LC_ALL=C sort)
@@ -79,6 +78,7 @@ key=$({
 	for f in $pinfiles "$here/build.sh" "$here/link-flags" $patches; do
 		echo "${f#"$here"/} $(sha256sum <"$f" | cut -d' ' -f1)"
 	done
+	echo "pin_unpack_src $(pin_unpack_key)"
 	echo "musl-dev $musl_ver"
 	echo "$tool_ver"
 } | sha256sum | cut -c1-16)
@@ -126,9 +126,12 @@ trap 'exit 130' INT TERM HUP
 
 # ---- the pins ---------------------------------------------------------------
 # A cross build: musl first (the toolchain), then deps/pins, then busybox.
-pins=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/pins")
+release=$(pin_release "$here/pins")
+pin_lines() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e '/^release[[:space:]]/d' "$1"; }
+pins=$(pin_lines "$here/pins")
 if [ -n "$cross" ]; then
-	extra=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/pins.cross")
+	[ "$(pin_release "$here/pins.cross")" = "$release" ] || die "deps/pins.cross names another Debian release than deps/pins"
+	extra=$(pin_lines "$here/pins.cross")
 	pins=$(echo "$extra" | awk '$1 == "musl"'; echo "$pins"; echo "$extra" | awk '$1 != "musl"')
 fi
 [ -n "$pins" ] || die "deps/pins lists no package"
@@ -140,91 +143,10 @@ echo "$pins" | awk '
 	}
 	END { exit bad }' || exit 1
 
-# only_file DIR PATTERN: the one file in DIR matching PATTERN (signatures
-# aside); nothing when there is none; an error when there are several.
-only_file() {
-	found=
-	for f in "$1"/$2; do
-		case $f in *.asc) continue ;; esac
-		[ -f "$f" ] || continue
-		[ -z "$found" ] || die "several files match $1/$2"
-		found=${f##*/}
-	done
-	echo "$found"
-}
-
-sha256_of() { sha256sum <"$1" | cut -d' ' -f1; }
-
-# source_names NAME VERSION: sets orig_pat, deb_pat, dsc from Debian's naming
-# (the epoch is not part of a file name; the upstream version has no revision).
-source_names() {
-	nv=${2#*:}
-	uv=${nv%-*}
-	orig_pat="${1}_$uv.orig.tar.*"
-	deb_pat="${1}_$nv.debian.tar.*"
-	dsc="${1}_$nv.dsc"
-}
-
-# have_sources NAME VERSION DEB_SHA: whether $src holds what the build needs.
-have_sources() {
-	source_names "$1" "$2"
-	[ -n "$(only_file "$src" "$orig_pat")" ] || return 1
-	[ "$3" = - ] && return 0
-	[ -n "$(only_file "$src" "$deb_pat")" ] && [ -f "$src/$dsc" ]
-}
-
-# fetch NAME VERSION ORIG_SHA DEB_SHA: downloads what is missing into $src,
-# keeping only files that match their pins, then checks everything the
-# build will read: the tarballs against deps/pins, the .dsc against both.
-fetch() {
-	source_names "$1" "$2"
-	if ! have_sources "$1" "$2" "$4"; then
-		say "downloading $1 $2 (apt-get source)"
-		dl=$(mktemp -d "$src/.download.XXXXXX")
-		# The security archive can 404 on a .dsc whose tarballs it serves
-		# (lab-notes.md): judge by what arrived, not by apt's exit status.
-		(cd "$dl" && apt-get source --download-only -q "$1=$2") </dev/null >"$dl.log" 2>&1 || true
-		o=$(only_file "$dl" "$orig_pat")
-		d=$(only_file "$dl" "$deb_pat")
-		if [ -z "$o" ]; then
-			sed 's/^/  /' "$dl.log" >&2
-			rm -rf "$dl" "$dl.log"
-			die "no $orig_pat for $1 $2 (apt needs deb-src entries: ./build.sh deps adds them)"
-		fi
-		[ "$(sha256_of "$dl/$o")" = "$3" ] ||
-			die "downloaded $o has sha256 $(sha256_of "$dl/$o"), deps/pins says $3"
-		if [ "$4" != - ]; then
-			if [ -z "$d" ] || [ ! -f "$dl/$dsc" ]; then
-				die "apt-get source gave no $deb_pat or $dsc for $1 $2"
-			fi
-			[ "$(sha256_of "$dl/$d")" = "$4" ] ||
-				die "downloaded $d has sha256 $(sha256_of "$dl/$d"), deps/pins says $4"
-		fi
-		# Same file system: each file appears in $src whole or not at all.
-		for f in "$dl"/*; do
-			if [ -f "$f" ]; then mv -f "$f" "$src/"; fi
-		done
-		rm -rf "$dl" "$dl.log"
-	fi
-	o=$(only_file "$src" "$orig_pat")
-	have=$(sha256_of "$src/$o")
-	[ "$have" = "$3" ] || die "$src/$o has sha256 $have, deps/pins says $3 (delete the file to download it again)"
-	[ "$4" = - ] && return 0
-	d=$(only_file "$src" "$deb_pat")
-	have=$(sha256_of "$src/$d")
-	[ "$have" = "$4" ] || die "$src/$d has sha256 $have, deps/pins says $4 (delete the file to download it again)"
-	# The .dsc is not pinned itself: it must list exactly the two pinned
-	# tarballs (and upstream signatures), so dpkg-source reads nothing else.
-	listed=$(sed -n '/^Checksums-Sha256:/,/^[^ ]/p' "$src/$dsc" |
-		awk 'NF == 3 && length($1) == 64 && $3 !~ /\.asc$/ { print $1 }' | LC_ALL=C sort)
-	[ "$listed" = "$(printf '%s\n%s\n' "$3" "$4" | LC_ALL=C sort)" ] ||
-		die "$src/$dsc lists other tarballs than deps/pins"
-}
-
 # ---- download and check, before anything is built ---------------------------
 t0=$(date +%s)
 while read -r name ver osha dsha; do
-	fetch "$name" "$ver" "$osha" "$dsha"
+	pin_fetch_src "$release" "$name" "$ver" "$osha" "$dsha" deps/pins
 done <<EOF
 $pins
 EOF
@@ -288,17 +210,9 @@ export PKG_CONFIG_LIBDIR="$P/lib/pkgconfig"
 # unpack: the source tree of the current package in $work/src/$name, with
 # Debian's patches and then ours applied; cds into it.
 unpack() {
-	source_names "$name" "$ver"
+	pin_fetch_src "$release" "$name" "$ver" "$osha" "$dsha" deps/pins
 	dir=$work/src/$name
-	if [ "$dsha" = - ]; then
-		mkdir -p "$dir"
-		tar -xf "$src/$(only_file "$src" "$orig_pat")" -C "$dir" --strip-components=1
-	else
-		# With checks on: dpkg-source verifies the tarballs against the
-		# .dsc once more (its signature cannot be checked without
-		# debian-keyring; the pins are what we trust).
-		dpkg-source -x "$src/$dsc" "$dir"
-	fi
+	pin_unpack_src "$dir"
 	cd "$dir"
 	for p in "$here/patches/$name"/*.patch; do
 		[ -f "$p" ] || continue

@@ -5,8 +5,10 @@
 # pinned source and the fragments, cached by a hash of its inputs.
 #   reads:   kernel-config/{source,since,base.config,arch-ARCH.config,
 #            TEE.config,debug.config},
-#            the source tarball (override: KERNEL_TARBALL with KERNEL_SHA256)
-#   changes: under ${SEALROOT_CACHE:-~/.cache/sealroot}: kernel-src/<sha256>/
+#            the pinned .deb, fetched into the cache by build-aux/pins.sh
+#            (override: KERNEL_TARBALL with KERNEL_SHA256)
+#   changes: under ${SEALROOT_CACHE:-~/.cache/sealroot}: src/ (the .deb),
+#            apt/ (the private apt configuration), kernel-src/<sha256>/
 #            (the unpacked source), kernel-obj/<sha256>/<TEE>[-debug]/ (objects,
 #            kept so that the next configuration rebuilds in seconds) and the
 #            output kernel/<TEE>[-debug]-<key>/: vmlinux (stripped; on x86_64
@@ -22,10 +24,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 usage="usage: build.sh none|tdx|snp|se [debug]"
 tee=${1:-}
 debug=${2:-}
-cache=${SEALROOT_CACHE:-$HOME/.cache/sealroot}
 jobs=${JOBS:-$(nproc)}
-say() { echo "kernel: $*" >&2; }
-die() { echo "kernel: $*" >&2; exit 1; }
+STAGE=kernel
+# shellcheck source=build-aux/stage.sh
+. "$here/../build-aux/stage.sh"
+# shellcheck source=build-aux/pins.sh
+. "$here/../build-aux/pins.sh"
 
 case $tee in
 none | tdx | snp) arch=x86_64 karch=x86_64 bootdir=x86 cross= ;;
@@ -35,13 +39,16 @@ esac
 [ -z "$debug" ] || [ "$debug" = debug ] || { echo "kernel: $usage" >&2; exit 2; }
 variant=$tee${debug:+-debug}
 
-package='' tarball='' sha256=''
+release='' package='' debian_version='' deb_sha256='' path='' sha256=''
 # shellcheck source=kernel-config/source
 . "$here/source"
-tarball=${KERNEL_TARBALL:-$tarball}
-sha256=${KERNEL_SHA256:-$sha256}
-case $sha256 in *[!0-9a-f]*) sha256= ;; esac
-[ ${#sha256} = 64 ] || die "no valid sha256 pinned (kernel-config/source, or KERNEL_SHA256 with KERNEL_TARBALL)"
+# Another source only when a developer names both the tarball and its sum.
+if [ -n "${KERNEL_TARBALL:-}${KERNEL_SHA256:-}" ]; then
+	[ -n "${KERNEL_TARBALL:-}" ] && [ -n "${KERNEL_SHA256:-}" ] ||
+		die "KERNEL_TARBALL and KERNEL_SHA256 go together"
+	sha256=$KERNEL_SHA256
+fi
+is_sha256 "$sha256" || die "no valid sha256 pinned (kernel-config/source, or KERNEL_SHA256 with KERNEL_TARBALL)"
 frags="$here/base.config $here/arch-$arch.config $here/$tee.config${debug:+ $here/debug.config}"
 if [ -n "$cross" ]; then
 	command -v "${cross}gcc" >/dev/null 2>&1 ||
@@ -53,7 +60,7 @@ fi
 # only judge the result; they are re-run on every call instead.
 key=$({
 	echo "source $sha256 arch $arch"
-	for f in $frags "$here/since" "$here/build.sh"; do
+	for f in $frags "$here/since" "$here/build.sh" "$here/../build-aux/stage.sh"; do
 		echo "${f##*/} $(sha256sum <"$f" | cut -d' ' -f1)"
 	done
 } | sha256sum | cut -c1-16)
@@ -63,7 +70,7 @@ out=$cache/kernel/$variant-$key
 cached() {
 	[ -f "$1/vmlinux" ] || return 1
 	[ ! -s "$1/warnings" ] || sed 's/^/kernel: WARNING: /' "$1/warnings" >&2
-	"$here/check-config.sh" "$1/config" ${debug:+debug} ||
+	"$here/check-config.sh" "$1/config" "${debug:-release}" "$tee" ||
 		die "the cached build $1 no longer passes check-config.sh; change a fragment to rebuild"
 	say "cached: $1"
 	echo "$1"
@@ -82,14 +89,25 @@ fi
 # --- the source, verified once and unpacked once per sha256
 src=$cache/kernel-src/$sha256
 if [ ! -f "$src/.unpacked" ]; then
-	[ -f "$tarball" ] || die "no source tarball $tarball (apt-get install $package, or set KERNEL_TARBALL and KERNEL_SHA256)"
+	if [ -n "${KERNEL_TARBALL:-}" ]; then
+		[ -f "$KERNEL_TARBALL" ] || die "no source tarball $KERNEL_TARBALL (KERNEL_TARBALL)"
+		tarball=$KERNEL_TARBALL
+		rm -rf "$src" "$src.tmp"
+		mkdir -p "$src.tmp"
+	else
+		pin_fetch_deb "$release" "$package" "$debian_version" "$deb_sha256" kernel-config/source
+		rm -rf "$src" "$src.tmp"
+		mkdir -p "$src.tmp"
+		tarball=$src.tmp.tar
+		dpkg-deb --fsys-tarfile "$PIN_DEB" | tar -xOf - "./$path" >"$tarball" ||
+			die "${PIN_DEB##*/} has no $path"
+	fi
 	say "verifying $tarball"
-	have=$(sha256sum "$tarball" | cut -d' ' -f1)
-	[ "$have" = "$sha256" ] || die "$tarball has sha256 $have, but $sha256 is pinned (kernel-config/source or KERNEL_SHA256)"
+	have=$(sha256_of "$tarball")
+	[ "$have" = "$sha256" ] || { rm -rf "$src.tmp" "$src.tmp.tar"; die "$tarball has sha256 $have, but $sha256 is pinned (kernel-config/source or KERNEL_SHA256)"; }
 	say "unpacking $tarball"
-	rm -rf "$src" "$src.tmp"
-	mkdir -p "$src.tmp"
 	tar -xf "$tarball" -C "$src.tmp" --strip-components=1
+	rm -f "$src.tmp.tar"
 	touch "$src.tmp/.unpacked"
 	mv "$src.tmp" "$src"
 fi
@@ -161,7 +179,7 @@ if [ -s "$tmp/errors" ]; then
 	sed 's/^/kernel: ERROR: /' "$tmp/errors" >&2
 	die "the fragments do not hold in the final .config"
 fi
-"$here/check-config.sh" "$obj/.config" ${debug:+debug}
+"$here/check-config.sh" "$obj/.config" "${debug:-release}" "$tee"
 # For tests of the configuration step alone: KERNEL_STOP_AFTER_CONFIG=DIR
 # receives config and warnings.
 if [ -n "${KERNEL_STOP_AFTER_CONFIG:-}" ]; then

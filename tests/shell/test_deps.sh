@@ -74,6 +74,7 @@ test_s390x_prefix() {
 test_bad_pin_is_refused_before_building() {
 	mkdir -p "$W/repo/deps" "$W/cache"
 	cp "$TOP"/deps/* "$W/repo/deps/"
+	cp -R "$TOP/build-aux" "$W/repo/"
 	# Share the downloaded sources, not the built prefixes.
 	ln -s "$CACHE/src" "$W/cache/src"
 	sed -i '/^zlib /s/ 71feb7947e3c00ef125f83b79a4e529bde31171e5babe48b391f06758d1ab0a1 / 0000000000000000000000000000000000000000000000000000000000000000 /' \
