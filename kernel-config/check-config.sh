@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# check-config.sh CONFIG [debug]: checks a final kernel .config.
-#   reads:   CONFIG, kernel-config/required and forbidden, and the
+# check-config.sh CONFIG [release|debug] [TEE]: checks a final kernel .config.
+#   reads:   CONFIG, kernel-config/required and forbidden, the
 #            architecture's required.<arch> and forbidden.<arch> (x86_64 or
-#            s390x, from CONFIG itself); $CHECK_CONFIG_REQUIRED and
-#            $CHECK_CONFIG_FORBIDDEN replace both lists of their kind
+#            s390x, from CONFIG itself) and, when TEE is given and has one,
+#            required.<tee>; $CHECK_CONFIG_REQUIRED and
+#            $CHECK_CONFIG_FORBIDDEN replace the lists of their kind
 #   changes: nothing
 #   fails:   exit 1 after printing every violation to stderr; exit 2 on a
 #            bad argument or a malformed list line. Exit 0: conforms.
@@ -13,10 +14,12 @@
 # unset; CONFIG_FOO=y must not have that value.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-usage="usage: check-config.sh CONFIG [debug]"
+usage="usage: check-config.sh CONFIG [release|debug] [none|tdx|snp|se]"
 cfg=${1:?$usage}
 mode=${2:-release}
+tee=${3:-}
 case $mode in release | debug) ;; *) echo "check-config: $usage" >&2; exit 2 ;; esac
+case $tee in '' | none | tdx | snp | se) ;; *) echo "check-config: $usage" >&2; exit 2 ;; esac
 [ -r "$cfg" ] && [ ! -d "$cfg" ] || { echo "check-config: cannot read $cfg" >&2; exit 2; }
 # The architecture's own lists: its platform, console and virtio transport.
 arch=
@@ -26,8 +29,11 @@ elif grep -qx 'CONFIG_S390=y' "$cfg"; then
 	arch=s390x
 fi
 required=${CHECK_CONFIG_REQUIRED:-$here/required}
-arch_required=/dev/null
-[ -n "${CHECK_CONFIG_REQUIRED:-}" ] || arch_required=$here/required.$arch
+arch_required=/dev/null tee_required=/dev/null
+if [ -z "${CHECK_CONFIG_REQUIRED:-}" ]; then
+	arch_required=$here/required.$arch
+	[ -z "$tee" ] || [ ! -f "$here/required.$tee" ] || tee_required=$here/required.$tee
+fi
 forbidden=${CHECK_CONFIG_FORBIDDEN:-$here/forbidden}
 arch_forbidden=/dev/null
 [ -n "${CHECK_CONFIG_FORBIDDEN:-}" ] || arch_forbidden=$here/forbidden.$arch
@@ -36,7 +42,7 @@ if [ -z "$arch" ] && { [ -z "${CHECK_CONFIG_REQUIRED:-}" ] || [ -z "${CHECK_CONF
 	exit 2
 fi
 # -r, not -f: an empty list may be given as /dev/null.
-for f in "$required" "$arch_required" "$forbidden" "$arch_forbidden"; do
+for f in "$required" "$arch_required" "$tee_required" "$forbidden" "$arch_forbidden"; do
 	[ -r "$f" ] && [ ! -d "$f" ] || { echo "check-config: cannot read $f" >&2; exit 2; }
 done
 if [ "$mode" = debug ]; then forbidden=/dev/null arch_forbidden=/dev/null; fi
@@ -73,4 +79,4 @@ END {
 	if (malformed) exit 2
 	if (bad) { printf "check-config: %s does NOT conform (%s)\n", cfg, mode > "/dev/stderr"; exit 1 }
 	printf "check-config: %s conforms (%s)\n", cfg, mode > "/dev/stderr"
-}' role=config "$cfg" role=required "$required" "$arch_required" role=forbidden "$forbidden" "$arch_forbidden"
+}' role=config "$cfg" role=required "$required" "$arch_required" "$tee_required" role=forbidden "$forbidden" "$arch_forbidden"
