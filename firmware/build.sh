@@ -8,9 +8,10 @@
 #   tdx   OVMF.inteltdx.fd, OvmfPkg/IntelTdx/IntelTdxX64.dsc, the same way;
 #   se    no firmware (the Ultravisor starts the SE image): says so on
 #         stderr, prints nothing on stdout and exits 0.
-# Reads:   firmware/pins, firmware/patches/*.patch, apt (download only), and
-#          for edk2 the host toolchain (firmware/apt-packages).
-# Changes: $SEALROOT_CACHE/src/ (checked downloads),
+# Reads:   firmware/pins, firmware/patches/*.patch, the pinned packages
+#          (fetched by exact version, build-aux/pins.sh), and for edk2 the
+#          host toolchain (firmware/apt-packages).
+# Changes: $SEALROOT_CACHE/src/ (checked downloads), $SEALROOT_CACHE/apt/,
 #          $SEALROOT_CACHE/firmware/<tee>-<key>/ (key: a hash of every input),
 #          and /tmp/sealroot-edk2/ (the fixed edk2 build directory, see below).
 # Failure: exits non-zero with one line naming what failed (after the end of
@@ -23,20 +24,18 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${SEALROOT_CACHE:-$HOME/.cache/sealroot}
-src=$cache/src
+STAGE=firmware
+# shellcheck source=build-aux/stage.sh
+. "$here/../build-aux/stage.sh"
+# shellcheck source=build-aux/pins.sh
+. "$here/../build-aux/pins.sh"
 jobs=${JOBS:-$(nproc)}
-work='' O='' tree='' dl=''
+work='' O='' tree=''
 
-say() { echo "firmware: $*" >&2; }
-die() {
-	echo "firmware: ERROR: $*" >&2
-	exit 1
-}
-
-[ $# = 1 ] || die "usage: firmware/build.sh none|snp|tdx|se"
+[ $# = 1 ] || die "usage: firmware/build.sh none|snp|tdx|se|--toolchain"
 tee=$1
 case $tee in
+--toolchain) ;; # prints the edk2 toolchain listing (below)
 none | snp | tdx) ;;
 se)
 	say "TEE=se boots no firmware (the Ultravisor starts the SE image); nothing to build"
@@ -47,7 +46,8 @@ esac
 case $jobs in '' | *[!0-9]* | 0) die "JOBS must be a positive number, not '$jobs'" ;; esac
 
 # ---- the pins ---------------------------------------------------------------
-pins=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/pins")
+release=$(pin_release "$here/pins")
+pins=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e '/^release[[:space:]]/d' "$here/pins")
 # (mawk, Debian's default awk, has no {n} in regular expressions.)
 echo "$pins" | awk '
 	function sha(s) { return length(s) == 64 && s !~ /[^0-9a-f]/ }
@@ -56,9 +56,24 @@ echo "$pins" | awk '
 	$1 == "image" && NF == 7 && sha($6) && ($7 == "unknown" || sha($7)) &&
 		$5 ~ /^deb:[a-z0-9][a-z0-9.+-]*:[A-Za-z0-9_.\/-]+$/ && $5 !~ /\.\./ { next }
 	$1 == "srcpkg" && NF == 5 && sha($4) && sha($5) { next }
+	$1 == "toolchain" && NF == 2 && sha($2) { next }
 	{ print "firmware: ERROR: firmware/pins: bad line: " $0 > "/dev/stderr"; bad = 1 }
 	END { exit bad }' || exit 1
 
+# The edk2 toolchain goes into the key and the output: the pinned image
+# sha256 holds for these versions (firmware/README.md).
+# The build sees Debian's tools only (not /usr/local, pyenv and the like).
+clean_path=/usr/sbin:/usr/bin:/sbin:/bin
+toolchain() {
+	dpkg-query -W -f '${Package} ${Version}\n' gcc-12 binutils nasm acpica-tools uuid-dev \
+		make python3 2>/dev/null | LC_ALL=C sort
+	echo "gcc: $(PATH=$clean_path gcc --version | head -n 1)"
+	echo "python3: $(PATH=$clean_path python3 -c 'import sys; print(sys.version.split()[0])')"
+}
+if [ "$tee" = --toolchain ]; then
+	toolchain
+	exit 0
+fi
 line=$(echo "$pins" | awk -v t="$tee" '$1 == "image" && $3 == t')
 [ -n "$line" ] || die "firmware/pins has no image for TEE=$tee"
 [ "$(echo "$line" | wc -l)" = 1 ] || die "firmware/pins has several images for TEE=$tee"
@@ -82,18 +97,6 @@ deb)
 	;;
 esac
 
-sha256_of() { sha256sum <"$1" | cut -d' ' -f1; }
-
-# The edk2 toolchain goes into the key and the output: the pinned image
-# sha256 holds for these versions (firmware/README.md).
-# The build sees Debian's tools only (not /usr/local, pyenv and the like).
-clean_path=/usr/sbin:/usr/bin:/sbin:/bin
-toolchain() {
-	dpkg-query -W -f '${Package} ${Version}\n' gcc-12 binutils nasm acpica-tools uuid-dev \
-		make python3 2>/dev/null | LC_ALL=C sort
-	echo "gcc: $(PATH=$clean_path gcc --version | head -n 1)"
-	echo "python3: $(PATH=$clean_path python3 -c 'import sys; print(sys.version.split()[0])')"
-}
 if [ "$kind" = edk2 ]; then
 	for t in gcc make nasm iasl python3 bash; do
 		(PATH=$clean_path && command -v "$t") >/dev/null 2>&1 ||
@@ -103,6 +106,13 @@ if [ "$kind" = edk2 ]; then
 		die "uuid/uuid.h not found: the edk2 build needs uuid-dev (./build.sh deps installs firmware/apt-packages)"
 fi
 
+# The image pins hold for the toolchain the pins were made with (its
+# listing's sha256, the "toolchain" line). Another toolchain (a later
+# Debian 12 point release on a fresh machine) builds another image: that is
+# said loudly, not fatal, and `make update-pins` re-pins.
+toolchain_pin=$(echo "$pins" | awk '$1 == "toolchain" { print $2 }')
+same_toolchain() { [ "$kind" != edk2 ] || [ "$(toolchain | sha256sum | cut -d' ' -f1)" = "$toolchain_pin" ]; }
+
 # The key covers the inputs, not the image's pinned sha256 (a check of the
 # output, done on every call, cached or not).
 patches=
@@ -111,6 +121,7 @@ patches=
 key=$({
 	echo "$tee $name $ver $from $src_sha"
 	echo "build.sh $(sha256_of "$here/build.sh")"
+	echo "pin_unpack_src $(pin_unpack_key)"
 	if [ "$kind" = edk2 ]; then
 		echo "$spkg"
 		for p in $patches; do echo "${p#"$here"/} $(sha256_of "$p")"; done
@@ -130,6 +141,14 @@ check_image() {
 	if [ "$kind" = edk2 ]; then
 		say "toolchain used:"
 		toolchain | sed 's/^/  /' >&2
+		if [ "${FIRMWARE_LEARN:-}" = 1 ]; then
+			say "FIRMWARE_LEARN: $name is $have (firmware/pins says $img_sha)"
+			return 0
+		fi
+		if ! same_toolchain; then
+			say "WARNING: $name has sha256 $have, not the pinned $img_sha: this toolchain is not the one firmware/pins was made with (its 'toolchain' line), so the image differs; the bundle measures the image it has. Run 'make update-pins' to re-pin"
+			return 0
+		fi
 	fi
 	die "$1 has sha256 $have, firmware/pins says $img_sha${2:+ ($2)}"
 }
@@ -144,7 +163,7 @@ use_cached() {
 if [ -f "$out/$name" ]; then use_cached; fi
 
 # One build per key at a time; a second caller waits and then finds it done.
-mkdir -p "$cache/firmware" "$src"
+mkdir -p "$cache/firmware" "$cache/src"
 exec 9>"$cache/firmware/.$tee-$key.lock"
 if ! flock -n 9; then
 	say "waiting for another build of $tee-$key"
@@ -156,7 +175,6 @@ on_exit() {
 	rc=$1
 	exec 9>&-
 	if [ -n "$O" ]; then rm -rf "$O"; fi
-	if [ -n "$dl" ]; then rm -rf "$dl" "$dl.log"; fi
 	if [ "$rc" != 0 ] && [ -n "$tree" ]; then
 		say "the build tree is kept in $tree (until the next edk2 build), the logs in $work"
 		return
@@ -167,88 +185,6 @@ on_exit() {
 trap 'on_exit $?' EXIT
 trap 'exit 130' INT TERM HUP
 
-# only_file DIR PATTERN: the one file in DIR matching PATTERN (signatures
-# aside); nothing when there is none; an error when there are several.
-only_file() {
-	found=
-	for f in "$1"/$2; do
-		case $f in *.asc) continue ;; esac
-		[ -f "$f" ] || continue
-		[ -z "$found" ] || die "several files match $1/$2"
-		found=${f##*/}
-	done
-	echo "$found"
-}
-
-# ---- download and check, before anything is unpacked --------------------------
-# fetch_deb: the pinned binary package into $src (apt-get download).
-fetch_deb() {
-	pat="${pkg}_${ver#*:}_*.deb"
-	f=$(only_file "$src" "$pat")
-	if [ -z "$f" ]; then
-		say "downloading $pkg $ver (apt-get download)"
-		dl=$(mktemp -d "$src/.download.XXXXXX")
-		if ! (cd "$dl" && apt-get download -q "$pkg=$ver") </dev/null >"$dl.log" 2>&1; then
-			sed 's/^/  /' "$dl.log" >&2
-			rm -rf "$dl" "$dl.log"
-			die "apt-get download $pkg=$ver failed"
-		fi
-		f=$(only_file "$dl" "$pat")
-		[ -n "$f" ] || die "apt-get download $pkg=$ver gave no $pat"
-		[ "$(sha256_of "$dl/$f")" = "$src_sha" ] ||
-			die "downloaded $f has sha256 $(sha256_of "$dl/$f"), firmware/pins says $src_sha"
-		mv -f "$dl/$f" "$src/$f" # same file system: whole or not at all
-		rm -rf "$dl" "$dl.log"
-		dl=''
-	fi
-	have=$(sha256_of "$src/$f")
-	[ "$have" = "$src_sha" ] ||
-		die "$src/$f has sha256 $have, firmware/pins says $src_sha (delete the file to download it again)"
-	deb=$src/$f
-}
-
-# fetch_edk2: the pinned source package into $src (apt-get source), as
-# deps/build.sh does: both tarballs against the pins, and the .dsc must list
-# exactly those two, so that dpkg-source reads nothing else.
-fetch_edk2() {
-	nv=${ver#*:}
-	orig_pat="edk2_${nv%-*}.orig.tar.*" deb_pat="edk2_$nv.debian.tar.*" dscf="edk2_$nv.dsc"
-	if [ -z "$(only_file "$src" "$orig_pat")" ] || [ -z "$(only_file "$src" "$deb_pat")" ] ||
-		[ ! -f "$src/$dscf" ]; then
-		say "downloading edk2 $ver (apt-get source, 16 MB)"
-		dl=$(mktemp -d "$src/.download.XXXXXX")
-		(cd "$dl" && apt-get source --download-only -q "edk2=$ver") </dev/null >"$dl.log" 2>&1 || true
-		o=$(only_file "$dl" "$orig_pat")
-		d=$(only_file "$dl" "$deb_pat")
-		if [ -z "$o" ] || [ -z "$d" ] || [ ! -f "$dl/$dscf" ]; then
-			sed 's/^/  /' "$dl.log" >&2
-			rm -rf "$dl" "$dl.log"
-			die "apt-get source edk2=$ver gave no $orig_pat, $deb_pat and $dscf (apt needs deb-src entries: ./build.sh deps adds them)"
-		fi
-		[ "$(sha256_of "$dl/$o")" = "$orig_sha" ] ||
-			die "downloaded $o has sha256 $(sha256_of "$dl/$o"), firmware/pins says $orig_sha"
-		[ "$(sha256_of "$dl/$d")" = "$deb_sha" ] ||
-			die "downloaded $d has sha256 $(sha256_of "$dl/$d"), firmware/pins says $deb_sha"
-		for f in "$dl"/*; do
-			if [ -f "$f" ]; then mv -f "$f" "$src/"; fi
-		done
-		rm -rf "$dl" "$dl.log"
-		dl=''
-	fi
-	o=$(only_file "$src" "$orig_pat")
-	d=$(only_file "$src" "$deb_pat")
-	have=$(sha256_of "$src/$o")
-	[ "$have" = "$orig_sha" ] ||
-		die "$src/$o has sha256 $have, firmware/pins says $orig_sha (delete the file to download it again)"
-	have=$(sha256_of "$src/$d")
-	[ "$have" = "$deb_sha" ] ||
-		die "$src/$d has sha256 $have, firmware/pins says $deb_sha (delete the file to download it again)"
-	listed=$(sed -n '/^Checksums-Sha256:/,/^[^ ]/p' "$src/$dscf" |
-		awk 'NF == 3 && length($1) == 64 && $3 !~ /\.asc$/ { print $1 }' | LC_ALL=C sort)
-	[ "$listed" = "$(printf '%s\n%s\n' "$orig_sha" "$deb_sha" | LC_ALL=C sort)" ] ||
-		die "$src/$dscf lists other tarballs than firmware/pins"
-}
-
 t0=$(date +%s)
 work=$(mktemp -d "${TMPDIR:-/tmp}/sealroot-firmware.XXXXXX")
 O=$out.tmp
@@ -257,7 +193,8 @@ mkdir -p "$O"
 
 case $kind in
 deb)
-	fetch_deb
+	pin_fetch_deb "$release" "$pkg" "$ver" "$src_sha" firmware/pins
+	deb=$PIN_DEB
 	dpkg-deb -x "$deb" "$work/x"
 	[ -f "$work/x/$path" ] || die "${deb##*/} has no $path"
 	cp "$work/x/$path" "$O/$name"
@@ -265,7 +202,7 @@ deb)
 	echo "Debian $pkg $ver (${deb##*/}, sha256 $src_sha): $path; image sha256 $(sha256_of "$O/$name")" >"$O/source"
 	;;
 edk2)
-	fetch_edk2
+	pin_fetch_src "$release" edk2 "$ver" "$orig_sha" "$deb_sha" firmware/pins
 	# ---- the build directory ------------------------------------------------
 	# The image depends on the path it is built at (measured: two builds
 	# with the same inputs at different paths differed; edk2 orders objects
@@ -285,11 +222,10 @@ edk2)
 	tree=$bdir/src
 	rm -rf "$tree"
 	# ---- unpack: Debian's patches, then ours ------------------------------
-	# The signature of the .dsc cannot be checked without debian-keyring;
-	# the pins are what we trust, and dpkg-source checks the tarballs
-	# against the .dsc once more.
-	dpkg-source --no-copy -x "$src/$dscf" "$tree" >"$work/unpack.log" 2>&1 ||
-		{ tail -n 20 "$work/unpack.log" >&2; die "dpkg-source -x $dscf failed"; }
+	# As dpkg-source would; the archive does not serve edk2's .dsc for
+	# every version, and the pins check the tarballs themselves.
+	(pin_unpack_src "$tree") >"$work/unpack.log" 2>&1 ||
+		{ tail -n 20 "$work/unpack.log" >&2; die "unpacking edk2 $ver failed"; }
 	for p in $patches; do
 		patch -d "$tree" -p1 --batch --forward --no-backup-if-mismatch <"$p" >>"$work/unpack.log" 2>&1 ||
 			{ tail -n 20 "$work/unpack.log" >&2; die "${p#"$here"/} does not apply to edk2 $ver"; }
@@ -344,7 +280,7 @@ edk2)
 	toolchain >"$O/toolchain"
 	printf 'basetools %s s\n%s %s s\nJOBS %s\n' "$t_bt" "$dsc" "$t_fw" "$jobs" >"$O/build-times"
 	check_image "$O/$name" "built with the toolchain above; firmware/README.md says what to do"
-	echo "built from Debian edk2 $ver (orig $orig_sha, debian $deb_sha) with firmware/patches: $dsc, RELEASE, GCC5, empty grub.efi; image sha256 $(sha256_of "$O/$name")" >"$O/source"
+	echo "built from Debian $release edk2 $ver (orig $orig_sha, debian $deb_sha) with firmware/patches: $dsc, RELEASE, GCC5, empty grub.efi; image sha256 $(sha256_of "$O/$name")" >"$O/source"
 	say "BaseTools $t_bt s, $dsc $t_fw s"
 	;;
 esac

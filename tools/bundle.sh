@@ -112,12 +112,22 @@ if [ -x "$deps/bin/busybox" ]; then
 	busybox_v=$(sed -n 's/^ *"busybox": {"debian_version": "\([^"]*\)".*/\1 (built from source: only the applets the image links)/p' "$deps/versions.json")
 fi
 
-# An SNP firmware that cannot measure the kernel is said so, loudly.
-if [ "$tee" = snp ] && [ -n "$firmware" ] && [ -n "$measure" ] &&
-	! "$measure" snp --ovmf "$firmware" --kernel "$tmp/$kernel" --append x --vcpus 1 \
-		--vcpu-type EPYC-v4 --guest-features 0x1 >/dev/null 2>&1; then
-	echo "bundle.sh: WARNING: $fw_name has no SNP kernel-hashes section (Debian's edk2 2022.11 has none; Kata builds edk2-stable202402 for it): the launch digest does not cover the kernel, initrd or command line" >&2
-	echo "$fw_name has no SNP kernel-hashes section (Debian's edk2 2022.11 has none; Kata builds edk2-stable202402 for it): the SNP launch digest does not cover the kernel, initrd or command line" >>"$tmp/warnings"
+# SNP: the launch digest must cover the kernel, initrd and command line,
+# through the firmware's kernel-hashes section that QEMU's kernel-hashes=on
+# fills (edk2 OvmfPkg/ResetVector/X64/OvmfSevMetadata.asm, section type
+# 0x10, and the SEV hash table GUID 7255371f-3a3b-4b04-927b-1da6efa8d454).
+# A firmware without it would make every kernel, root and init attest as
+# genuine: no bundle is made with one.
+if [ "$tee" = snp ]; then
+	[ -n "$firmware" ] && [ -n "$measure" ] ||
+		{ echo "bundle.sh: an snp bundle needs --firmware-dir and --measure" >&2; exit 1; }
+	"$measure" snp --ovmf "$firmware" --mode sections >"$tmp/fw-sections" ||
+		{ echo "bundle.sh: cannot read the SEV metadata of $fw_name" >&2; exit 1; }
+	if ! grep -q ' type=kernel-hashes$' "$tmp/fw-sections" || ! grep -q '^hashes-table ' "$tmp/fw-sections"; then
+		echo "bundle.sh: ERROR: $fw_name has no SNP kernel-hashes section, so its launch digest would not cover the kernel, initrd or command line; refusing to make an snp bundle with it (firmware/pins names an edk2 that has one)" >&2
+		exit 1
+	fi
+	rm -f "$tmp/fw-sections"
 fi
 
 install_dir=$prefix/share/sealroot/$tee

@@ -685,8 +685,36 @@ static const char snp_usage[] =
 	"           (--vcpu-type NAME | --vcpu-sig SIG | --vcpu-family F --vcpu-model M --vcpu-stepping S)\n"
 	"           [--kernel FILE [--initrd FILE] [--append CMDLINE]] [--guest-features 0x1]\n"
 	"           [--snp-ovmf-hash HEX] [--mode snp|snp:ovmf-hash]\n"
+	"       sealroot-measure snp --ovmf FILE --mode sections\n"
 	"Prints the SEV-SNP launch digest (48 bytes) as hex. Without --kernel the\n"
-	"kernel-hashes page is measured as zero pages, as QEMU does.\n";
+	"kernel-hashes page is measured as zero pages, as QEMU does. --mode sections\n"
+	"lists the firmware's SEV metadata sections and its kernel-hashes table\n"
+	"(the one QEMU's kernel-hashes=on fills), one a line.\n";
+
+static const char *section_name(uint32_t type)
+{
+	switch (type) {
+	case SNP_SECTION_SNP_SEC_MEM: return "snp-sec-mem";
+	case SNP_SECTION_SNP_SECRETS: return "snp-secrets";
+	case SNP_SECTION_CPUID: return "cpuid";
+	case SNP_SECTION_SVSM_CAA: return "svsm-caa";
+	case SNP_SECTION_KERNEL_HASHES: return "kernel-hashes";
+	default: return "unknown";
+	}
+}
+
+/* --mode sections: what the firmware's metadata says, one line each. */
+static int print_sections(const struct snp_ovmf *o)
+{
+	for (size_t i = 0; i < o->n_sections; i++)
+		printf("section gpa=0x%08x size=0x%x type=%s\n", o->sections[i].gpa,
+		       o->sections[i].size, section_name(o->sections[i].type));
+	if (o->has_hashes_table)
+		printf("hashes-table gpa=0x%08x size=0x%x\n", o->hashes_table_gpa, o->hashes_table_size);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return fail(1, "write stdout: %s", strerror(errno));
+	return 0;
+}
 
 __attribute__((format(printf, 1, 2)))
 static int usage_error(const char *fmt, ...)
@@ -792,7 +820,7 @@ int measure_snp_main(int argc, char **argv)
 	uint8_t ld[SNP_LD_SIZE], seed[SNP_LD_SIZE];
 	uint8_t *image = NULL;
 	size_t image_len = 0;
-	bool hash_only = false;
+	bool hash_only = false, sections = false;
 	uint64_t v;
 	int r;
 
@@ -802,9 +830,11 @@ int measure_snp_main(int argc, char **argv)
 
 	if (a.mode && strcmp(a.mode, "snp:ovmf-hash") == 0)
 		hash_only = true;
+	else if (a.mode && strcmp(a.mode, "sections") == 0)
+		hash_only = sections = true;
 	else if (a.mode && strcmp(a.mode, "snp") != 0 && strcmp(a.mode, "sev-snp") != 0 &&
 		 strcmp(a.mode, "SNP") != 0 && strcmp(a.mode, "SEV-SNP") != 0)
-		return usage_error("--mode %s: only snp and snp:ovmf-hash are supported", a.mode);
+		return usage_error("--mode %s: only snp, snp:ovmf-hash and sections are supported", a.mode);
 	if (a.ovmf == NULL || *a.ovmf == '\0')
 		return usage_error("--ovmf FILE is required");
 
@@ -835,6 +865,11 @@ int measure_snp_main(int argc, char **argv)
 	if (read_capped("OVMF", a.ovmf, SNP_OVMF_MAX_SIZE, &image, &image_len) < 0)
 		return 1;
 	r = snp_ovmf_parse(image, image_len, &ovmf);
+	if (r == 0 && sections) {
+		r = print_sections(&ovmf);
+		free(image);
+		return r == 0 ? 0 : 1;
+	}
 	if (r == 0 && hash_only) {
 		r = snp_ovmf_hash(&ovmf, ld);
 	} else if (r == 0) {
