@@ -115,22 +115,23 @@ test_kernel_pin_no_longer_served() {
 	assertFalse "nothing unpacked" "ls '$W/cache/kernel-src'/* >/dev/null 2>&1"
 }
 
-test_deps_pin_no_longer_served() {
+# deps_pin_refused VERSION MESSAGE: zlib pinned at VERSION stops the deps
+# stage with MESSAGE before anything is built.
+deps_pin_refused() {
 	tree 6.12.1-1
-	sed -i 's/^zlib 1:1.2.13.dfsg-1 /zlib 1:1.2.13.dfsg-0 /' "$W/tree/deps/pins"
+	sed -i "s/^zlib 1:1.2.13.dfsg-1 /zlib $1 /" "$W/tree/deps/pins"
 	out=$(SEALROOT_CACHE=$W/cache "$W/tree/deps/build.sh" 2>&1)
 	assertEquals "fails" 1 $?
-	assertContains "$out" "deps: ERROR: zlib 1:1.2.13.dfsg-0 (pinned in deps/pins) is no longer served by Debian bookworm, which offers: 1:1.2.13.dfsg-1+deb12u1 1:1.2.13.dfsg-1; run 'make update-pins'"
+	assertContains "$out" "$2"
 	assertEquals "nothing built" "" "$(ls "$W/cache/deps" 2>/dev/null | grep -v lock)"
 }
 
+test_deps_pin_no_longer_served() {
+	deps_pin_refused 1:1.2.13.dfsg-0 "deps: ERROR: zlib 1:1.2.13.dfsg-0 (pinned in deps/pins) is no longer served by Debian bookworm, which offers: 1:1.2.13.dfsg-1+deb12u1 1:1.2.13.dfsg-1; run 'make update-pins'"
+}
+
 test_deps_pin_listed_but_not_delivered() {
-	tree 6.12.1-1
-	sed -i 's/^zlib 1:1.2.13.dfsg-1 /zlib 1:1.2.13.dfsg-1+deb12u1 /' "$W/tree/deps/pins"
-	out=$(SEALROOT_CACHE=$W/cache "$W/tree/deps/build.sh" 2>&1)
-	assertEquals "fails" 1 $?
-	assertContains "$out" "deps: ERROR: Debian bookworm lists zlib 1:1.2.13.dfsg-1+deb12u1, but apt-get source did not deliver"
-	assertEquals "nothing built" "" "$(ls "$W/cache/deps" 2>/dev/null | grep -v lock)"
+	deps_pin_refused 1:1.2.13.dfsg-1+deb12u1 "deps: ERROR: Debian bookworm lists zlib 1:1.2.13.dfsg-1+deb12u1, but apt-get source did not deliver"
 }
 
 # The fetched kernel is the pinned one, whatever the host's /usr/src holds:
