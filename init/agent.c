@@ -48,18 +48,30 @@ static int put_file(const char *dir, const char *name, const char *text)
  * The agent and everything it starts go into one cgroup with pids.max and
  * memory.max below the machine's, so a runaway agent (a fork bomb, a leak)
  * meets a limit while PID 1 still has pids and memory to shut down with.
+ * The machine's task limit is the smaller of pid_max and threads-max (the
+ * kernel sizes threads-max from RAM: about 1,900 at 256 MiB), and the kernel
+ * needs some of it for its own workers. With the cpu controller the cgroup
+ * is one scheduling entity beside PID 1, so a subtree of a thousand busy
+ * tasks gets half the CPU, not all of it.
  */
 static int agent_cgroup(struct boot *b, char *dir, size_t cap)
 {
 	char buf[64], val[32];
-	unsigned long long pid_max = 0, mem_kib = 0, mem, reserve;
+	unsigned long long pid_max = 0, threads_max = 0, mem_kib = 0, mem, reserve;
 	size_t len;
 	FILE *f;
 	int r;
 
 	if (file_read_all("/proc/sys/kernel/pid_max", buf, sizeof(buf), &len) < 0 ||
-	    sscanf(buf, "%llu", &pid_max) != 1 || pid_max <= 2 * PIDS_RESERVE)
+	    sscanf(buf, "%llu", &pid_max) != 1)
 		return boot_fail(b, 0, "cannot read /proc/sys/kernel/pid_max");
+	if (file_read_all("/proc/sys/kernel/threads-max", buf, sizeof(buf), &len) < 0 ||
+	    sscanf(buf, "%llu", &threads_max) != 1)
+		return boot_fail(b, 0, "cannot read /proc/sys/kernel/threads-max");
+	if (threads_max < pid_max)
+		pid_max = threads_max;
+	if (pid_max <= 2 * PIDS_RESERVE)
+		return boot_fail(b, 0, "%llu tasks is too few", pid_max);
 	f = fopen("/proc/meminfo", "re");
 	while (f && fgets(buf, sizeof(buf), f))
 		if (sscanf(buf, "MemTotal: %llu kB", &mem_kib) == 1)
@@ -73,9 +85,9 @@ static int agent_cgroup(struct boot *b, char *dir, size_t cap)
 	if (mem <= 2 * reserve)
 		return boot_fail(b, 0, "%llu bytes of memory is too little", mem);
 
-	r = put_file(b->path.cgroup, "cgroup.subtree_control", "+pids +memory");
+	r = put_file(b->path.cgroup, "cgroup.subtree_control", "+pids +memory +cpu");
 	if (r < 0)
-		return boot_fail(b, r, "enable pids and memory in %s", b->path.cgroup);
+		return boot_fail(b, r, "enable pids, memory and cpu in %s", b->path.cgroup);
 	snprintf(dir, cap, "%s/sealroot-agent", b->path.cgroup);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return boot_fail(b, -errno, "mkdir %s", dir);
@@ -85,6 +97,13 @@ static int agent_cgroup(struct boot *b, char *dir, size_t cap)
 		snprintf(val, sizeof(val), "%llu", mem - reserve);
 		r = put_file(dir, "memory.max", val);
 	}
+	/* An OOM at this cgroup's own limit kills all of it, the agent
+	 * included: a subtree that exhausts the agent's budget is not left
+	 * half alive, and the init then shuts down. An OOM inside a container's
+	 * own child cgroup stays there (the kernel looks for oom.group only up
+	 * to the cgroup that hit its limit). */
+	if (r == 0)
+		r = put_file(dir, "memory.oom.group", "1");
 	if (r < 0)
 		return boot_fail(b, r, "limits of %s", dir);
 	log_info("agent: cgroup %s: pids.max %llu, memory.max %llu MiB", dir,

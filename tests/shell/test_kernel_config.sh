@@ -209,7 +209,7 @@ test_se_configures_for_s390x() {
 		CONFIG_BLK_DEV_INITRD=y; do
 		assertTrue "$l" "grep -qx '$l' '$W/se/config'"
 	done
-	for sym in CONFIG_X86_64 CONFIG_KVM CONFIG_IUCV CONFIG_PCI CONFIG_DCSSBLK; do
+	for sym in CONFIG_X86_64 CONFIG_KVM CONFIG_IUCV CONFIG_PCI CONFIG_DCSSBLK CONFIG_KEXEC CONFIG_KEXEC_FILE; do
 		assertFalse "$sym is off" "grep -q '^$sym=' '$W/se/config'"
 	done
 	assertTrue "no warnings for se" "[ ! -s '$W/se/warnings' ]"
