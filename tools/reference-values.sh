@@ -87,7 +87,8 @@ printf '%s' "$cmdline" >"$empty.cmd"
 			echo "  \"tdx\": {\"firmware\": {\"file\": $(json_str "$firmware"), \"sha256\": \"$(sha256_of "$dir/$firmware")\"},"
 			echo "    \"mrtd\": $(json_str "$(v mrtd)"), \"rtmr1\": $(json_str "$(v rtmr1)"), \"rtmr2\": $(json_str "$(v rtmr2)"),"
 			# edk2 2025.02 (firmware/pins) appends " initrd=initrd"
-			# (X86QemuLoadImageLib.c); sealroot-measure tdx computes that form.
+			# (edk2 OvmfPkg/Library/X86QemuLoadImageLib/X86QemuLoadImageLib.c);
+			# sealroot-measure tdx computes that form.
 			echo "    \"rtmr2_cmdline_form\": \"appended\","
 			echo '    "rtmr0": "measured on the target host: it depends on QEMU'"'"'s ACPI tables and the firmware variables"},'
 		else
