@@ -69,10 +69,10 @@ if [ "$tee" = se ]; then
 	vp=
 else
 	# The command line in the form Kata composes it (docs/bundles.md, "The
-	# kernel command line"): the root parameters and dm-mod.create built
-	# from kernel_verity_params on virtio-blk's /dev/vda1 and /dev/vda2,
-	# then kernel_params. So the bundle's cmdline is the one Kata's
-	# configuration yields.
+	# command line, as Kata builds it"): the root parameters and
+	# dm-mod.create built from kernel_verity_params on virtio-blk's
+	# /dev/vda1 and /dev/vda2, then kernel_params. So the bundle's cmdline
+	# is the one Kata's configuration yields.
 	cp "$vdir/rootfs.img" "$tmp/rootfs.img"
 	cp "$vdir/root_hash.txt" "$vdir/roothash" "$tmp/"
 	vp=$(cat "$vdir/root_hash.txt")

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=sh
 # tools/common.sh: sourced by the tools/*.sh scripts in place of
 # build-aux/stage.sh, which it sources (say, die, sha256_of, ...: every
 # message "STAGE: ...", every error "STAGE: ERROR: ..."). Set STAGE and top
@@ -11,7 +12,7 @@
 # These two are not in build-aux/stage.sh because kernel-config/build.sh keys
 # its cache on that whole file: any change there rebuilds every kernel.
 
-# shellcheck source=build-aux/stage.sh
+# shellcheck source=build-aux/stage.sh disable=SC2154 # top: the sourcing script's
 . "$top/build-aux/stage.sh"
 
 usage_die() {

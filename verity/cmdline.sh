@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=sh
 # verity/cmdline.sh: the one place that builds a dm-verity root's kernel
 # parameters. Sourced, after build-aux/stage.sh (for die), by
 # verity/build.sh and tools/bundle.sh; defines functions and VERITY_ROOT only.
@@ -18,8 +19,9 @@
 #                             dies when PARAMS lacks a field
 # Call verity_param and verity_dm_create as VAR=$(...), so that their
 # failure stops a set -e script. Where the form comes from: docs/bundles.md
-# ("The kernel command line").
+# ("The command line, as Kata builds it").
 
+# shellcheck disable=SC2034 # used by the sourcing scripts
 VERITY_ROOT="root=/dev/dm-0 ro rootfstype=erofs"
 
 verity_params() {
