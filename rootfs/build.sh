@@ -16,14 +16,20 @@
 #                        findable in the image, e.g. for tamper tests)
 #   --format erofs|cpio  erofs (default) or an uncompressed newc cpio archive
 #   --out FILE           the image (required)
-# The image's path is the last line on stdout.
+# Reads those files (and rootfs/apt-packages for a hint when a tool is
+# missing). Changes: writes FILE (through FILE.tmp, renamed when complete).
+# Prints the image's path as the last stdout line, a summary on stderr.
+# Fails with "rootfs: ERROR: ..." and exit 1, leaving no FILE.tmp.
 # Reproducible: SOURCE_DATE_EPOCH (default: the last commit's time, else 0)
 # for every mtime and the erofs build time, root ownership, fixed modes
 # (directories 0755, files 0755 if executable else 0644), a fixed UUID,
 # no xattrs. Needs root: /dev/console must be a real node in the image.
 set -eu
-
-die() { echo "rootfs: $*" >&2; exit 1; }
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+STAGE=rootfs
+# shellcheck source=build-aux/stage.sh
+. "$top/build-aux/stage.sh"
 usage="usage: build.sh --init FILE --agent FILE --out FILE [--busybox FILE] [--mke2fs FILE] [--modules-dir DIR --modules-list FILE] [--extra DIR] [--compress lz4|lz4hc[,N]] [--format erofs|cpio]"
 init='' agent='' busybox=/bin/busybox mke2fs='' moddir='' modlist='' extra='' compress='' out='' format=erofs
 while [ $# -gt 0 ]; do
@@ -77,10 +83,9 @@ esac
 for t in mkfs.$format depmod modinfo; do
 	[ "$t" != mkfs.cpio ] || t=cpio
 	command -v "$t" >/dev/null ||
-		die "$t not found (apt-get install $(sed 's/#.*//' "$(dirname "$0")/apt-packages" | tr -s ' \n' ' '))"
+		die "$t not found (apt-get install $(sed 's/#.*//' "$here/apt-packages" | tr -s ' \n' ' '))"
 done
 
-top=$(cd "$(dirname "$0")/.." && pwd)
 if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
 	SOURCE_DATE_EPOCH=$(git -C "$top" log -1 --format=%ct 2>/dev/null || true)
 	SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-0}
@@ -242,7 +247,7 @@ if [ "$format" = cpio ]; then
 	(cd "$r" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
 		cpio --quiet --null -o -H newc -R 0:0 --reproducible) >"$out.tmp" || die "cpio failed"
 	mv "$out.tmp" "$out"
-	echo "rootfs: $out ($(wc -c <"$out") bytes, cpio, SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH)" >&2
+	say "$out ($(wc -c <"$out") bytes, cpio, SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH)"
 	echo "$out"
 	exit 0
 fi
@@ -251,5 +256,5 @@ mkfs.erofs --quiet -T"$SOURCE_DATE_EPOCH" -U"$UUID" --all-root -x-1 \
 size=$(wc -c <"$out.tmp")
 [ $((size % 4096)) = 0 ] || die "image size $size is not a multiple of 4096"
 mv "$out.tmp" "$out"
-echo "rootfs: $out ($size bytes, SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH)" >&2
+say "$out ($size bytes, SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH)"
 echo "$out"

@@ -5,16 +5,23 @@
 # configuration-qemu-<tee>.toml and reference-values.json (docs/bundles.md).
 # Reads: the kernel dir, the verity dir (or, for se, the initrd), the deps
 # prefix, the init and agent, the firmware dir (snp, tdx) and sealroot-measure.
-# Changes: replaces OUT. On failure: exits non-zero; a partial bundle is
-# never left in place (it is built next to OUT and renamed).
+# Changes: replaces OUT. Prints: progress and warnings on stderr.
+# On failure: "bundle: ERROR: ...", exit 2 for wrong arguments, else 1; a
+# partial bundle is never left in place (it is built next to OUT and renamed).
 set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+STAGE=bundle
+# shellcheck source=tools/common.sh
+. "$top/tools/common.sh"
+# shellcheck source=verity/cmdline.sh
+. "$top/verity/cmdline.sh"
 
 usage() {
-	echo "usage: bundle.sh --tee TEE --kernel-dir DIR (--verity-dir DIR | --initrd FILE) --deps-prefix DIR --init FILE --agent FILE --out DIR [--firmware-dir DIR] [--measure TOOL] [--prefix DIR]" >&2
-	exit 2
+	usage_die "${1:+$1; }usage: bundle.sh --tee TEE --kernel-dir DIR (--verity-dir DIR | --initrd FILE) --deps-prefix DIR --init FILE --agent FILE --out DIR [--firmware-dir DIR] [--measure TOOL] [--prefix DIR]"
 }
 tee= kdir= vdir= initrd= deps= init= agent= out= fwdir= measure= prefix=/opt/sealroot
 while [ $# -gt 0 ]; do
+	[ $# -ge 2 ] || usage "option $1 needs a value"
 	case $1 in
 	--tee) tee=$2 ;;
 	--kernel-dir) kdir=$2 ;;
@@ -27,9 +34,8 @@ while [ $# -gt 0 ]; do
 	--firmware-dir) fwdir=$2 ;;
 	--measure) measure=$2 ;;
 	--prefix) prefix=$2 ;;
-	*) echo "bundle.sh: unknown option $1" >&2; usage ;;
+	*) usage "unknown option $1" ;;
 	esac
-	[ $# -ge 2 ] || usage
 	shift 2
 done
 for v in "$tee" "$kdir" "$deps" "$init" "$agent" "$out"; do
@@ -38,12 +44,11 @@ done
 # se: the root is the initrd, sealed with the kernel and the command line in
 # the SE image (genprotimg); every other TEE has a dm-verity root disk.
 if [ "$tee" = se ]; then
-	[ -n "$initrd" ] && [ -z "$vdir" ] || { echo "bundle.sh: se takes --initrd, not --verity-dir" >&2; usage; }
+	[ -n "$initrd" ] && [ -z "$vdir" ] || usage "se takes --initrd, not --verity-dir"
 else
-	[ -n "$vdir" ] && [ -z "$initrd" ] || { echo "bundle.sh: $tee takes --verity-dir, not --initrd" >&2; usage; }
+	[ -n "$vdir" ] && [ -z "$initrd" ] || usage "$tee takes --verity-dir, not --initrd"
 fi
 
-top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$out.tmp
 rm -rf "$tmp"
 mkdir -p "$tmp"
@@ -63,23 +68,20 @@ if [ "$tee" = se ]; then
 	cp "$tmp/cmdline" "$tmp/parmfile"
 	vp=
 else
-	# The command line, in the form Kata composes it (reference/kata.md): the
-	# root parameters and dm-mod.create built from kernel_verity_params, then
-	# kernel_params. So the bundle's cmdline is the one Kata's config yields.
+	# The command line in the form Kata composes it (docs/bundles.md, "The
+	# command line, as Kata builds it"): the root parameters and
+	# dm-mod.create built from kernel_verity_params on virtio-blk's
+	# /dev/vda1 and /dev/vda2, then kernel_params. So the bundle's cmdline
+	# is the one Kata's configuration yields.
 	cp "$vdir/rootfs.img" "$tmp/rootfs.img"
 	cp "$vdir/root_hash.txt" "$vdir/roothash" "$tmp/"
 	vp=$(cat "$vdir/root_hash.txt")
-	param() { printf '%s\n' "$vp" | tr ',' '\n' | sed -n "s/^$1=//p"; }
-	root=$(param root_hash) salt=$(param salt) blocks=$(param data_blocks)
-	bs=$(param data_block_size) hbs=$(param hash_block_size)
-	for v in "$root" "$salt" "$blocks" "$bs" "$hbs"; do
-		[ -n "$v" ] || { echo "bundle.sh: $vdir/root_hash.txt lacks a field: $vp" >&2; exit 1; }
-	done
-	root_params="root=/dev/dm-0 ro rootfstype=erofs dm-mod.create=\"dm-verity,,,ro,0 $((blocks * bs / 512)) verity 1 /dev/vda1 /dev/vda2 $bs $hbs $blocks 0 sha256 $root $salt\""
+	root=$(verity_param "$vp" root_hash)
+	create=$(verity_dm_create "$vp" /dev/vda1 /dev/vda2)
 	# A panic powers off instead of hanging; a quiet console (errors still show).
 	kernel_params="dm-mod.waitfor=/dev/vda1,/dev/vda2 sealroot.roothash=$root panic=-1 quiet"
-	printf '%s %s\n' "$root_params" "$kernel_params" >"$tmp/cmdline"
-	[ "$root" = "$(cat "$vdir/roothash")" ] || { echo "bundle.sh: root hash mismatch" >&2; exit 1; }
+	printf '%s %s\n' "$VERITY_ROOT $create" "$kernel_params" >"$tmp/cmdline"
+	[ "$root" = "$(cat "$vdir/roothash")" ] || die "root hash mismatch between $vdir/root_hash.txt and $vdir/roothash"
 fi
 
 # Firmware (snp, tdx): referenced by path and sha256, copied into the bundle.
@@ -93,13 +95,10 @@ if [ -n "$fw_name" ]; then
 		cp "$fwdir/$fw_name" "$tmp/$fw_name"
 		firmware=$tmp/$fw_name
 	else
-		echo "bundle.sh: WARNING: no $fw_name (firmware/build.sh $tee); the bundle has no firmware and no launch digest" >&2
+		say "WARNING: no $fw_name (firmware/build.sh $tee); the bundle has no firmware and no launch digest"
 		echo "no firmware $fw_name: launch measurements not computed" >>"$tmp/warnings"
 	fi
 fi
-
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 
 commit=$(git -C "$top" rev-parse HEAD 2>/dev/null || echo unknown)
 dirty=false
@@ -120,12 +119,11 @@ fi
 # genuine: no bundle is made with one.
 if [ "$tee" = snp ]; then
 	[ -n "$firmware" ] && [ -n "$measure" ] ||
-		{ echo "bundle.sh: an snp bundle needs --firmware-dir and --measure" >&2; exit 1; }
+		die "an snp bundle needs --firmware-dir and --measure"
 	"$measure" snp --ovmf "$firmware" --mode sections >"$tmp/fw-sections" ||
-		{ echo "bundle.sh: cannot read the SEV metadata of $fw_name" >&2; exit 1; }
+		die "cannot read the SEV metadata of $fw_name"
 	if ! grep -q ' type=kernel-hashes$' "$tmp/fw-sections" || ! grep -q '^hashes-table ' "$tmp/fw-sections"; then
-		echo "bundle.sh: ERROR: $fw_name has no SNP kernel-hashes section, so its launch digest would not cover the kernel, initrd or command line; refusing to make an snp bundle with it (firmware/pins names an edk2 that has one)" >&2
-		exit 1
+		die "$fw_name has no SNP kernel-hashes section, so its launch digest would not cover the kernel, initrd or command line; refusing to make an snp bundle with it (firmware/pins names an edk2 that has one)"
 	fi
 	rm -f "$tmp/fw-sections"
 fi
@@ -158,17 +156,17 @@ cat "$kdir/warnings" "$tmp/warnings" 2>/dev/null | sed '/^$/d' >"$tmp/warnings.a
 	sep=
 	for f in vmlinux bzImage rootfs.img initrd.img cmdline parmfile "$fw_name" "configuration-qemu-$tee.toml"; do
 		[ -n "$f" ] && [ -f "$tmp/$f" ] || continue
-		printf '%s    "%s": {"sha256": "%s", "size": %s}' "$sep" "$f" "$(sha "$tmp/$f")" "$(wc -c <"$tmp/$f")"
+		printf '%s    "%s": {"sha256": "%s", "size": %s}' "$sep" "$f" "$(sha256_of "$tmp/$f")" "$(wc -c <"$tmp/$f")"
 		sep=',
 '
 	done
-	printf '%s    "sealroot-init": {"sha256": "%s", "size": %s}' "$sep" "$(sha "$init")" "$(wc -c <"$init")"
-	printf ',\n    "agent": {"sha256": "%s", "size": %s}\n' "$(sha "$agent")" "$(wc -c <"$agent")"
+	printf '%s    "sealroot-init": {"sha256": "%s", "size": %s}' "$sep" "$(sha256_of "$init")" "$(wc -c <"$init")"
+	printf ',\n    "agent": {"sha256": "%s", "size": %s}\n' "$(sha256_of "$agent")" "$(wc -c <"$agent")"
 	echo '  },'
 	echo "  \"kernel_file\": $(json_str "$kernel"),"
 	if [ -n "$fw_name" ]; then
 		if [ -n "$firmware" ]; then
-			echo "  \"firmware\": {\"file\": $(json_str "$fw_name"), \"sha256\": \"$(sha "$firmware")\", \"source\": $(json_str "$(cat "$fwdir/source" 2>/dev/null || echo "firmware/build.sh $tee")")},"
+			echo "  \"firmware\": {\"file\": $(json_str "$fw_name"), \"sha256\": \"$(sha256_of "$firmware")\", \"source\": $(json_str "$(cat "$fwdir/source" 2>/dev/null || echo "firmware/build.sh $tee")")},"
 		else
 			echo '  "firmware": null,'
 		fi
@@ -179,7 +177,7 @@ cat "$kdir/warnings" "$tmp/warnings" 2>/dev/null | sed '/^$/d' >"$tmp/warnings.a
 	ksrc=$(. "$top/kernel-config/source" && echo "$package $debian_version sha256:$sha256")
 	[ -z "${KERNEL_TARBALL:-}" ] || ksrc="$KERNEL_TARBALL sha256:${KERNEL_SHA256:-}"
 	echo "    \"source\": $(json_str "$ksrc"),"
-	echo "    \"config_sha256\": \"$(sha "$kdir/config")\""
+	echo "    \"config_sha256\": \"$(sha256_of "$kdir/config")\""
 	echo '  },'
 	printf '  "warnings": ['
 	sep=
@@ -204,7 +202,7 @@ rm -f "$tmp/warnings" "$tmp/warnings.all"
 rm -rf "$out"
 mv "$tmp" "$out"
 if [ "$tee" = se ]; then
-	echo "bundle: $out (genprotimg inputs: bzImage, initrd.img, parmfile; tools/se-image.sh seals them)" >&2
+	say "$out (genprotimg inputs: bzImage, initrd.img, parmfile; tools/se-image.sh seals them)"
 else
-	echo "bundle: $out (root hash $(cat "$out/roothash"))" >&2
+	say "$out (root hash $(cat "$out/roothash"))"
 fi

@@ -6,12 +6,19 @@
 # boots the bundle with the initdata disk and one QEMU user network
 # (restrict=on) whose only reachable address, 10.0.2.100:8080, is that KBS.
 # Usage: tools/demo-boot.sh OUTDIR INITDATA_IMG INITDATA_TOML [TIMEOUT]
+#   TIMEOUT: seconds for the boot (default 120)
+# Reads: the bundle in OUTDIR, the initdata image and document. Changes: a
+# temporary directory only (removed). Prints the guest's console on stdout;
+# progress, then the KBS's log, on stderr. Exits with QEMU's status
+# (tests/lib/boot-bundle.sh: 0 when the guest powered off); "demo-boot:
+# ERROR: ..." and exit 2 for wrong arguments, 1 if the KBS does not start.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=${1:?usage: demo-boot.sh OUTDIR INITDATA_IMG INITDATA_TOML [TIMEOUT]}
-img=${2:?}
-toml=${3:?}
-t=${4:-120}
+STAGE=demo-boot
+# shellcheck source=tools/common.sh
+. "$top/tools/common.sh"
+[ $# -ge 3 ] || usage_die "usage: demo-boot.sh OUTDIR INITDATA_IMG INITDATA_TOML [TIMEOUT]"
+out=$1 img=$2 toml=$3 t=${4:-120}
 w=$(mktemp -d)
 kbs=
 trap '[ -n "$kbs" ] && kill "$kbs" 2>/dev/null; rm -rf "$w"' EXIT
@@ -33,8 +40,8 @@ while [ -z "$port" ] && [ $i -lt 100 ]; do
 	port=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$w/kbs.out")
 	i=$((i + 1))
 done
-[ -n "$port" ] || { cat "$w/kbs.log" >&2; echo "demo-boot: the test KBS did not start" >&2; exit 1; }
-echo "test KBS on 127.0.0.1:$port, serving default/key/demo (sha256 $(sha256sum <"$w/secret" | cut -c1-16)...) to this initdata only" >&2
+[ -n "$port" ] || { cat "$w/kbs.log" >&2; die "the test KBS did not start"; }
+say "test KBS on 127.0.0.1:$port, serving default/key/demo (sha256 $(sha256_of "$w/secret" | cut -c1-16)...) to this initdata only"
 rc=0
 SR_KBS_PORT=$port "$top/tests/lib/boot-bundle.sh" "$out" "$t" "$img" || rc=$?
 echo "--- the test KBS's log ---" >&2

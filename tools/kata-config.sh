@@ -1,19 +1,24 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # kata-config: prints the Kata [hypervisor.qemu] section for a bundle, with
-# exactly the keys reference/kata.md's table gives for its TEE (and the
-# names of Kata's configuration-qemu-<tee>.toml.in templates).
+# the keys Kata's configuration-qemu-<tee>.toml.in template for that TEE
+# sets (docs/bundles.md, "The Kata configuration", names the templates and
+# the table of keys).
 # Usage: kata-config.sh TEE DIR KERNEL VERITY_PARAMS KERNEL_PARAMS [FIRMWARE]
 #   DIR: where the bundle is installed (the paths in the output point there)
-# Reads: nothing. Changes: nothing. On failure: exits 2 on bad arguments.
+# Reads: nothing. Changes: nothing. Prints the TOML on stdout.
+# On failure: "kata-config: ERROR: ..." and exit 2 (bad arguments).
 set -eu
-[ $# -ge 5 ] || { echo "usage: kata-config.sh TEE DIR KERNEL VERITY_PARAMS KERNEL_PARAMS [FIRMWARE]" >&2; exit 2; }
+top=$(cd "$(dirname "$0")/.." && pwd)
+STAGE=kata-config
+# shellcheck source=tools/common.sh
+. "$top/tools/common.sh"
+[ $# -ge 5 ] || usage_die "usage: kata-config.sh TEE DIR KERNEL VERITY_PARAMS KERNEL_PARAMS [FIRMWARE]"
 tee=$1 dir=$2 kernel=$3 verity=$4 kparams=$5 firmware=${6:-}
+case $tee in none | snp | tdx | se) ;; *) usage_die "unknown TEE $tee" ;; esac
 
-q() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
-# kv KEY VALUE: a TOML string value (printf, not echo: dash's echo would
-# interpret the backslashes).
-kv() { printf '%s = %s\n' "$1" "$(q "$2")"; }
+# kv KEY VALUE: a TOML string value.
+kv() { printf '%s = %s\n' "$1" "$(json_str "$2")"; }
 
 qemu=/usr/bin/qemu-system-x86_64
 [ "$tee" = se ] && qemu=/usr/bin/qemu-system-s390x
@@ -31,7 +36,7 @@ none)
 	echo 'rootfs_type = "erofs"'
 	;;
 snp)
-	[ -n "$firmware" ] || { echo "kata-config.sh: snp needs FIRMWARE" >&2; exit 2; }
+	[ -n "$firmware" ] || usage_die "snp needs FIRMWARE"
 	kv image "$dir/rootfs.img"
 	kv firmware "$dir/$firmware"
 	echo "confidential_guest = true"
@@ -43,7 +48,7 @@ snp)
 	echo "disable_image_nvdimm = true"
 	;;
 tdx)
-	[ -n "$firmware" ] || { echo "kata-config.sh: tdx needs FIRMWARE" >&2; exit 2; }
+	[ -n "$firmware" ] || usage_die "tdx needs FIRMWARE"
 	kv image "$dir/rootfs.img"
 	kv firmware "$dir/$firmware"
 	echo 'firmware_volume = ""'
@@ -60,9 +65,5 @@ se)
 	# so kernel_params only repeats the parmfile.
 	echo "confidential_guest = true"
 	kv kernel_params "$kparams"
-	;;
-*)
-	echo "kata-config.sh: unknown TEE $tee" >&2
-	exit 2
 	;;
 esac

@@ -9,19 +9,23 @@
 #   EPYC-Genoa") and SNP_GUEST_FEATURES (default "0x1 0x21") choose the
 #   SNP launch digests computed.
 # Reads: the bundle's files. Changes: writes BUNDLE_DIR/reference-values.json.
-# On failure: exits non-zero; a missing firmware is recorded, not hidden.
+# Prints nothing. On failure: "reference-values: ERROR: ..." (exit 2 for
+# wrong arguments) or the measure tool's error, exit non-zero; a missing
+# firmware is recorded in the file, not hidden.
 set -eu
-[ $# -ge 4 ] || { echo "usage: reference-values.sh TEE BUNDLE_DIR KERNEL MEASURE_TOOL [FIRMWARE]" >&2; exit 2; }
+top=$(cd "$(dirname "$0")/.." && pwd)
+STAGE=reference-values
+# shellcheck source=tools/common.sh
+. "$top/tools/common.sh"
+[ $# -ge 4 ] || usage_die "usage: reference-values.sh TEE BUNDLE_DIR KERNEL MEASURE_TOOL [FIRMWARE]"
 tee=$1 dir=$2 kernel=$3 measure=$4 firmware=${5:-}
 vcpus=${SNP_VCPUS:-1}
 types=${SNP_VCPU_TYPES:-EPYC-v4 EPYC-Milan EPYC-Genoa}
 features=${SNP_GUEST_FEATURES:-0x1 0x21}
 
-js() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 cmdline=$(cat "$dir/cmdline") # without the file's newline: what the firmware measures
-digests() { # FILE|-: {"sha256": .., "sha384": ..}
-	printf '{"sha256": "%s", "sha384": "%s"}' "$(sha256sum "$1" | cut -d' ' -f1)" \
-		"$(sha384sum "$1" | cut -d' ' -f1)"
+digests() { # FILE: {"sha256": .., "sha384": ..}
+	printf '{"sha256": "%s", "sha384": "%s"}' "$(sha256_of "$1")" "$(sha384sum <"$1" | cut -d' ' -f1)"
 }
 empty=$(mktemp)
 trap 'rm -f "$empty" "$empty.cmd" "$empty.err"' EXIT
@@ -30,17 +34,17 @@ printf '%s' "$cmdline" >"$empty.cmd"
 {
 	echo '{'
 	echo '  "format": "sealroot-reference-values/1",'
-	echo "  \"tee\": $(js "$tee"),"
+	echo "  \"tee\": $(json_str "$tee"),"
 	if [ "$tee" = se ]; then
 		# No verity disk: the root is the initrd inside the SE image.
 		echo '  "root_hash": null,'
 		echo '  "kata_verity_params": null,'
 	else
-		echo "  \"root_hash\": $(js "$(cat "$dir/roothash")"),"
-		echo "  \"kata_verity_params\": $(js "$(cat "$dir/root_hash.txt")"),"
+		echo "  \"root_hash\": $(json_str "$(cat "$dir/roothash")"),"
+		echo "  \"kata_verity_params\": $(json_str "$(cat "$dir/root_hash.txt")"),"
 	fi
-	echo "  \"kernel\": {\"file\": $(js "$kernel"), \"digests\": $(digests "$dir/$kernel")},"
-	echo "  \"cmdline\": {\"value\": $(js "$cmdline"), \"digests\": $(digests "$empty.cmd")},"
+	echo "  \"kernel\": {\"file\": $(json_str "$kernel"), \"digests\": $(digests "$dir/$kernel")},"
+	echo "  \"cmdline\": {\"value\": $(json_str "$cmdline"), \"digests\": $(digests "$empty.cmd")},"
 	if [ -f "$dir/initrd.img" ]; then
 		echo "  \"initrd\": {\"file\": \"initrd.img\", \"digests\": $(digests "$dir/initrd.img")},"
 	else
@@ -53,7 +57,7 @@ printf '%s' "$cmdline" >"$empty.cmd"
 			# kernel, initrd and command line. bundle.sh has refused a
 			# firmware without the kernel-hashes section, so there is no
 			# digest here that covers less.
-			echo "  \"snp\": {\"firmware\": {\"file\": $(js "$firmware"), \"sha256\": \"$(sha256sum "$dir/$firmware" | cut -d' ' -f1)\"},"
+			echo "  \"snp\": {\"firmware\": {\"file\": $(json_str "$firmware"), \"sha256\": \"$(sha256_of "$dir/$firmware")\"},"
 			echo "    \"kernel_hashes\": true,"
 			echo "    \"launch_digests\": ["
 			sep=
@@ -63,7 +67,7 @@ printf '%s' "$cmdline" >"$empty.cmd"
 						--initrd "$empty" --append "$cmdline" --vcpus "$vcpus" \
 						--vcpu-type "$t" --guest-features "$f") || exit 1
 					printf '%s      {"vcpus": %s, "vcpu_type": %s, "guest_features": %s, "launch_digest": %s}' \
-						"$sep" "$vcpus" "$(js "$t")" "$(js "$f")" "$(js "$d")"
+						"$sep" "$vcpus" "$(json_str "$t")" "$(json_str "$f")" "$(json_str "$d")"
 					sep=',
 '
 				done
@@ -80,10 +84,11 @@ printf '%s' "$cmdline" >"$empty.cmd"
 			out=$("$measure" tdx --ovmf "$dir/$firmware" --kernel "$dir/$kernel" \
 				--append "$cmdline")
 			v() { printf '%s\n' "$out" | sed -n "s/^$1 //p"; }
-			echo "  \"tdx\": {\"firmware\": {\"file\": $(js "$firmware"), \"sha256\": \"$(sha256sum "$dir/$firmware" | cut -d' ' -f1)\"},"
-			echo "    \"mrtd\": $(js "$(v mrtd)"), \"rtmr1\": $(js "$(v rtmr1)"), \"rtmr2\": $(js "$(v rtmr2)"),"
+			echo "  \"tdx\": {\"firmware\": {\"file\": $(json_str "$firmware"), \"sha256\": \"$(sha256_of "$dir/$firmware")\"},"
+			echo "    \"mrtd\": $(json_str "$(v mrtd)"), \"rtmr1\": $(json_str "$(v rtmr1)"), \"rtmr2\": $(json_str "$(v rtmr2)"),"
 			# edk2 2025.02 (firmware/pins) appends " initrd=initrd"
-			# (X86QemuLoadImageLib.c); sealroot-measure tdx computes that form.
+			# (edk2 OvmfPkg/Library/X86QemuLoadImageLib/X86QemuLoadImageLib.c);
+			# sealroot-measure tdx computes that form.
 			echo "    \"rtmr2_cmdline_form\": \"appended\","
 			echo '    "rtmr0": "measured on the target host: it depends on QEMU'"'"'s ACPI tables and the firmware variables"},'
 		else
@@ -93,9 +98,9 @@ printf '%s' "$cmdline" >"$empty.cmd"
 	se)
 		echo '  "se": {"note": "no launch digest to precompute: the SE header is encrypted for the host key documents, and se.version, se.tag, se.image_phkh and se.attestation_phkh come from the SE image (pvextract-hdr) after tools/se-image.sh runs genprotimg",'
 		echo "    \"genprotimg_inputs\": {\"kernel\": $(digests "$dir/$kernel"), \"initrd\": $(digests "$dir/initrd.img"), \"parmfile\": $(digests "$dir/parmfile")},"
-		echo "    \"parmfile\": $(js "$cmdline")},"
+		echo "    \"parmfile\": $(json_str "$cmdline")},"
 		;;
 	esac
-	echo "  \"bundle\": {\"manifest_sha256\": \"$(sha256sum "$dir/manifest.json" | cut -d' ' -f1)\"}"
+	echo "  \"bundle\": {\"manifest_sha256\": \"$(sha256_of "$dir/manifest.json")\"}"
 	echo '}'
 } >"$dir/reference-values.json"

@@ -8,8 +8,15 @@
 # cmdline_sha256, cmdline_sha384, initrd_sha384, and per TEE
 # snp_launch_measurement, tdx_mr_td, tdx_rtmr_1, tdx_rtmr_2.
 # Usage: rvps-message.sh reference-values.json > message.json
+# Reads: that file. Changes: nothing. Prints the message on stdout.
+# On failure: "rvps-message: ERROR: usage..." and exit 2, or Python's
+# traceback (a file that is not a bundle's reference values) and exit 1.
 set -eu
-[ $# = 1 ] || { echo "usage: rvps-message.sh reference-values.json" >&2; exit 2; }
+top=$(cd "$(dirname "$0")/.." && pwd)
+STAGE=rvps-message
+# shellcheck source=tools/common.sh
+. "$top/tools/common.sh"
+[ $# = 1 ] || usage_die "usage: rvps-message.sh reference-values.json"
 exec python3 - "$1" <<'PY'
 import base64, json, sys
 r = json.load(open(sys.argv[1]))

@@ -12,28 +12,31 @@
 # (s390-tools; not packaged for amd64 in Debian: run it on s390x, or build
 # s390-tools' genprotimg on this host).
 # Changes: writes BUNDLE_DIR/sealroot-se.img (replaced only when genprotimg
-# succeeds). On failure: exits non-zero and leaves no partial image.
+# succeeds). Prints its path on stderr.
+# On failure: "se-image: ERROR: ..." (exit 2 for wrong arguments, else 1) or
+# genprotimg's own error; no partial image is left.
 set -eu
-usage() {
-	echo "usage: se-image.sh BUNDLE_DIR HKD.crt [HKD.crt ...] [-- GENPROTIMG_ARGS...]" >&2
-	exit 2
-}
+top=$(cd "$(dirname "$0")/.." && pwd)
+STAGE=se-image
+# shellcheck source=tools/common.sh
+. "$top/tools/common.sh"
+usage() { usage_die "usage: se-image.sh BUNDLE_DIR HKD.crt [HKD.crt ...] [-- GENPROTIMG_ARGS...]"; }
 [ $# -ge 2 ] || usage
 dir=$1
 shift
 hkds=
 while [ $# -gt 0 ] && [ "$1" != -- ]; do
-	[ -f "$1" ] || { echo "se-image.sh: no host key document $1" >&2; exit 2; }
+	[ -f "$1" ] || usage_die "no host key document $1"
 	hkds="$hkds --host-key-document=$1"
 	shift
 done
 [ -n "$hkds" ] || usage
 [ $# -eq 0 ] || shift # the "--"
 for f in bzImage initrd.img parmfile; do
-	[ -f "$dir/$f" ] || { echo "se-image.sh: $dir/$f missing (make image TEE=se)" >&2; exit 1; }
+	[ -f "$dir/$f" ] || die "$dir/$f missing (make image TEE=se)"
 done
 command -v genprotimg >/dev/null 2>&1 ||
-	{ echo "se-image.sh: genprotimg not found (s390-tools; not packaged for amd64 in Debian)" >&2; exit 1; }
+	die "genprotimg not found (s390-tools; not packaged for amd64 in Debian)"
 rm -f "$dir/sealroot-se.img.tmp"
 # shellcheck disable=SC2086 # the host key document options are a word list
 genprotimg --image="$dir/bzImage" --ramdisk="$dir/initrd.img" --parmfile="$dir/parmfile" \
@@ -42,4 +45,4 @@ genprotimg --image="$dir/bzImage" --ramdisk="$dir/initrd.img" --parmfile="$dir/p
 	exit 1
 }
 mv "$dir/sealroot-se.img.tmp" "$dir/sealroot-se.img"
-echo "se-image: $dir/sealroot-se.img" >&2
+say "$dir/sealroot-se.img"

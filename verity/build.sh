@@ -9,11 +9,20 @@
 #   root_hash.txt  root_hash=..,salt=..,data_blocks=..,data_block_size=4096,hash_block_size=4096
 #   roothash       the root hash alone
 #   cmdline        root=/dev/dm-0 ... dm-mod.create="..." sealroot.roothash=...
+#                  (its verity parameters come from verity/cmdline.sh)
 # DEV (default /dev/vda1, /dev/vda2) are the names the guest kernel sees.
 # The salt is the sha256 of the data, so the root hash is a pure function of
-# the content. The root hash is the last line on stdout.
+# the content. The root hash is the last line on stdout; progress on stderr.
+# Reads: FILE; needs veritysetup, sfdisk and sha256sum. Changes: DIR only.
+# Fails with "verity: ERROR: ..." and exit 1. DIR keeps its previous set,
+# or lacks rootfs.img if the failure came while the new files moved in.
 set -eu
-die() { echo "verity: $*" >&2; exit 1; }
+here=$(cd "$(dirname "$0")" && pwd)
+STAGE=verity
+# shellcheck source=build-aux/stage.sh
+. "$here/../build-aux/stage.sh"
+# shellcheck source=verity/cmdline.sh
+. "$here/cmdline.sh"
 usage="usage: build.sh --data FILE --out DIR [--data-dev DEV] [--hash-dev DEV]"
 data='' out='' ddev=/dev/vda1 hdev=/dev/vda2
 while [ $# -gt 0 ]; do
@@ -51,7 +60,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/sealroot-verity.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' HUP INT TERM
 
-salt=$(sha256sum "$data" | cut -d' ' -f1)
+salt=$(sha256_of "$data")
 veritysetup format --no-superblock --hash=sha256 --data-block-size=$BS \
 	--hash-block-size=$BS --salt="$salt" "$data" "$tmp/hash" >"$tmp/format.log" ||
 	die "veritysetup format failed: $(cat "$tmp/format.log")"
@@ -91,10 +100,12 @@ veritysetup verify --no-superblock --hash=sha256 --data-block-size=$BS \
 	"$tmp/p1" "$tmp/p2" "$root" >&2 || die "the disk does not verify against $root"
 
 echo "$root" >"$tmp/roothash"
-echo "root_hash=$root,salt=$salt,data_blocks=$blocks,data_block_size=$BS,hash_block_size=$BS" >"$tmp/root_hash.txt"
-# Kata's form (reference/kata.md); dm-mod.waitfor because the kernel may run
-# dm-init before virtio-blk has probed the disk.
-printf '%s\n' "root=/dev/dm-0 ro rootfstype=erofs dm-mod.waitfor=$ddev,$hdev dm-mod.create=\"dm-verity,,,ro,0 $((blocks * 8)) verity 1 $ddev $hdev $BS $BS $blocks 0 sha256 $root $salt\" sealroot.roothash=$root" >"$tmp/cmdline"
+params=$(verity_params "$root" "$salt" "$blocks" $BS)
+echo "$params" >"$tmp/root_hash.txt"
+# dm-mod.waitfor because the kernel may run dm-init before virtio-blk has
+# probed the disk.
+create=$(verity_dm_create "$params" "$ddev" "$hdev")
+printf '%s\n' "$VERITY_ROOT dm-mod.waitfor=$ddev,$hdev $create sealroot.roothash=$root" >"$tmp/cmdline"
 
 # Into place: a rename within DIR each (TMPDIR may be another filesystem),
 # the disk last.
@@ -104,5 +115,5 @@ for f in roothash root_hash.txt cmdline rootfs.img; do
 	mv "$tmp/$f" "$out/.$f.tmp"
 	mv "$out/.$f.tmp" "$out/$f"
 done
-echo "verity: $out/rootfs.img, $blocks data blocks, root hash $root" >&2
+say "$out/rootfs.img, $blocks data blocks, root hash $root"
 echo "$root"

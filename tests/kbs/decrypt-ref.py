@@ -1,6 +1,9 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
-"""Decrypt a KBS resource reply by the letter of kbs-protocol.md, without jwcrypto.
+"""Decrypt a KBS resource reply by the letter of the specs, without jwcrypto:
+the flattened JWE that Trustee's kbs/src/jwe/mod.rs sends, ECDH-ES+A256KW
+(RFC 7518 4.6: Concat KDF, then AES key unwrap, RFC 3394) or RSA-OAEP-256,
+then A256GCM with the "protected" string as AAD.
 
   decrypt-ref.py JWE.json PRIVATE.jwk > plaintext
 

@@ -4,10 +4,21 @@
 
 It exists so that the init's C client (init/kbs.c, init/jcs.c, init/jwe.c) can
 be tested against an independent implementation: the report data, the JCS
-canonicalisation and the session handling are written here from the protocol
-text (shared/reference/kbs-protocol.md), and the JWE is made by jwcrypto.
-Only the Python standard library and Debian's python3-jwcrypto and
-python3-cryptography are used. See tests/kbs/README.md.
+canonicalisation (RFC 8785) and the session handling are written here from
+Trustee's sources, and the JWE is made by jwcrypto. Only the Python standard
+library and Debian's python3-jwcrypto and python3-cryptography are used. See
+tests/kbs/README.md, which lists where each rule comes from and where this
+server differs from Trustee.
+
+Upstream sources (confidential-containers/trustee unless named otherwise):
+  kbs/docs/kbs_attestation_protocol.md   the protocol text
+  kbs/src/attestation/backend.rs         auth, attest, sessions (read at 03d89ef8053e)
+  kbs/src/error.rs                       error bodies and statuses (079fcf843a5e)
+  kbs/src/jwe/mod.rs                     the resource reply's JWE
+  deps/verifier/src/sample/mod.rs        the sample verifier
+  deps/verifier/src/tpm/mod.rs           the tpm verifier (15f876f340b8)
+  kbs/docs/initdata.md                   the init-data document
+  virtee/kbs-types                       Request, Challenge, Attestation, Tee, TeePubKey
 
 Modes:
   kbs.py --config FILE [--port N] [--tls CERT KEY] [--pidfile FILE]
@@ -40,12 +51,14 @@ ERROR_PREFIX = "https://github.com/confidential-containers/kbs/errors/"
 COOKIE = "kbs-session-id"
 MAX_BODY = 1 << 20  # request bodies above this get 413
 OVERSIZED = 2 << 20  # the "oversized" fault's reply length
-# kbs-types' Tee names (kbs-protocol.md, "Messages"), plus dpu from newer kbs-types.
+# kbs-types' Tee enum (virtee/kbs-types), whose names Trustee's Request takes.
 TEES = frozenset(["tdx", "snp", "se", "cca", "tpm", "az-snp-vtpm", "az-tdx-vtpm", "sample",
                   "sampledevice", "sgx", "csv", "nvidia", "hygondcu", "dpu"])
 FAULTS = (None, "flip_ciphertext", "flip_tag", "wrong_nonce", "garbage", "oversized",
           "wrong_key")
-# initdata.md: the spec spells sha-256, Kata's code sha256; both are accepted.
+# Trustee's kbs/docs/initdata.md spells sha-256; Trustee's code parses the
+# name as kbs-types' HashAlgorithm (sha256, sha384, sha512), as Kata's
+# kata-types does. Both spellings are accepted here, as the init accepts them.
 INITDATA_HASHES = {"sha256": "sha256", "sha-256": "sha256", "sha384": "sha384",
                    "sha-384": "sha384", "sha512": "sha512", "sha-512": "sha512"}
 SEGMENT = re.compile(r"[A-Za-z0-9_.-]{1,128}")
@@ -142,7 +155,9 @@ def jcs(value):
 
 
 def report_data(tee, additional_evidence, nonce, tee_pubkey):
-    """The digest the TEE evidence must carry (kbs-protocol.md, "Report data")."""
+    """The digest the TEE evidence must carry: SHA-384 (SHA-512 for se) of the
+    JCS of the runtime data object backend.rs builds for the primary evidence
+    ({"tee-pubkey", "nonce", "additional-evidence"})."""
     rd = jcs({"additional-evidence": additional_evidence, "nonce": nonce,
               "tee-pubkey": tee_pubkey})
     return (hashlib.sha512 if tee == "se" else hashlib.sha384)(rd).digest()
@@ -201,7 +216,8 @@ class KbsError(Exception):
 
 
 def attest_fail(detail):
-    # Trustee wraps every RCAR failure as a 401 (kbs-protocol.md, "Flow").
+    # backend.rs wraps every auth and attest failure in RcarAuthFailed or
+    # RcarAttestFailed, which error.rs answers with 401.
     return KbsError(401, "AttestationError", detail)
 
 
@@ -295,7 +311,8 @@ def load_public_der(path):
 
 def check_tee_pubkey(k):
     """Accept exactly kbs-types' TeePubKey members, so that "the JWK as
-    received" and Trustee's re-serialised TeePubKey give the same JCS."""
+    received" and the TeePubKey that backend.rs re-serialises give the same
+    JCS."""
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
     if not isinstance(k, dict):
         raise attest_fail("tee-pubkey is not a JSON object")
@@ -337,7 +354,8 @@ def check_tee_pubkey(k):
 
 
 def verify_sample(evidence, digest):
-    """The sample verifier: {"svn": str, "report_data": base64(digest)}."""
+    """The sample verifier (deps/verifier/src/sample/mod.rs):
+    {"svn": str, "report_data": base64(digest)}, the digest matched exactly."""
     if not isinstance(evidence, dict):
         raise attest_fail("sample evidence is not a JSON object")
     if not isinstance(evidence.get("svn"), str):
@@ -395,7 +413,8 @@ class _Reader:
 
 
 def verify_tpm(evidence, digest, trusted_aks, init, reference_pcrs):
-    """The tpm verifier, as Trustee's: a trusted AK, its RSASSA-SHA256
+    """The tpm verifier, as deps/verifier/src/tpm/mod.rs's evaluate: a trusted
+    AK (by the SHA-256 of its DER), its RSASSA-SHA256
     signature over the TPMS_ATTEST, a quote of all 24 SHA-256 PCRs whose
     pcrDigest covers the PCRs sent, extraData == the report data
     zero-padded to 64 bytes, and PCR8 == SHA256(0^32 || initdata digest).
@@ -604,7 +623,7 @@ class Kbs:
         if not isinstance(ev.get("additional_evidence"), str):
             raise attest_fail("tee-evidence needs additional_evidence, a string")
         if s.attested:
-            # Trustee returns the session's token again without re-verifying.
+            # backend.rs returns the session's token again without re-verifying.
             return 200, {"token": s.token}, [("Set-Cookie", s.cookie())], "already attested"
         if rt["nonce"] != s.nonce:
             raise attest_fail("the nonce in the handshake session is different from the "
@@ -708,7 +727,8 @@ def encrypt(pub, plaintext):
     j = jwe.JWE(plaintext, protected={"alg": alg, "enc": "A256GCM"})
     j.add_recipient(key)
     # The compact form moves jwcrypto's per-recipient epk into the protected
-    # header (and re-encrypts with that header as AAD), as Trustee sends it.
+    # header (and re-encrypts with that header as AAD): the flattened form
+    # without "aad" that Trustee's kbs/src/jwe/mod.rs sends.
     p, ek, iv, ct, tag = j.serialize(compact=True).split(".")
     return {"protected": p, "encrypted_key": ek, "iv": iv, "ciphertext": ct, "tag": tag}
 

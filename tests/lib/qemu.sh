@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 # Runs a sealroot bundle in QEMU. Sourced by the boot tests and the benchmark.
 #
-# KVM crashes guests on this class of machine and QEMU then hangs paused
-# (reference/lab-notes.md), so the default is TCG, always under `timeout`.
-# SEALROOT_ACCEL=kvm (or auto) is used only after a probe boot succeeds.
+# On the 2-core Debian 12 build machines this project is tested on, /dev/kvm
+# exists but a Linux guest dies in early boot with "KVM internal error ...
+# emulation failure", and QEMU then hangs paused instead of exiting. So the
+# default is TCG, always under `timeout`; SEALROOT_ACCEL=kvm (or auto) is
+# used only after a probe boot succeeds (docs/testing.md).
 
 # Appended by the runner, not part of the measured bundle command line:
 # the serial console, the TSC frequency that microvm needs under TCG

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # shunit2 tests for the per-TEE bundle files (docs/bundles.md):
 # - tools/kata-config.sh gives, per TEE, exactly the [hypervisor.qemu] keys
-#   of reference/kata.md's table, each of which Kata's own template for that
+#   of docs/bundles.md's table, each of which Kata's own template for that
 #   TEE has (tests/shell/kata-keys/<tee>.txt, the key names of Kata's
 #   configuration-qemu-<tee>.toml.in), and the output parses with Python's
 #   tomllib with the right values;

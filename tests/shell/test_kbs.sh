@@ -4,10 +4,10 @@
 # server the boot tests attest against: the happy paths (EC and RSA keys,
 # cookie and bearer token), every rejection (version, tee, key, nonce, report
 # data, init-data, session, policy, path, size, JSON), every fault mode, HTTPS
-# with a generated CA, and its JCS (RFC 8785) against the known answer from
-# reference/kbs-protocol.md and hand-written edge cases.
+# with a generated CA, and its JCS (RFC 8785) against the known answer of
+# Trustee's attestation-service tests and hand-written edge cases.
 # The resource replies are also decrypted by tests/kbs/decrypt-ref.py, which
-# follows the protocol text without jwcrypto.
+# follows RFC 7518 step by step without jwcrypto.
 # Run alone: sh tests/shell/test_kbs.sh
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 PY=/usr/bin/python3

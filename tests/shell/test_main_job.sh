@@ -3,8 +3,8 @@
 # The README's main job ends in `./build.sh boot`: it must boot the built
 # image with its initdata disk, attest to the test KBS and receive the demo
 # secret, all the way to the agent's verdict and a clean power-off. (An
-# image booted without the disk fails closed, which is what once happened
-# here when the boot step forgot to attach it.)
+# image booted without the disk fails closed, so a boot step that forgot to
+# attach it would fail here.)
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 
 test_build_sh_boot_reaches_the_agent() {

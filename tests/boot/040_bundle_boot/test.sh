@@ -23,7 +23,8 @@ dest = sys.argv[2]
 vp = dict(kv.split("=", 1) for kv in q["kernel_verity_params"].split(","))
 blocks, bs, hbs = int(vp["data_blocks"]), int(vp["data_block_size"]), int(vp["hash_block_size"])
 # Kata: root=/dev/dm-0 and the dm-mod.create table from the verity params
-# (partition 1 data, partition 2 hash tree: reference/kata.md).
+# (partition 1 data, partition 2 hash tree), written here independently of
+# verity/cmdline.sh (docs/bundles.md, "The command line, as Kata builds it").
 root = ('root=/dev/dm-0 ro rootfstype=%s dm-mod.create="dm-verity,,,ro,0 %d verity 1 '
         '/dev/vda1 /dev/vda2 %d %d %d 0 sha256 %s %s"'
         % (q["rootfs_type"], blocks * bs // 512, bs, hbs, blocks, vp["root_hash"], vp["salt"]))
