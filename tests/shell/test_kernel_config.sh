@@ -240,7 +240,7 @@ make_probe() {
 	mkdir -p "$r/bin" "$r/dev" "$r/proc" "$r/sys"
 	cp "$(command -v busybox)" "$r/bin/busybox"
 	for a in sh mount echo cat tr poweroff uname; do ln -s busybox "$r/bin/$a"; done
-	# Without /dev/console the kernel gives /init no stdout (lab notes).
+	# Without /dev/console the kernel gives /init no stdout (docs/testing.md).
 	mknod -m 600 "$r/dev/console" c 5 1 2>/dev/null || true
 	cat >"$r/init" <<'EOF'
 #!/bin/sh
