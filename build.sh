@@ -29,7 +29,7 @@ busybox-static erofs-utils cryptsetup-bin fdisk e2fsprogs
 qemu-system-x86 util-linux procps libcmocka-dev shunit2 libkmod-dev
 libcryptsetup-dev libdevmapper-dev python3 zlib1g-dev clang libclang-rt-14-dev
 swtpm tpm2-tools libjson-c-dev libcurl4-openssl-dev python3-jwcrypto
-python3-cryptography python3-jsonschema valgrind"
+python3-cryptography python3-jsonschema valgrind gnupg"
 
 deps() {
 	extra=$(cat deps/apt-packages rootfs/apt-packages kernel-config/apt-packages firmware/apt-packages 2>/dev/null |
