@@ -82,4 +82,27 @@ PY
 		"python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))[\"snp\"]; assert s[\"kernel_hashes\"] is True and s[\"launch_digests\"]' '$W/out-snp/reference-values.json'"
 }
 
+# The image pin holds for the toolchain the pins were made with: with that
+# toolchain a different image is fatal; with another one (a later Debian
+# point release) it is said loudly, and the image is used. The cached build
+# is reused (the key does not cover the pins' image sums).
+test_image_pin_and_toolchain() {
+	mkdir -p "$W/fwtree"
+	cp -R "$TOP/firmware" "$TOP/build-aux" "$W/fwtree/"
+	zero=0000000000000000000000000000000000000000000000000000000000000000
+	sed -i "/^image  *AMDSEV.fd /s/[0-9a-f]\{64\}\$/$zero/" "$W/fwtree/firmware/pins"
+	assertTrue "image pin doctored" "grep -q '^image  *AMDSEV.fd .*$zero\$' '$W/fwtree/firmware/pins'"
+	out=$("$W/fwtree/firmware/build.sh" snp 2>&1)
+	assertEquals "same toolchain, other image: fatal" 1 $?
+	assertContains "$out" "firmware/pins says $zero"
+	sed -i "s/^toolchain .*/toolchain 1111111111111111111111111111111111111111111111111111111111111111/" \
+		"$W/fwtree/firmware/pins"
+	out=$("$W/fwtree/firmware/build.sh" snp 2>&1)
+	assertEquals "another toolchain: goes on" 0 $?
+	assertContains "$out" "WARNING: AMDSEV.fd has sha256"
+	assertContains "$out" "this toolchain is not the one firmware/pins was made with"
+	assertEquals "the cached image" "$FW" "$(echo "$out" | tail -n 1)"
+	rm -rf "$W/fwtree"
+}
+
 . shunit2
