@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 #include "mount.h"
-#include "reap.h"
 #include "step.h"
 #include "storage.h"
+#include "supervise.h"
 
 enum { KILL_WAIT_MS = 2000 };
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Unit tests for init/evidence.c.
+ * Unit tests for lib/evidence.c and the TEE readers that feed it.
  * SNP: a synthetic report with a distinct pattern per field (built here and
  * by fixtures/evidence/gen_snp.py, which must agree), checked field by field,
  * by key order, by repacking the JSON into bytes at the ABI offsets, and
@@ -9,10 +9,11 @@
  * refuses. TDX: base64 bodies, the CCEL reader, and tdx_get_quote on a fake
  * configfs-tsm (mkdir/rmdir wrapped to populate and clear the entry, as
  * configfs does; see test_tee.c).
- * attester.c: each TEE's evidence over the report data it was given, on
- * the same fake configfs-tsm, a fake /dev/uv (ioctl wrapped: the request
- * the Ultravisor would see is checked, its answer made up), the SE
- * challenge parser and strict base64.
+ * The TEE files (init/tee/): each one's evidence over the report data it
+ * was given (tee_evidence()), on the same fake configfs-tsm, a fake /dev/uv
+ * (ioctl wrapped: the request the Ultravisor would see is checked, its
+ * answer made up); the SE challenge parser (lib/kbs_reply.c) and strict
+ * base64 (lib/base64.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,8 +32,10 @@
 
 #include <json-c/json.h>
 
-#include "attester.h"
+#include "base64.h"
+#include "byteorder.h"
 #include "evidence.h"
+#include "tee.h"
 
 #ifndef FIXTURES
 #define FIXTURES "tests/unit/fixtures"
@@ -96,32 +99,6 @@ static int64_t num(struct json_object *o, const char *key)
 	return json_object_get_int64(v);
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	int i;
-
-	for (i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void wr64(uint8_t *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* ---- the synthetic SNP report (the same recipe as gen_snp.py's synth) ------------ */
 
 struct span {
@@ -165,7 +142,7 @@ static void synth(uint8_t *b, uint32_t version, uint8_t family, uint8_t model)
 		fill(b, &n, 0x1F8, 8);
 		fill(b, &n, 0x200, 8);
 	}
-	wr32(b, version);
+	put_le32(b, version);
 	b[0x188] = family;
 	b[0x189] = model;
 }
@@ -219,16 +196,16 @@ static void repack(struct json_object *ev, uint8_t *b)
 	struct json_object *r = member(ev, "attestation_report"), *v;
 
 	memset(b, 0, REPORT);
-	wr32(b + 0x000, (uint32_t)num(r, "version"));
-	wr32(b + 0x004, (uint32_t)num(r, "guest_svn"));
-	wr64(b + 0x008, json_object_get_uint64(member(r, "policy")));
+	put_le32(b + 0x000, (uint32_t)num(r, "version"));
+	put_le32(b + 0x004, (uint32_t)num(r, "guest_svn"));
+	put_le64(b + 0x008, json_object_get_uint64(member(r, "policy")));
 	pack_array(b + 0x010, r, "family_id", 16);
 	pack_array(b + 0x020, r, "image_id", 16);
-	wr32(b + 0x030, (uint32_t)num(r, "vmpl"));
-	wr32(b + 0x034, (uint32_t)num(r, "sig_algo"));
+	put_le32(b + 0x030, (uint32_t)num(r, "vmpl"));
+	put_le32(b + 0x034, (uint32_t)num(r, "sig_algo"));
 	pack_tcb(b + 0x038, r, "current_tcb");
-	wr64(b + 0x040, json_object_get_uint64(member(r, "plat_info")));
-	wr32(b + 0x048, (uint32_t)num(r, "key_info"));
+	put_le64(b + 0x040, json_object_get_uint64(member(r, "plat_info")));
+	put_le32(b + 0x048, (uint32_t)num(r, "key_info"));
 	pack_array(b + 0x050, r, "report_data", 64);
 	pack_array(b + 0x090, r, "measurement", 48);
 	pack_array(b + 0x0C0, r, "host_data", 32);
@@ -249,9 +226,9 @@ static void repack(struct json_object *ev, uint8_t *b)
 	pack_version(b + 0x1EC, r, "committed");
 	pack_tcb(b + 0x1F0, r, "launch_tcb");
 	if ((v = member(r, "launch_mit_vector")))
-		wr64(b + 0x1F8, json_object_get_uint64(v));
+		put_le64(b + 0x1F8, json_object_get_uint64(v));
 	if ((v = member(r, "current_mit_vector")))
-		wr64(b + 0x200, json_object_get_uint64(v));
+		put_le64(b + 0x200, json_object_get_uint64(v));
 	v = member(r, "signature");
 	assert_int_equal(json_object_object_length(v), 2);
 	pack_array(b + 0x2A0, v, "r", 72);
@@ -344,19 +321,19 @@ static void test_snp_fields_turin_v5(void **state)
 	/* Numbers, at their offsets, against hand-computed values. */
 	assert_int_equal(num(r, "version"), 5);
 	assert_int_equal(num(r, "guest_svn"), 0x2623201DU);       /* span 1: 1D 20 23 26 */
-	assert_int_equal(num(r, "guest_svn"), rd32(b + 0x04));
+	assert_int_equal(num(r, "guest_svn"), le32(b + 0x04));
 	assert_true(json_object_get_uint64(member(r, "policy")) == 0x4F4C494643403D3AULL);
-	assert_true(json_object_get_uint64(member(r, "plat_info")) == rd64(b + 0x40));
+	assert_true(json_object_get_uint64(member(r, "plat_info")) == le64(b + 0x40));
 	/* plat_info is above INT64_MAX: it must stay an exact unsigned number. */
 	assert_true(json_object_get_uint64(member(r, "plat_info")) == 16203347654872256203ULL);
-	assert_int_equal(num(r, "vmpl"), rd32(b + 0x30));
-	assert_int_equal(num(r, "sig_algo"), rd32(b + 0x34));
-	assert_int_equal(num(r, "key_info"), rd32(b + 0x48));
+	assert_int_equal(num(r, "vmpl"), le32(b + 0x30));
+	assert_int_equal(num(r, "sig_algo"), le32(b + 0x34));
+	assert_int_equal(num(r, "key_info"), le32(b + 0x48));
 	assert_int_equal(num(r, "cpuid_fam_id"), 0x1A);
 	assert_int_equal(num(r, "cpuid_mod_id"), 0x11);
 	assert_int_equal(num(r, "cpuid_step"), b[0x18A]);
-	assert_true(json_object_get_uint64(member(r, "launch_mit_vector")) == rd64(b + 0x1F8));
-	assert_true(json_object_get_uint64(member(r, "current_mit_vector")) == rd64(b + 0x200));
+	assert_true(json_object_get_uint64(member(r, "launch_mit_vector")) == le64(b + 0x1F8));
+	assert_true(json_object_get_uint64(member(r, "current_mit_vector")) == le64(b + 0x200));
 
 	/* Turin TcbVersion: fmc, bootloader, tee, snp from bytes 0..3, microcode 7. */
 	t = member(r, "current_tcb");
@@ -434,7 +411,7 @@ static void test_snp_fields_genoa_v3(void **state)
 	assert_round_trip(b);
 
 	/* Version 4 reads as v3; 6 and later as v5. */
-	wr32(b, 4);
+	put_le32(b, 4);
 	assert_round_trip(b);
 	synth(b, 7, 0x1A, 0x00);
 	assert_round_trip(b);
@@ -479,7 +456,7 @@ static void test_snp_v2_turin_by_chip_id(void **state)
 
 	(void)state;
 	synth(b, 5, 0x1A, 0x11);
-	wr32(b, 2);
+	put_le32(b, 2);
 	memset(b + 0x188, 0, 3);            /* no CPUID fields in v2 */
 	memset(b + 0x1F8, 0, 16);           /* nor mitigation vectors */
 	memset(b + 0x1A8, 0, 56);           /* a Turin CHIP_ID: 8 bytes long */
@@ -514,9 +491,9 @@ static void test_snp_refused(void **state)
 	assert_snp_refused(b, REPORT - 1, "SNP report is 1183 bytes, want 1184");
 	assert_snp_refused(b, REPORT + 1, "SNP report is 1185 bytes, want 1184");
 
-	wr32(b, 1);
+	put_le32(b, 1);
 	assert_snp_refused(b, REPORT, "report version 1 is not supported (sev 7.1.0 reads 2 and later)");
-	wr32(b, 0);
+	put_le32(b, 0);
 	assert_snp_refused(b, REPORT, "report version 0 is not supported (sev 7.1.0 reads 2 and later)");
 
 	memcpy(b, orig, REPORT);
@@ -534,7 +511,7 @@ static void test_snp_refused(void **state)
 
 	/* v2 with a masked CHIP_ID: the crate cannot tell the generation. */
 	synth(b, 3, 0x19, 0x01);
-	wr32(b, 2);
+	put_le32(b, 2);
 	memset(b + 0x188, 0, 3);
 	memset(b + 0x1A0, 0, 64);
 	assert_snp_refused(b, REPORT,
@@ -568,7 +545,7 @@ static void test_snp_refused(void **state)
 	assert_snp_refused(b, REPORT, "reserved report byte 0x1f8 is 0x08, not zero");
 	/* v2: so is the CPUID fields' place. */
 	synth(b, 3, 0x19, 0xA1);
-	wr32(b, 2);
+	put_le32(b, 2);
 	assert_snp_refused(b, REPORT, "reserved report byte 0x188 is 0x19, not zero");
 
 	/* TCB reserved bytes: Turin 4..6, legacy 2..5. */
@@ -747,14 +724,14 @@ static size_t make_quote(uint16_t version, uint16_t body_type, size_t body_len, 
 		q[i] = (uint8_t)i;          /* QE vendor ID, user data */
 	if (version == 5) {
 		q[48] = (uint8_t)body_type;
-		wr32(q + 50, (uint32_t)body_len);
+		put_le32(q + 50, (uint32_t)body_len);
 		off += 6;
 	}
 	for (i = 0; i < body_len; i++)
 		q[off + i] = (uint8_t)(i * 5);
 	if (body_len >= 520 + 64)
 		memcpy(q + off + 520, rdata, 64);
-	wr32(q + off + body_len, (uint32_t)sig_len);
+	put_le32(q + off + body_len, (uint32_t)sig_len);
 	for (i = 0; i < sig_len; i++)
 		q[off + body_len + 4 + i] = (uint8_t)(0xA5 ^ i);
 	tsm_outblob_len = n;
@@ -800,7 +777,7 @@ static void test_tdx_quote_ok(void **state)
 
 	/* Bytes after the declared signature data: tolerated, as Trustee does. */
 	n = make_quote(4, 0, 584, 100);
-	wr32(tsm_outblob + 48 + 584, 50);
+	put_le32(tsm_outblob + 48 + 584, 50);
 	assert_int_equal(get_quote(q, sizeof(q), &len, err), 0);
 	assert_int_equal(len, n);
 
@@ -998,7 +975,7 @@ static void test_attester_sample(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(rd); i++)
 		rd[i] = (uint8_t)(0xC0 ^ i);
-	assert_int_equal(attester_evidence(&P, TEE_SAMPLE, "nonce", rd, sizeof(rd), &ev, err,
+	assert_int_equal(tee_evidence(tee_by_name("sample"), &P, "nonce", rd, sizeof(rd), &ev, err,
 					   sizeof(err)), 0);
 	assert_int_equal(json_object_object_length(ev), 2);
 	assert_string_equal(json_object_get_string(member(ev, "svn")), "1");
@@ -1023,7 +1000,7 @@ static void test_attester_snp(void **state)
 	tsm_outblob = slurp(EVDIR "trustee-e2e-report.bin", &n);
 	tsm_outblob_len = n;
 	assert_int_equal(mkdir(P.tsm_report, 0755), 0);
-	assert_int_equal(attester_evidence(&P, TEE_SNP, "nonce", rd, sizeof(rd), &ev, err,
+	assert_int_equal(tee_evidence(tee_by_name("snp"), &P, "nonce", rd, sizeof(rd), &ev, err,
 					   sizeof(err)), 0);
 	/* The report data went in as the inblob; the body is the serde form. */
 	assert_int_equal(last_inblob_len, 64);
@@ -1036,7 +1013,7 @@ static void test_attester_snp(void **state)
 
 	/* 48 bytes is not what an SNP report takes: refused before any device. */
 	rmdir_calls = 0;
-	assert_int_equal(attester_evidence(&P, TEE_SNP, "nonce", rd, 48, &ev, err, sizeof(err)),
+	assert_int_equal(tee_evidence(tee_by_name("snp"), &P, "nonce", rd, 48, &ev, err, sizeof(err)),
 			 -EINVAL);
 	assert_string_equal(err, "snp report data of 48 bytes, want 64");
 	assert_null(ev);
@@ -1059,7 +1036,7 @@ static void test_attester_tdx(void **state)
 	assert_int_equal(mkdir(P.tsm_report, 0755), 0);
 	qn = make_quote(4, 0, 584, 1000);
 	/* No CCEL table: cc_eventlog is null. */
-	assert_int_equal(attester_evidence(&P, TEE_TDX, "nonce", rdata, 64, &ev, err, sizeof(err)),
+	assert_int_equal(tee_evidence(tee_by_name("tdx"), &P, "nonce", rdata, 64, &ev, err, sizeof(err)),
 			 0);
 	assert_memory_equal(last_inblob, rdata, 64);
 	assert_true(json_object_is_type(member(ev, "cc_eventlog"), json_type_null));
@@ -1070,7 +1047,7 @@ static void test_attester_tdx(void **state)
 	json_object_put(ev);
 	/* With one: its bytes. */
 	put(ccel, log, sizeof(log));
-	assert_int_equal(attester_evidence(&P, TEE_TDX, "nonce", rdata, 64, &ev, err, sizeof(err)),
+	assert_int_equal(tee_evidence(tee_by_name("tdx"), &P, "nonce", rdata, 64, &ev, err, sizeof(err)),
 			 0);
 	got = b64dec(member(ev, "cc_eventlog"), &n);
 	assert_int_equal(n, sizeof(log));
@@ -1081,11 +1058,11 @@ static void test_attester_tdx(void **state)
 	rdata[0] ^= 1;
 	make_quote(4, 0, 584, 1000);
 	rdata[0] ^= 1;
-	assert_true(attester_evidence(&P, TEE_TDX, "nonce", rdata, 64, &ev, err, sizeof(err)) < 0);
+	assert_true(tee_evidence(tee_by_name("tdx"), &P, "nonce", rdata, 64, &ev, err, sizeof(err)) < 0);
 	assert_null(ev);
 	/* Without configfs-tsm there is no quote: the reason names what is needed. */
 	P.tsm_report = "/nonexistent/tsm/report";
-	assert_int_equal(attester_evidence(&P, TEE_TDX, "nonce", rdata, 64, &ev, err, sizeof(err)),
+	assert_int_equal(tee_evidence(tee_by_name("tdx"), &P, "nonce", rdata, 64, &ev, err, sizeof(err)),
 			 -ENOENT);
 	assert_non_null(strstr(err, "Linux >= 6.7"));
 	assert_non_null(strstr(err, "quote service on the host"));
@@ -1101,7 +1078,7 @@ static void test_attester_tpm_absent(void **state)
 	(void)state;
 	snprintf(tpm, sizeof(tpm), "%s/tpmrm0", root);
 	P.tpm = tpm;
-	assert_int_equal(attester_evidence(&P, TEE_TPM, "nonce", rd, 64, &ev, err, sizeof(err)),
+	assert_int_equal(tee_evidence(tee_by_name("tpm"), &P, "nonce", rd, 64, &ev, err, sizeof(err)),
 			 -ENOENT);
 	assert_non_null(strstr(err, "tpmrm0: No such file or directory"));
 	assert_null(ev);
@@ -1178,7 +1155,7 @@ static void test_attester_se(void **state)
 		rd[i] = (uint8_t)(0xA0 + i);
 	uv_calls = 0;
 	uv_rc = 1;
-	assert_int_equal(attester_evidence(&P, TEE_SE, SE_REQ("64", "32"), rd, 64, &ev, err,
+	assert_int_equal(tee_evidence(tee_by_name("se"), &P, SE_REQ("64", "32"), rd, 64, &ev, err,
 					   sizeof(err)), 0);
 	/* What the Ultravisor was asked. */
 	assert_int_equal(uv_calls, 1);
@@ -1214,7 +1191,7 @@ static void test_attester_se(void **state)
 
 	/* The Ultravisor refuses: -EIO with its codes. */
 	uv_rc = 0x0102;
-	assert_int_equal(attester_evidence(&P, TEE_SE, SE_REQ("64", "0"), rd, 64, &ev, err,
+	assert_int_equal(tee_evidence(tee_by_name("se"), &P, SE_REQ("64", "0"), rd, 64, &ev, err,
 					   sizeof(err)), -EIO);
 	assert_non_null(strstr(err, "uv rc 0x0102 rrc 0x0105"));
 	assert_null(ev);
@@ -1254,7 +1231,7 @@ static void test_se_challenge_refused(void **state)
 	uv_calls = 0;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
-		if (attester_evidence(&P, TEE_SE, bad[i].nonce, rd, 64, &ev, err, sizeof(err)) >= 0)
+		if (tee_evidence(tee_by_name("se"), &P, bad[i].nonce, rd, 64, &ev, err, sizeof(err)) >= 0)
 			fail_msg("case %zu was accepted", i);
 		if (strcmp(err, bad[i].why) != 0)
 			fail_msg("case %zu: got \"%s\", want \"%s\"", i, err, bad[i].why);

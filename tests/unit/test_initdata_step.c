@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Unit tests for init/initdata_step.c: finding the device among fake disks
- * (regular files standing in for /dev/vd*), measuring, binding through
- * fake TDX and SNP interfaces, and writing the files. Every failure case
- * also checks that nothing at all was written.
+ * Unit tests for the initdata step (init/initdata.c, after the tee step):
+ * finding the device among fake disks (regular files standing in for
+ * /dev/vd*), measuring, binding through fake TDX and SNP interfaces, and
+ * writing the files. Every failure case also checks that nothing at all
+ * was written.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +23,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "initdata_step.h"
+#include "hex.h"
+#include "initdata.h"
 #include "tee.h"
 
 #define TMPFS_MAGIC_ 0x01021994UL
@@ -180,9 +182,17 @@ static void assert_nothing_written(void)
 	assert_int_equal(access(at(12, "etc"), F_OK), -1);
 }
 
+/* The tee step, which the initdata step needs, then the initdata step. */
+static int run_steps(void)
+{
+	int r = step_tee(&B);
+
+	return r < 0 ? r : step_initdata(&B);
+}
+
 static void expect_fail(const char *reason_part)
 {
-	assert_true(step_initdata(&B) < 0);
+	assert_true(run_steps() < 0);
 	if (!strstr(B.reason, reason_part))
 		fail_msg("reason \"%s\" lacks \"%s\"", B.reason, reason_part);
 	assert_nothing_written();
@@ -210,10 +220,10 @@ static void test_ok(void **state)
 
 	(void)state;
 	initdata_disk("vdb", doc);
-	assert_int_equal(step_initdata(&B), 0);
+	assert_int_equal(run_steps(), 0);
 	assert_true(B.initdata.present);
 	assert_false(B.initdata.bound); /* sample: no TEE here */
-	assert_int_equal(B.initdata.tee, TEE_SAMPLE);
+	assert_string_equal(B.tee->name, "sample");
 	assert_string_equal(B.initdata.device, at(14, "dev/vdb"));
 	assert_int_equal(B.initdata.digest_len, 48);
 	hex_encode(B.initdata.digest, 48, hex);
@@ -237,7 +247,7 @@ static void test_missing(void **state)
 	disk("vdb", "initdatX\x10\0\0\0\0\0\0\0", 16);
 	expect_fail("no initdata device on");
 	B.cfg.initdata_required = false;
-	assert_int_equal(step_initdata(&B), 0);
+	assert_int_equal(run_steps(), 0);
 	assert_false(B.initdata.present);
 	assert_nothing_written();
 }
@@ -248,7 +258,7 @@ static void test_scsi_and_order(void **state)
 	/* sd* disks are scanned too; other block devices are not. */
 	disk("loop0", "initdata\xff\xff\0\0\0\0\0\0", 16);
 	initdata_disk("sdb", doc);
-	assert_int_equal(step_initdata(&B), 0);
+	assert_int_equal(run_steps(), 0);
 	assert_string_equal(B.initdata.device, at(14, "dev/sdb"));
 }
 
@@ -311,7 +321,7 @@ static void test_not_tmpfs(void **state)
 	(void)state;
 	initdata_disk("vdb", doc);
 	fake_not_tmpfs = 1;
-	assert_true(step_initdata(&B) < 0);
+	assert_true(run_steps() < 0);
 	assert_non_null(strstr(B.reason, "is not on tmpfs"));
 	assert_int_equal(access(at(13, "run/confidential-containers/initdata/initdata.toml"), F_OK), -1);
 }
@@ -333,9 +343,9 @@ static void test_tdx_bound(void **state)
 	assert_int_equal(mkdir(B.path.tdx_measurements, 0755), 0);
 	put(at(15, "measurements/mrconfigid"), d, 48);
 	initdata_disk("vdb", doc);
-	assert_int_equal(step_initdata(&B), 0);
+	assert_int_equal(run_steps(), 0);
 	assert_true(B.initdata.bound);
-	assert_int_equal(B.initdata.tee, TEE_TDX);
+	assert_string_equal(B.tee->name, "tdx");
 }
 
 static void test_tdx_mismatch(void **state)
@@ -367,7 +377,7 @@ static void test_tdx_zero_extends_rtmr(void **state)
 	/* No RTMR interface (kernel < 6.16): unbound is fatal. */
 	expect_fail("MRCONFIGID is not set and this kernel cannot extend an RTMR");
 	put(at(15, "measurements/rtmr2:sha384"), "", 0);
-	assert_int_equal(step_initdata(&B), 0);
+	assert_int_equal(run_steps(), 0);
 	assert_true(B.initdata.bound);
 	fd = open(at(15, "measurements/rtmr2:sha384"), O_RDONLY);
 	assert_int_equal(read(fd, got, sizeof(got)), 48);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Unit tests for init/jwe.c. The vectors in fixtures/jwe/ were made by
+ * Unit tests for lib/jwe.c and lib/base64.c's base64url. The vectors in fixtures/jwe/ were made by
  * jwcrypto (gen.py): each one decrypts to its plaintext; a changed byte in
  * any member, the wrong key, or anything outside the flattened
  * ECDH-ES+A256KW / RSA-OAEP-256 + A256GCM form fails, with a reason and no
@@ -22,6 +22,7 @@
 #include <openssl/crypto.h>
 #include <openssl/pem.h>
 
+#include "base64.h"
 #include "jwe.h"
 
 #ifndef FIXTURES

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Unit tests for init/tee*.c. There is no TEE on the build machine: the
- * device paths point into a temporary directory, ioctl() is wrapped to
- * answer with report layouts built from the ABI offsets, and configfs-tsm's
- * report directory is populated when the code creates it (as configfs does).
+ * Unit tests for init/tee.c and the TEE files in init/tee/. There is no
+ * TEE on the build machine: the device paths point into a temporary
+ * directory, ioctl() is wrapped to answer with report layouts built from
+ * the ABI offsets, and configfs-tsm's report directory is populated when
+ * the code creates it (as configfs does).
  * The ioctl numbers are checked against the kernel's own uapi header where
  * the build machine has one (linux/sev-guest.h).
  */
@@ -212,49 +213,54 @@ static int teardown(void **state)
 
 /* ---- detection ------------------------------------------------------------------- */
 
-static enum tee_kind detect(const char *cpuinfo)
+/* The name of the TEE detected with this cpuinfo (NULL: none). */
+static const char *detect(const char *cpuinfo)
 {
-	enum tee_kind t = (enum tee_kind)99;
+	const struct tee_ops *t = NULL;
 	char err[256];
 
 	if (cpuinfo)
 		put(P.cpuinfo, cpuinfo, strlen(cpuinfo));
 	assert_int_equal(tee_detect(&P, &t, err, sizeof(err)), 0);
-	return t;
+	assert_non_null(t);
+	return t->name;
 }
 
 static void test_detect_flags(void **state)
 {
+	const struct tee_ops *t;
 	char err[256];
-	enum tee_kind t;
 
 	(void)state;
-	assert_int_equal(detect(NULL), TEE_SAMPLE); /* no cpuinfo at all */
-	assert_int_equal(detect("processor\t: 0\nflags\t\t: fpu vme sse2\n"), TEE_SAMPLE);
-	assert_int_equal(detect("processor\t: 0\nflags\t\t: fpu tdx_guest sse2\n"), TEE_TDX);
-	assert_int_equal(detect("flags\t\t: fpu sse2 sev_snp\nbogomips: 1\n"), TEE_SNP);
+	assert_string_equal(detect(NULL), "sample"); /* no cpuinfo at all */
+	assert_string_equal(detect("processor\t: 0\nflags\t\t: fpu vme sse2\n"), "sample");
+	assert_string_equal(detect("processor\t: 0\nflags\t\t: fpu tdx_guest sse2\n"), "tdx");
+	assert_string_equal(detect("flags\t\t: fpu sse2 sev_snp\nbogomips: 1\n"), "snp");
 	/* Whole words only, and only on the flags line. */
-	assert_int_equal(detect("flags\t\t: fpu xsev_snp sev_snp_x\n"), TEE_SAMPLE);
-	assert_int_equal(detect("model name\t: sev_snp tdx_guest\nflags\t\t: fpu\n"), TEE_SAMPLE);
+	assert_string_equal(detect("flags\t\t: fpu xsev_snp sev_snp_x\n"), "sample");
+	assert_string_equal(detect("model name\t: sev_snp tdx_guest\nflags\t\t: fpu\n"), "sample");
 	put(P.cpuinfo, "flags\t\t: tdx_guest sev_snp\n", 28);
 	assert_int_equal(tee_detect(&P, &t, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "both TDX and SNP are advertised; refusing to pick one");
-	assert_string_equal(tee_name(TEE_SAMPLE), "sample");
-	assert_string_equal(tee_name(TEE_SNP), "snp");
+	/* The table: each TEE by its KBS name. */
+	assert_string_equal(tee_by_name("sample")->name, "sample");
+	assert_true(tee_by_name("sample")->sample);
+	assert_string_equal(tee_by_name("snp")->label, "SNP");
+	assert_null(tee_by_name("cca"));
 }
 
 static void test_detect_devices(void **state)
 {
 	(void)state;
 	put(P.tpm, "", 0);
-	assert_int_equal(detect("flags\t\t: fpu\n"), TEE_TPM);
+	assert_string_equal(detect("flags\t\t: fpu\n"), "tpm");
 	put(P.uv, "", 0);
-	assert_int_equal(detect("flags\t\t: fpu\n"), TEE_SE);
+	assert_string_equal(detect("flags\t\t: fpu\n"), "se");
 	put(P.sev_guest, "", 0);
-	assert_int_equal(detect("flags\t\t: fpu\n"), TEE_SNP);
+	assert_string_equal(detect("flags\t\t: fpu\n"), "snp");
 	unlink(P.sev_guest);
 	put(P.tdx_guest, "", 0);
-	assert_int_equal(detect("flags\t\t: fpu\n"), TEE_TDX);
+	assert_string_equal(detect("flags\t\t: fpu\n"), "tdx");
 }
 
 /* ---- SNP ------------------------------------------------------------------------- */
