@@ -168,6 +168,34 @@ AG
 	assertContains "$out" "shutdown: complete"
 }
 
+test_stopped_process_is_continued() {
+	# The agent leaves a child that has stopped itself and exits on SIGTERM
+	# only once it runs again: SIGCONT after SIGTERM (as s6-linux-init
+	# sends it) lets it go within the grace period, without SIGKILL.
+	a=$(agent stopped.sh <<'AG'
+#!/bin/sh
+sh -c "trap 'echo stopped child: got SIGTERM; exit 0' TERM; kill -STOP \$\$; while :; do sleep 0.1; done" &
+c=$!
+i=0
+while [ $i -lt 100 ]; do
+	read -r line </proc/$c/stat
+	case "${line##*) }" in T*) break ;; esac
+	sleep 0.05
+	i=$((i + 1))
+done
+echo "child $c stopped"
+exit 0
+AG
+)
+	run_init "$a" 5000
+	out=$(cat "$WORK/out")
+	assertEquals "init exit code: $out" 0 "$RC"
+	assertContains "$out" "stopped"
+	assertContains "$out" "stopped child: got SIGTERM"
+	assertNotContains "$out" "sending SIGKILL"
+	assertContains "$out" "shutdown: complete"
+}
+
 test_missing_agent_is_fatal() {
 	run_init "$WORK/no-such-agent"
 	out=$(cat "$WORK/out")
