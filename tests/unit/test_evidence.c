@@ -36,6 +36,7 @@
 #include "byteorder.h"
 #include "evidence.h"
 #include "tee.h"
+#include "unit.h"
 
 #ifndef FIXTURES
 #define FIXTURES "tests/unit/fixtures"
@@ -45,36 +46,6 @@
 enum { REPORT = EVIDENCE_SNP_REPORT };
 
 /* ---- helpers --------------------------------------------------------------------- */
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	if (!f)
-		fail_msg("open %s", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
-static void put(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	close(fd);
-}
 
 static const char *text(struct json_object *o)
 {
@@ -290,12 +261,12 @@ static void test_synth_matches_python(void **state)
 
 	(void)state;
 	synth(b, 5, 0x1A, 0x11);
-	want = slurp(EVDIR "synth-v5-turin.bin", &len);
+	want = (uint8_t *)unit_slurp(EVDIR "synth-v5-turin.bin", &len);
 	assert_int_equal(len, REPORT);
 	assert_memory_equal(b, want, REPORT);
 	free(want);
 	synth(b, 3, 0x19, 0xA1);
-	want = slurp(EVDIR "synth-v3-genoa.bin", &len);
+	want = (uint8_t *)unit_slurp(EVDIR "synth-v3-genoa.bin", &len);
 	assert_int_equal(len, REPORT);
 	assert_memory_equal(b, want, REPORT);
 	free(want);
@@ -427,10 +398,10 @@ static void assert_fixture(const char *name)
 	struct json_object *ev;
 
 	snprintf(path, sizeof(path), EVDIR "%s.bin", name);
-	report = slurp(path, &len);
+	report = (uint8_t *)unit_slurp(path, &len);
 	assert_int_equal(len, REPORT);
 	snprintf(path, sizeof(path), EVDIR "%s.json", name);
-	want = (char *)slurp(path, &wlen);
+	want = (char *)(uint8_t *)unit_slurp(path, &wlen);
 	ev = snp_ok(report);
 	assert_string_equal(text(ev), want);
 	json_object_put(ev);
@@ -625,20 +596,11 @@ static size_t last_inblob_len;
 int __real_mkdir(const char *path, mode_t mode);
 int __wrap_mkdir(const char *path, mode_t mode)
 {
-	char f[512];
 	int r = __real_mkdir(path, mode);
 
 	if (r == 0 && tsm_dir[0] && strncmp(path, tsm_dir, strlen(tsm_dir)) == 0 &&
-	    path[strlen(tsm_dir)] == '/') {
-		snprintf(f, sizeof(f), "%s/provider", path);
-		put(f, tsm_provider, strlen(tsm_provider));
-		snprintf(f, sizeof(f), "%s/inblob", path);
-		put(f, "", 0);
-		snprintf(f, sizeof(f), "%s/outblob", path);
-		put(f, tsm_outblob, tsm_outblob_len);
-		snprintf(f, sizeof(f), "%s/generation", path);
-		put(f, tsm_generation, strlen(tsm_generation));
-	}
+	    path[strlen(tsm_dir)] == '/')
+		unit_tsm_entry(path, tsm_provider, tsm_outblob, tsm_outblob_len, tsm_generation);
 	return r;
 }
 
@@ -646,34 +608,15 @@ int __wrap_mkdir(const char *path, mode_t mode)
 int __real_rmdir(const char *path);
 int __wrap_rmdir(const char *path)
 {
-	static const char *files[] = { "provider", "inblob", "outblob", "generation" };
-	char f[512];
-	ssize_t n;
-	size_t i;
-	int fd;
-
 	rmdir_calls++;
-	snprintf(f, sizeof(f), "%s/inblob", path);
-	memset(last_inblob, 0, sizeof(last_inblob));
-	last_inblob_len = 0;
-	fd = open(f, O_RDONLY);
-	if (fd >= 0) {
-		n = read(fd, last_inblob, sizeof(last_inblob));
-		last_inblob_len = n > 0 ? (size_t)n : 0;
-		close(fd);
-	}
-	for (i = 0; i < 4; i++) {
-		snprintf(f, sizeof(f), "%s/%s", path, files[i]);
-		unlink(f);
-	}
+	last_inblob_len = unit_tsm_remove(path, last_inblob, sizeof(last_inblob));
 	return __real_rmdir(path);
 }
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/sr-evidence-XXXXXX");
-	assert_non_null(mkdtemp(root));
+	unit_tmpdir(root, sizeof(root), "evidence");
 	snprintf(tsm_dir, sizeof(tsm_dir), "%s/tsm", root);
 	memset(&P, 0, sizeof(P));
 	P.tsm_report = tsm_dir;
@@ -687,11 +630,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	assert_int_equal(system(cmd), 0);
+	unit_rmtree(root);
 	free(tsm_outblob);
 	tsm_outblob = NULL;
 	tsm_dir[0] = '\0';
@@ -895,20 +835,20 @@ static void test_ccel(void **state)
 
 	for (i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i * 11 + (i >> 12));
-	put(path, data, 100);
+	unit_put(path, data, 100);
 	assert_int_equal(tdx_read_ccel(path, &out, &len, err, sizeof(err)), 0);
 	assert_int_equal(len, 100);
 	assert_memory_equal(out, data, 100);
 	free(out);
 
 	/* Across the buffer's growth, up to the cap exactly. */
-	put(path, data, EVIDENCE_CCEL_MAX);
+	unit_put(path, data, EVIDENCE_CCEL_MAX);
 	assert_int_equal(tdx_read_ccel(path, &out, &len, err, sizeof(err)), 0);
 	assert_int_equal(len, EVIDENCE_CCEL_MAX);
 	assert_memory_equal(out, data, EVIDENCE_CCEL_MAX);
 	free(out);
 
-	put(path, data, EVIDENCE_CCEL_MAX + 1);
+	unit_put(path, data, EVIDENCE_CCEL_MAX + 1);
 	out = (uint8_t *)&out;
 	assert_int_equal(tdx_read_ccel(path, &out, &len, err, sizeof(err)), -EFBIG);
 	assert_null(out);
@@ -916,7 +856,7 @@ static void test_ccel(void **state)
 	snprintf(msg, sizeof(msg), "%s is larger than %d bytes", path, EVIDENCE_CCEL_MAX);
 	assert_string_equal(err, msg);
 
-	put(path, data, 0);
+	unit_put(path, data, 0);
 	assert_int_equal(tdx_read_ccel(path, &out, &len, err, sizeof(err)), 0);
 	assert_non_null(out);
 	assert_int_equal(len, 0);
@@ -997,7 +937,7 @@ static void test_attester_snp(void **state)
 	for (i = 0; i < sizeof(rd); i++)
 		rd[i] = (uint8_t)(0x11 * i);
 	tsm_provider = "sev_guest\n";
-	tsm_outblob = slurp(EVDIR "trustee-e2e-report.bin", &n);
+	tsm_outblob = (uint8_t *)unit_slurp(EVDIR "trustee-e2e-report.bin", &n);
 	tsm_outblob_len = n;
 	assert_int_equal(mkdir(P.tsm_report, 0755), 0);
 	assert_int_equal(tee_evidence(tee_by_name("snp"), &P, "nonce", rd, sizeof(rd), &ev, err,
@@ -1046,7 +986,7 @@ static void test_attester_tdx(void **state)
 	free(got);
 	json_object_put(ev);
 	/* With one: its bytes. */
-	put(ccel, log, sizeof(log));
+	unit_put(ccel, log, sizeof(log));
 	assert_int_equal(tee_evidence(tee_by_name("tdx"), &P, "nonce", rdata, 64, &ev, err, sizeof(err)),
 			 0);
 	got = b64dec(member(ev, "cc_eventlog"), &n);
@@ -1149,7 +1089,7 @@ static void test_attester_se(void **state)
 
 	(void)state;
 	snprintf(uv, sizeof(uv), "%s/uv", root);
-	put(uv, "", 0);
+	unit_put(uv, "", 0);
 	P.uv = uv;
 	for (i = 0; i < sizeof(rd); i++)
 		rd[i] = (uint8_t)(0xA0 + i);
@@ -1226,7 +1166,7 @@ static void test_se_challenge_refused(void **state)
 
 	(void)state;
 	snprintf(uv, sizeof(uv), "%s/uv", root);
-	put(uv, "", 0);
+	unit_put(uv, "", 0);
 	P.uv = uv;
 	uv_calls = 0;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

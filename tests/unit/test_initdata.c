@@ -18,31 +18,19 @@
 
 #include "hex.h"
 #include "initdata_format.h"
+#include "unit.h"
 
 #ifndef FIXTURES
 #define FIXTURES "tests/unit/fixtures"
 #endif
 
+/* A fixture file of fixtures/initdata/. */
 static char *slurp(const char *name, size_t *len)
 {
 	char path[512];
-	FILE *f;
-	char *buf;
-	long n;
 
 	snprintf(path, sizeof(path), FIXTURES "/initdata/%s", name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
+	return unit_slurp(path, len);
 }
 
 static void header(uint8_t *h, const char *magic, uint64_t len)

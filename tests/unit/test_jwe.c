@@ -24,6 +24,7 @@
 
 #include "base64.h"
 #include "jwe.h"
+#include "unit.h"
 
 #ifndef FIXTURES
 #define FIXTURES "tests/unit/fixtures"
@@ -34,28 +35,13 @@ static char err[JWE_ERR];
 
 /* ---- helpers ----------------------------------------------------------------- */
 
+/* A fixture file of fixtures/jwe/ (made by gen.py there). */
 static char *slurp(const char *name, size_t *len)
 {
 	char path[512];
-	FILE *f;
-	char *buf;
-	long n;
 
 	snprintf(path, sizeof(path), FIXTURES "/jwe/%s", name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("missing fixture %s (run gen.py)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
+	return unit_slurp(path, len);
 }
 
 static char *text(const char *name)

@@ -24,6 +24,7 @@
 #include "hex.h"
 #include "measure.h"
 #include "measure_snp.h"
+#include "unit.h"
 
 #define FIXTURE FIXTURES "/snp/ovmf_AmdSev_suffix.bin"
 #define CMDLINE "console=ttyS0 loglevel=7"
@@ -110,11 +111,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	unit_rmtree(tmpdir);
+	return 0;
 }
 
 /* Runs `sealroot-measure snp ARGS...` in process; its stdout and stderr go to out/err. */

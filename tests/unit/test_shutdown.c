@@ -20,6 +20,7 @@
 #include "calls.h"
 #include "mount.h"
 #include "shutdown.h"
+#include "unit.h"
 
 /* Children still alive; each SIGTERM/SIGCONT/SIGKILL can end some of them. */
 static int alive;
@@ -225,8 +226,7 @@ static void test_secrets_wiped_first(void **state)
 	int fd, i;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/sr-secrets-XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	unit_tmpdir(dir, sizeof(dir), "secrets");
 	for (i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path), "%s/s%d", dir, i);
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0400);
