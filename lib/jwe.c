@@ -389,7 +389,7 @@ out:
 
 static uint8_t *pt_alloc(size_t n)
 {
-	/* kbs.c initialises the secure heap; a fuzzer or test may not. */
+	/* The attest step initialises the secure heap; a fuzzer or test may not. */
 	if (CRYPTO_secure_malloc_initialized())
 		return OPENSSL_secure_malloc(n);
 	return OPENSSL_malloc(n);

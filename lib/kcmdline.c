@@ -4,10 +4,11 @@
  * The tokeniser follows the kernel's next_arg() (linux lib/cmdline.c):
  * whitespace separates words, double quotes group them, and a quote at the
  * start of the word or of the value is stripped with its partner at the
- * end. It differs in two places, both on lines the kernel would refuse or
- * ignore: for "key="value"" the kernel strips the value's quotes first and
- * keeps value", this strips the word's first and gets value; and the
- * kernel's isspace() (linux lib/ctype.c) also counts 0xA0, this does not.
+ * end. It differs in two corners, which change only how sealroot reads its
+ * own sealroot.* words (the kernel ignores those): for "key="value"" the
+ * kernel strips the value's quotes first and keeps value", this strips the
+ * word's first and gets value; and the kernel's isspace() (linux
+ * lib/ctype.c) also counts 0xA0, this does not.
  */
 #include "kcmdline.h"
 

@@ -2,7 +2,8 @@
 /*
  * measure_snp: `sealroot-measure snp`, the AMD SEV-SNP launch digest of a
  * QEMU guest booted from OVMF (AmdSev) with a direct kernel, as the PSP
- * computes it (reference/measurements.md; follows virtee/sev-snp-measure).
+ * computes it. The algorithm follows virtee/sev-snp-measure
+ * (sevsnpmeasure/gctx.py, guest.py, ovmf.py, sev_hashes.py, vmsa.py).
  *   Reads:   the OVMF image (at most 64 MiB), the kernel and initrd files
  *            (streamed), and the flags.
  *   Changes: nothing; prints the digest as lower-case hex to stdout.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * measure_tdx: `sealroot-measure tdx`, the MRTD/RTMR1/RTMR2 calculator for a
- * QEMU direct kernel boot on TDVF (reference/measurements.md "Intel TDX").
+ * QEMU direct kernel boot on TDVF, after virtee/tdx-measure (src/tdvf.rs,
+ * src/kernel.rs, src/util.rs).
  * Reads: the --ovmf, --kernel and --initrd files (size-capped) and argv.
  * Changes: nothing; prints "mrtd|rtmr1|rtmr2 <hex>" lines on stdout.
  * On failure: one "sealroot-measure tdx: ..." line on stderr, exit 1 for

@@ -863,7 +863,7 @@ static void test_ccel(void **state)
 	free(out);
 }
 
-/* ---- attester ------------------------------------------------------------------------ */
+/* ---- each TEE's evidence ------------------------------------------------------------------------ */
 
 static uint8_t *b64dec(struct json_object *s, size_t *n)
 {

@@ -195,7 +195,7 @@ static void test_nested(void **state)
 	assert_canon_json("{}", "{}");
 	assert_canon_json("[]", "[]");
 	assert_canon_json("[{},[],{\"a\":[]}]", "[{},[],{\"a\":[]}]");
-	/* What kbs.c hashes into the report data. */
+	/* What the attest step hashes into the report data. */
 	assert_canon_json("{\"tee-pubkey\":{\"kty\":\"EC\",\"crv\":\"P-256\",\"alg\":\"ECDH-ES+A256KW\","
 			  "\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"},"
 			  "\"nonce\":\"a+b/c=\",\"additional-evidence\":\"\"}",
