@@ -108,8 +108,8 @@ int step_kmod(struct boot *b)
 		return r;
 	log_info("kmod: %u modules loaded, module loading now disabled",
 		 b->modules_loaded);
-	/* Where the kernel has kexec at all (s390 always does; x86_64 builds
-	 * without it, and then there is nothing to lock). */
+	/* Where the kernel has kexec at all (CONFIG_KEXEC_CORE); without it
+	 * there is no switch and nothing to lock. */
 	r = sysctl_one(b, b->path.kexec_disabled, true);
 	if (r < 0)
 		return r;
