@@ -18,12 +18,33 @@ OUT      := out/$(TEE)
 STAGE    := $(B)/$(TEE)
 AGENT    ?= $(B)/$(ARCH)/test-agent
 
-INIT_SRC := $(wildcard init/*.c)
-INIT_HDR := $(wildcard init/*.h)
+# ---- the C sources (docs/layout.md) ------------------------------------------
+# init/ is the PID 1; lib/ the parsers of host bytes that the init, the host
+# tools, the unit tests and the fuzzers share. main() is the one thing only
+# the init binary has; everything else also goes into the test archives.
+INIT_SRC    := $(wildcard init/*.c init/tee/*.c)
+LIB_SRC     := $(wildcard lib/*.c)
+CORE_SRC    := $(filter-out init/main.c,$(INIT_SRC)) $(LIB_SRC)
+MEASURE_SRC := $(wildcard tools/measure_*.c)
+HDR         := $(wildcard init/*.h lib/*.h tools/*.h tests/unit/*.h)
+# Each folder sees its own headers and lib/'s; lib/ sees only its own, so
+# nothing in it can reach into init/.
+INC_init  := -Iinit -Ilib
+INC_lib   := -Ilib
+INC_tools := -Itools -Ilib
+INC_tests := -Iinit -Ilib -Itools -Itests/unit
+inc = $(INC_$(firstword $(subst /, ,$(1))))
+# What the init links: static from deps/ for the image, Debian's for the
+# host builds of the tests.
+INIT_LIBS := -lkmod -lcryptsetup -ldevmapper -lcurl -ljson-c -lz -lcrypto
 
-# Production flags (style.md). FORTIFY is glibc-only; musl ignores it.
+# Flags for every C build; -Werror keeps gcc's and clang's warnings fatal.
 CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
                  -fstack-protector-strong -DSEALROOT_VERSION='"$(VERSION)"'
+# The host tools add glibc's _FORTIFY_SOURCE; musl, which the init links,
+# has no such checks.
+HOST_CFLAGS   := $(CFLAGS_COMMON) -D_FORTIFY_SOURCE=2
+
 # The deps prefix for ARCH (deps/build.sh); s390x brings its own musl.
 ifeq ($(ARCH),x86_64)
 DEPS     := $(B)/deps.prefix
@@ -38,30 +59,40 @@ endif
 .PHONY: all image install dist repro-check test-asan test-valgrind deps kernel init boot test unit-bins test-bins tools initdata fuzz fuzz-bins clean distclean update-pins FORCE
 all: image
 
-# ---- deps: static musl libraries (cached by their pins) -------------------
-# (The stage's status is checked, not tail's.)
+# ---- cached stages: deps, kernel, firmware ------------------------------------
+# $(call cached_stage,COMMAND): runs a stage script, which prints its cached
+# output directory as its last stdout line, into the target file, rewritten
+# only when the directory changed. The script's status counts, not tail's.
+# An empty COMMAND writes an empty file: no such stage for this TEE.
+define cached_stage
+	@mkdir -p $(@D)
+	@$(if $(strip $(1)),$(1) > $@.out || { rm -f $@.out; exit 1; }; \
+	    tail -n 1 $@.out > $@.new; rm -f $@.out; \
+	    test -d "$$(cat $@.new)" || { echo "$(firstword $(1)) gave no directory" >&2; rm -f $@.new; exit 1; }, \
+	    : > $@.new)
+	@cmp -s $@.new $@ 2>/dev/null || mv $@.new $@; rm -f $@.new
+endef
+
+# Static musl libraries, cached by their pins.
 $(B)/deps.prefix $(B)/deps-s390x.prefix: FORCE
-	@mkdir -p $(B)
-	@deps/build.sh $(if $(findstring s390x,$@),s390x,x86_64) > $@.out || { rm -f $@.out; exit 1; }
-	@tail -n 1 $@.out > $@.new; rm -f $@.out
-	@test -d "$$(cat $@.new)" || { echo "deps/build.sh gave no prefix" >&2; exit 1; }
-	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
+	$(call cached_stage,deps/build.sh $(if $(findstring s390x,$@),s390x,x86_64))
 deps: $(DEPS)
+
+# The kernel, cached by its configuration.
+KDEBUG := $(if $(filter 1,$(DEBUG)),debug,)
+$(B)/kernel-$(TEE).dir: FORCE
+	$(call cached_stage,kernel-config/build.sh $(TEE) $(KDEBUG))
+kernel: $(B)/kernel-$(TEE).dir
+
+# Firmware for the TEEs that boot through it. A firmware build that fails
+# stops make: a bundle never silently lacks it.
+$(B)/firmware-$(TEE).dir: FORCE
+	$(call cached_stage,$(if $(filter snp tdx,$(TEE)),firmware/build.sh $(TEE)))
 
 # ---- pins: every pinned Debian package to the newest version served ---------
 # (tools/update-pins.sh; review the diff and commit it)
 update-pins:
 	tools/update-pins.sh
-
-# ---- kernel (cached by config hash) ---------------------------------------
-KDEBUG := $(if $(filter 1,$(DEBUG)),debug,)
-$(B)/kernel-$(TEE).dir: FORCE
-	@mkdir -p $(B)
-	@kernel-config/build.sh $(TEE) $(KDEBUG) > $@.out || { rm -f $@.out; exit 1; }
-	@tail -n 1 $@.out > $@.new; rm -f $@.out
-	@test -d "$$(cat $@.new)" || { echo "kernel-config/build.sh gave no dir" >&2; exit 1; }
-	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
-kernel: $(B)/kernel-$(TEE).dir
 
 # ---- the init: static, musl, stripped --------------------------------------
 # The version is compiled in; rebuild when it changes.
@@ -70,10 +101,10 @@ $(B)/version: FORCE
 	@echo '$(VERSION)' > $@.new
 	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
 
-$(B)/$(ARCH)/sealroot-init: $(INIT_SRC) $(INIT_HDR) $(DEPS) $(B)/version
+$(B)/$(ARCH)/sealroot-init: $(INIT_SRC) $(LIB_SRC) $(HDR) $(DEPS) $(B)/version
 	@mkdir -p $(@D)
-	$(MUSL_CC) $(CFLAGS_COMMON) -static -isystem "$$(cat $(DEPS))/include" \
-	    -isystem "$$(cat $(DEPS))/include/kernel" -o $@ $(INIT_SRC) \
+	$(MUSL_CC) $(CFLAGS_COMMON) $(INC_init) -static -isystem "$$(cat $(DEPS))/include" \
+	    -isystem "$$(cat $(DEPS))/include/kernel" -o $@ $(INIT_SRC) $(LIB_SRC) \
 	    -L"$$(cat $(DEPS))/lib" -Wl,--gc-sections $$(cat "$$(cat $(DEPS))/link-flags")
 	$(CROSS)strip --strip-all $@
 init: $(B)/$(ARCH)/sealroot-init
@@ -100,16 +131,6 @@ $(STAGE)/rootfs.erofs $(STAGE)/initrd.cpio: $(B)/$(ARCH)/sealroot-init $(AGENT) 
 
 $(STAGE)/verity/rootfs.img: $(STAGE)/rootfs.erofs verity/build.sh
 	verity/build.sh --data $< --out $(STAGE)/verity
-
-# Firmware for the TEEs that boot through it (firmware/build.sh; cached).
-# A firmware build that fails stops make: a bundle never silently lacks it.
-$(B)/firmware-$(TEE).dir: FORCE
-	@mkdir -p $(@D)
-	@if [ "$(TEE)" = snp ] || [ "$(TEE)" = tdx ]; then \
-	    firmware/build.sh $(TEE) > $@.out || { rm -f $@.out; exit 1; }; \
-	    tail -n 1 $@.out > $@.new; rm -f $@.out; \
-	else : > $@.new; fi
-	@cmp -s $@.new $@ 2>/dev/null || mv $@.new $@; rm -f $@.new
 
 # The launch-measurement calculator, for the TEEs that have launch digests.
 MEASURE_TOOL := $(if $(filter snp tdx,$(TEE)),$(B)/host/sealroot-measure)
@@ -154,107 +175,22 @@ repro-check:
 boot: image $(STAGE)/initdata.img
 	tools/demo-boot.sh $(OUT) $(STAGE)/initdata.img $(INITDATA)
 
-# ---- tests -----------------------------------------------------------------
-# Unit tests and the PID-1 test build run on the host (glibc, Debian's -dev
-# libraries), which also lets ASan, UBSan and valgrind see them.
-HOST_CC      ?= gcc
-UNIT_CFLAGS  := $(CFLAGS_COMMON) -g -Iinit -Itests/unit
-UNIT_LIBS    := -lcmocka
-UNIT_BINS    := $(B)/test/test_cmdline $(B)/test/test_mount $(B)/test/test_step $(B)/test/test_shutdown $(B)/test/test_verity \
-                $(B)/test/test_toml $(B)/test/test_initdata $(B)/test/test_tee $(B)/test/test_initdata_step \
-                $(B)/test/test_config $(B)/test/test_kbs $(B)/test/test_jwe $(B)/test/test_jcs \
-                $(B)/test/test_evidence $(B)/test/test_storage
+# ---- host tools --------------------------------------------------------------
+# lib/ alone, with the host's compiler and Debian's libraries: the tools
+# link nothing from init/.
+$(B)/host/obj/%.o: %.c $(HDR)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(call inc,$<) -c -o $@ $<
+$(B)/host/libsealroot.a: $(LIB_SRC:%.c=$(B)/host/obj/%.o)
+	@rm -f $@
+	$(AR) rcs $@ $^
 
-$(B)/test/test_cmdline: tests/unit/test_cmdline.c init/cmdline.c init/file.c init/step.c init/log.c $(INIT_HDR)
+$(B)/host/sealroot-initdata: tools/sealroot-initdata.c $(B)/host/libsealroot.a $(HDR)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS)
-$(B)/test/test_mount: tests/unit/test_mount.c init/mount.c init/step.c init/log.c $(INIT_HDR) tests/unit/calls.h
+	$(HOST_CC) $(HOST_CFLAGS) $(INC_tools) -o $@ $< $(B)/host/libsealroot.a -ljson-c -lz -lcrypto
+$(B)/host/sealroot-measure: tools/sealroot-measure.c $(MEASURE_SRC) $(B)/host/libsealroot.a $(HDR)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) \
-	    -Wl,--wrap=mount,--wrap=umount2,--wrap=mkdir,--wrap=statfs,--wrap=stat,--wrap=dup2
-$(B)/test/test_step: tests/unit/test_step.c init/step.c init/log.c $(INIT_HDR) tests/unit/calls.h
-	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS)
-$(B)/test/test_shutdown: tests/unit/test_shutdown.c init/shutdown.c init/mount.c init/reap.c init/step.c init/log.c $(INIT_HDR) tests/unit/calls.h
-	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) \
-	    -Wl,--wrap=kill,--wrap=waitpid,--wrap=sigtimedwait,--wrap=umount2,--wrap=mount,--wrap=sync,--wrap=unlinkat
-
-$(B)/test/test_verity: tests/unit/test_verity.c init/verity.c init/file.c init/step.c init/log.c $(INIT_HDR)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -ldevmapper
-
-$(B)/test/test_toml: tests/unit/test_toml.c init/toml.c init/toml.h
-	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS)
-
-$(B)/test/test_initdata: tests/unit/test_initdata.c init/initdata.c init/toml.c $(INIT_HDR)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lz -lcrypto
-
-$(B)/test/test_config: tests/unit/test_config.c init/config.c init/initdata.c init/toml.c $(INIT_HDR)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lz -lcrypto
-
-$(B)/test/test_jcs: tests/unit/test_jcs.c init/jcs.c init/jcs.h
-	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) -ljson-c -lcrypto
-
-$(B)/test/test_jwe: tests/unit/test_jwe.c init/jwe.c init/jwe.h
-	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) -ljson-c -lcrypto
-
-TEE_SRC := init/tee.c init/tee_snp.c init/tee_tdx.c init/tee_tpm.c init/tee_se.c
-$(B)/test/test_kbs: tests/unit/test_kbs.c init/kbs.c init/http.c init/jcs.c init/jwe.c init/attester.c init/evidence.c $(TEE_SRC) \
-    init/step.c init/initdata.c init/toml.c init/file.c init/log.c $(INIT_HDR)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lcurl -ljson-c -lz -lcrypto
-
-$(B)/test/test_evidence: tests/unit/test_evidence.c init/evidence.c init/attester.c $(TEE_SRC) init/file.c $(INIT_HDR)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) \
-	    -ljson-c -lcrypto -Wl,--wrap=mkdir,--wrap=rmdir,--wrap=ioctl
-$(B)/test/test_tee: tests/unit/test_tee.c $(TEE_SRC) init/file.c $(INIT_HDR)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) \
-	    -lcrypto -Wl,--wrap=ioctl,--wrap=mkdir,--wrap=rmdir
-
-$(B)/test/test_initdata_step: tests/unit/test_initdata_step.c init/initdata_step.c init/initdata.c init/toml.c init/config.c \
-    $(TEE_SRC) init/file.c init/step.c init/log.c $(INIT_HDR)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lz -lcrypto -Wl,--wrap=fstatfs
-
-$(B)/test/test_storage: tests/unit/test_storage.c init/storage.c init/file.c init/step.c init/log.c init/agent.c $(INIT_HDR)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lcryptsetup -lcrypto
-
-$(B)/test/sealroot-init-test: $(INIT_SRC) $(INIT_HDR)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(CFLAGS_COMMON) -g -DSEALROOT_TEST_BUILD -o $@ $(INIT_SRC) -lkmod -lcryptsetup -ldevmapper -lz \
-	    -lcurl -ljson-c -lcrypto
-
-$(B)/test/tpm-tool: tests/tpm/tpm-tool.c init/tee_tpm.c init/tee.h
-	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -lcrypto
-
-# The measurement calculators (tools/measure_*.c) and their unit tests.
-MEASURE_SRC := $(wildcard tools/measure_snp.c tools/measure_tdx.c)
-UNIT_BINS += $(if $(wildcard tools/measure_snp.c),$(B)/test/test_measure_snp) \
-             $(if $(wildcard tools/measure_tdx.c),$(B)/test/test_measure_tdx)
-$(B)/test/test_measure_snp: tests/unit/test_measure_snp.c tools/measure_snp.c $(wildcard tools/*.h)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -Itools -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lcrypto
-$(B)/test/test_measure_tdx: tests/unit/test_measure_tdx.c tools/measure_tdx.c $(wildcard tools/*.h)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(UNIT_CFLAGS) -Itools -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c,$^) $(UNIT_LIBS) -lcrypto
-$(B)/host/sealroot-measure: tools/sealroot-measure.c $(MEASURE_SRC) $(wildcard tools/*.h)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(CFLAGS_COMMON) -Itools -o $@ $(filter %.c,$^) -lcrypto
-
-# ---- host tools ------------------------------------------------------------
-$(B)/host/sealroot-initdata: tools/sealroot-initdata.c init/initdata.c init/toml.c init/config.c init/initdata.h init/toml.h init/config.h
-	@mkdir -p $(@D)
-	$(HOST_CC) $(CFLAGS_COMMON) -Iinit -o $@ $(filter %.c,$^) -lz -lcrypto
+	$(HOST_CC) $(HOST_CFLAGS) $(INC_tools) -o $@ $< $(MEASURE_SRC) $(B)/host/libsealroot.a -lcrypto
 tools: $(B)/host/sealroot-initdata
 
 # The example initdata that `make boot` attaches (the default is required).
@@ -265,44 +201,73 @@ $(STAGE)/initdata.img: $(INITDATA) $(B)/host/sealroot-initdata
 	@cat $@.txt
 initdata: $(STAGE)/initdata.img
 
+# ---- tests -----------------------------------------------------------------
+# Unit tests and the PID-1 test build run on the host (glibc, Debian's -dev
+# libraries), which also lets ASan, UBSan and valgrind see them. Every test
+# links one archive of every object but main() (and the measurement
+# calculators); the linker takes from it only what the test calls.
+HOST_CC      ?= gcc
+UNIT_CFLAGS  := $(CFLAGS_COMMON) -g
+UNIT_LIBS    := -lcmocka $(INIT_LIBS)
+UNIT_TESTS   := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_BINS    := $(addprefix $(B)/test/test_,$(UNIT_TESTS))
+UNIT_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
+comma := ,
+# The calls a test replaces with its own (-Wl,--wrap=name: __wrap_name).
+WRAP_mount         := mount umount2 mkdir statfs stat dup2
+WRAP_shutdown      := kill waitpid sigtimedwait umount2 mount sync unlinkat
+WRAP_tee           := ioctl mkdir rmdir
+WRAP_evidence      := ioctl mkdir rmdir
+WRAP_initdata_step := fstatfs
+
+$(B)/test/obj/%.o: %.c $(HDR)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) $(call inc,$<) -c -o $@ $<
+$(B)/test/libsealroot.a: $(patsubst %.c,$(B)/test/obj/%.o,$(CORE_SRC) $(MEASURE_SRC))
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(B)/test/test_%: tests/unit/test_%.c $(UNIT_HELPERS) $(B)/test/libsealroot.a $(HDR)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) $(INC_tests) -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' \
+	    -o $@ $< $(UNIT_HELPERS) $(B)/test/libsealroot.a $(UNIT_LIBS) \
+	    $(addprefix -Wl$(comma)--wrap=,$(WRAP_$*))
+
+# The init for the PID-1 tests: SEALROOT_TEST_BUILD exits instead of
+# powering off and takes steps and paths from the environment.
+$(B)/test/sealroot-init-test: $(INIT_SRC) $(LIB_SRC) $(HDR)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(CFLAGS_COMMON) -g -DSEALROOT_TEST_BUILD $(INC_init) -o $@ $(INIT_SRC) $(LIB_SRC) \
+	    $(INIT_LIBS)
+
+# tests/tpm/tpm-tool.c drives lib/tpm2.c against swtpm (tests/shell/test_tpm.sh).
+$(B)/test/tpm-tool: tests/tpm/tpm-tool.c $(B)/test/libsealroot.a $(HDR)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(UNIT_CFLAGS) $(INC_tests) -o $@ $< $(B)/test/libsealroot.a $(INIT_LIBS)
+
+unit-bins: $(UNIT_BINS)
+
 # ---- fuzzing (libFuzzer, ASan, UBSan) ---------------------------------------
+# Each harness tests/fuzz/fuzz_<name>.c links the same archive, built with
+# the fuzzer's instrumentation.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
-FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-                -fno-sanitize-recover=undefined -Iinit
-FUZZERS      := fuzz_toml fuzz_initdata fuzz_jwe fuzz_kbs fuzz_cmdline fuzz_config fuzz_evidence fuzz_tpm
-$(B)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c init/cmdline.c init/file.c init/step.c init/log.c $(INIT_HDR)
+FUZZ_SAN     := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 $(FUZZ_SAN)
+FUZZERS      := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+$(B)/fuzz/obj/%.o: %.c $(HDR)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
-$(B)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c init/config.c init/initdata.c init/toml.c $(INIT_HDR)
+	$(FUZZ_CC) $(subst fuzzer$(comma),fuzzer-no-link$(comma),$(FUZZ_CFLAGS)) $(call inc,$<) -c -o $@ $<
+$(B)/fuzz/libsealroot.a: $(CORE_SRC:%.c=$(B)/fuzz/obj/%.o)
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/fuzz/libsealroot.a $(HDR)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lz -lcrypto
-$(B)/fuzz/fuzz_evidence: tests/fuzz/fuzz_evidence.c init/evidence.c init/tee.c init/file.c $(INIT_HDR)
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -ljson-c -lcrypto
-$(B)/fuzz/fuzz_tpm: tests/fuzz/fuzz_tpm.c init/tee_tpm.c $(INIT_HDR)
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lcrypto
-$(B)/fuzz/fuzz_toml: tests/fuzz/fuzz_toml.c init/toml.c init/toml.h
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
-$(B)/fuzz/fuzz_initdata: tests/fuzz/fuzz_initdata.c init/initdata.c init/toml.c init/config.c init/initdata.h init/toml.h init/config.h
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lz -lcrypto
-$(B)/fuzz/fuzz_jwe: tests/fuzz/fuzz_jwe.c init/jwe.c init/jwe.h
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -ljson-c -lcrypto
-$(B)/fuzz/fuzz_kbs: tests/fuzz/fuzz_kbs.c init/kbs.c init/http.c init/jcs.c init/jwe.c init/attester.c init/evidence.c \
-    $(TEE_SRC) init/step.c init/file.c init/log.c init/initdata.c init/toml.c $(INIT_HDR)
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -lcurl -ljson-c -lz -lcrypto
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(INC_init) -o $@ $< $(B)/fuzz/libsealroot.a $(INIT_LIBS)
 fuzz-bins: $(addprefix $(B)/fuzz/,$(FUZZERS))
 # Each harness for FUZZ_SECONDS from the seeds in tests/fuzz/corpus/<name>;
 # what it learns stays in build/fuzz/. A crash fails and leaves its input.
 fuzz: fuzz-bins
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
-
-unit-bins: $(UNIT_BINS)
 
 # ---- sanitizers (docs/fuzzing.md) --------------------------------------------
 # test-asan: every unit test built again with ASan and UBSan (no recovery:

@@ -1,19 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-/*
- * agent: see agent.h.
- */
+/* agent: see agent.h. */
 #include "agent.h"
-#include "file.h"
 
 #include <errno.h>
 #include <stdio.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-sigset_t agent_child_mask;
+#include "file.h"
+#include "spawn.h"
 
 /* Nothing from the kernel's or the host's environment reaches the agent. */
 static char *const agent_env[] = {
@@ -27,21 +22,13 @@ enum {
 	MEM_RESERVE_MIN = 16 << 20, /* memory kept back: the larger of this and 1/8 */
 };
 
+/* One value into the file name of the cgroup directory dir. */
 static int put_file(const char *dir, const char *name, const char *text)
 {
-	char path[256];
-	ssize_t n;
-	int fd, r = 0;
+	char path[PATH_MAX_SR];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	if (n != (ssize_t)strlen(text))
-		r = n < 0 ? -errno : -EIO;
-	close(fd);
-	return r;
+	return file_write_value(path, text, strlen(text), NULL);
 }
 
 /*
@@ -62,24 +49,24 @@ static int agent_cgroup(struct boot *b, char *dir, size_t cap)
 	FILE *f;
 	int r;
 
-	if (file_read_all("/proc/sys/kernel/pid_max", buf, sizeof(buf), &len) < 0 ||
+	if (file_read_all(b->path.pid_max, buf, sizeof(buf), &len) < 0 ||
 	    sscanf(buf, "%llu", &pid_max) != 1)
-		return boot_fail(b, 0, "cannot read /proc/sys/kernel/pid_max");
-	if (file_read_all("/proc/sys/kernel/threads-max", buf, sizeof(buf), &len) < 0 ||
+		return boot_fail(b, 0, "cannot read %s", b->path.pid_max);
+	if (file_read_all(b->path.threads_max, buf, sizeof(buf), &len) < 0 ||
 	    sscanf(buf, "%llu", &threads_max) != 1)
-		return boot_fail(b, 0, "cannot read /proc/sys/kernel/threads-max");
+		return boot_fail(b, 0, "cannot read %s", b->path.threads_max);
 	if (threads_max < pid_max)
 		pid_max = threads_max;
 	if (pid_max <= 2 * PIDS_RESERVE)
 		return boot_fail(b, 0, "%llu tasks is too few", pid_max);
-	f = fopen("/proc/meminfo", "re");
+	f = fopen(b->path.meminfo, "re");
 	while (f && fgets(buf, sizeof(buf), f))
 		if (sscanf(buf, "MemTotal: %llu kB", &mem_kib) == 1)
 			break;
 	if (f)
 		fclose(f);
 	if (mem_kib == 0)
-		return boot_fail(b, 0, "cannot read MemTotal from /proc/meminfo");
+		return boot_fail(b, 0, "cannot read MemTotal from %s", b->path.meminfo);
 	mem = mem_kib * 1024;
 	reserve = mem / 8 > MEM_RESERVE_MIN ? mem / 8 : MEM_RESERVE_MIN;
 	if (mem <= 2 * reserve)
@@ -114,61 +101,32 @@ static int agent_cgroup(struct boot *b, char *dir, size_t cap)
 int step_agent(struct boot *b)
 {
 	char *argv[] = { (char *)b->path.agent, NULL };
+	char cg[PATH_MAX_SR] = "";
+	struct spawn sp = {
+		.argv = argv,
+		.envp = agent_env,
+		.mask = &b->child_mask,
+		.setsid = true,
+	};
+	const char *what;
 	struct stat st;
-	int pipefd[2], child_errno = 0, r;
-	ssize_t n;
 	pid_t pid;
+	int r;
 
 	if (stat(b->path.agent, &st) < 0)
 		return boot_fail(b, -errno, "%s", b->path.agent);
 	if (!S_ISREG(st.st_mode))
 		return boot_fail(b, 0, "%s is not a regular file", b->path.agent);
-	char cg[PATH_MAX_SR] = "";
-
 	if (b->path.cgroup && (r = agent_cgroup(b, cg, sizeof(cg))) < 0)
 		return r;
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return boot_fail(b, -errno, "pipe");
-
-	log_info("agent: starting %s (uptime %.3f s)", b->path.agent,
-		 log_uptime());
-	pid = fork();
-	if (pid < 0) {
-		r = -errno;
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return boot_fail(b, r, "fork");
-	}
-	if (pid == 0) {
-		int e, moved;
-
-		close(pipefd[0]);
-		/* Into the agent's cgroup before it runs anything. */
-		moved = cg[0] ? put_file(cg, "cgroup.procs", "0") : 0;
-
-		if (moved < 0) {
-			e = -moved;
-		} else if (sigprocmask(SIG_SETMASK, &agent_child_mask, NULL) < 0 || setsid() < 0) {
-			e = errno;
-		} else {
-			execve(b->path.agent, argv, agent_env);
-			e = errno;
-		}
-		while (write(pipefd[1], &e, sizeof(e)) < 0 && errno == EINTR)
-			;
-		_exit(127);
-	}
-	close(pipefd[1]);
-	do
-		n = read(pipefd[0], &child_errno, sizeof(child_errno));
-	while (n < 0 && errno == EINTR);
-	close(pipefd[0]);
-	if (n == (ssize_t)sizeof(child_errno)) {
-		/* The child never became the agent: collect it and fail. */
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		return boot_fail(b, -child_errno, "exec %s", b->path.agent);
-	}
+	/* Into the agent's cgroup before it runs anything. */
+	sp.cgroup = cg[0] ? cg : NULL;
+	log_info("agent: starting %s (uptime %.3f s)", b->path.agent, log_uptime());
+	r = spawn(&sp, &pid, &what);
+	if (r < 0 && strcmp(what, "exec") == 0)
+		return boot_fail(b, r, "exec %s", b->path.agent);
+	if (r < 0)
+		return boot_fail(b, r, "%s", what);
 	b->agent_pid = pid;
 	return 0;
 }

@@ -1,21 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * agent: starts the workload agent (kata-agent) as a child of PID 1.
- * Reads: b->path.agent. Changes: forks; the child gets the signal mask PID 1
- * started with, its own session and a fixed, clean environment.
- * On failure: a missing or unexecutable agent fails the step; the exec error
- * comes back from the child over a close-on-exec pipe, so it is reported here
- * rather than as a mysterious exit status later.
+ * agent: the step that starts the workload agent (kata-agent) as a child of
+ * PID 1, in a cgroup of its own whose pids.max and memory.max stay below
+ * the machine's, so a runaway agent meets a limit while PID 1 can still
+ * shut down.
+ * Reads: b->path.agent, pid_max, MemTotal. Changes: creates and limits the
+ * cgroup sealroot-agent; forks (spawn.h): the child gets the signal mask
+ * PID 1 started with, its own session and a fixed, clean environment.
+ * On failure: a missing or unexecutable agent, or a cgroup that cannot be
+ * set up, fails the step; an exec error is reported as "exec <agent>".
  */
 #ifndef SEALROOT_AGENT_H
 #define SEALROOT_AGENT_H
 
-#include <signal.h>
-
 #include "boot.h"
-
-/* The mask the child restores; main() sets it before blocking signals. */
-extern sigset_t agent_child_mask;
 
 int step_agent(struct boot *b);
 

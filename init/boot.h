@@ -1,66 +1,35 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * boot: the one state object every step reads and extends.
+ * boot: the one state object every step reads and extends, and the one way
+ * a step reports why it failed.
  * A step reads what earlier steps wrote and adds its own part. There are no
- * other globals. Paths are fields so that unit tests can point them into a
- * temporary directory instead of the real /proc, /sys, /dev and /etc.
+ * other globals: what a later step or the shutdown needs is a field here.
+ * Reads: nothing. Changes: b only.
+ * On failure: boot_fail() records the reason; it cannot fail itself.
  */
 #ifndef SEALROOT_BOOT_H
 #define SEALROOT_BOOT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "config.h"
-#include "initdata.h"
+#include "initdata_format.h"
+#include "kcmdline.h"
 #include "log.h"
+#include "paths.h"
 
 enum {
-	ROOTHASH_HEX_MAX = 128,  /* sha512 would be 128 hex digits */
 	REASON_MAX = 384,
 	MOUNTS_MAX = 16,
-	PATH_MAX_SR = 256,
 };
 
-/* The measured kernel command line, parsed (cmdline.c). */
-struct config {
-	char roothash[ROOTHASH_HEX_MAX + 1]; /* lower-case hex, required unless root_initramfs */
-	bool root_initramfs;                  /* sealroot.root=initramfs: / is the measured initrd */
-	unsigned grace_ms;                    /* shutdown: SIGTERM to SIGKILL */
-	bool verity_scan;                     /* read the whole root at boot */
-	bool initdata_required;               /* no initdata device is fatal */
-	char scratch[CONF_DEVICE_MAX];        /* sealroot.scratch: serial or /dev path */
-	unsigned run_size_mib;                /* sealroot.run_size: cap /run (0 = tmpfs default) */
-};
+struct tee_ops;
 
-/* Where things are. Production values are in boot_init(). */
-struct paths {
-	const char *proc_cmdline;     /* /proc/cmdline */
-	const char *sys_dev_block;    /* /sys/dev/block */
-	const char *dev;              /* /dev */
-	const char *modules_list;     /* /etc/sealroot/modules */
-	const char *modules_disabled; /* /proc/sys/kernel/modules_disabled */
-	const char *kexec_disabled;   /* /proc/sys/kernel/kexec_load_disabled */
-	const char *agent;            /* /usr/bin/kata-agent */
-	const char *console;          /* /dev/console */
-	const char *sys_block;        /* /sys/block: disks to scan for initdata */
-	const char *initdata_dir;     /* /run/confidential-containers/initdata */
-	const char *cpuinfo;          /* /proc/cpuinfo: TEE CPU flags */
-	const char *tsm_report;       /* /sys/kernel/config/tsm/report */
-	const char *sev_guest;        /* /dev/sev-guest */
-	const char *tdx_guest;        /* /dev/tdx_guest */
-	const char *tdx_measurements; /* /sys/devices/virtual/misc/tdx_guest/measurements */
-	const char *ccel;             /* /sys/firmware/acpi/tables/data/CCEL (TDX event log) */
-	const char *uv;               /* /dev/uv (s390x SE) */
-	const char *tpm;              /* /dev/tpmrm0 */
-	const char *secrets_dir;      /* /run/sealroot/secrets */
-	const char *run;              /* /run */
-	const char *cgroup;           /* /sys/fs/cgroup (cgroup2); NULL: no agent cgroup */
-};
-
-/* initdata_step.c: the measured document, for the attestation step. */
+/* initdata.c: the measured document, for the attestation step. */
 struct initdata_state {
 	bool present;
 	char device[PATH_MAX_SR];
@@ -69,27 +38,35 @@ struct initdata_state {
 	struct initdata_doc doc;
 	uint8_t digest[INITDATA_DIGEST_MAX];
 	size_t digest_len;
-	int tee;                             /* enum tee_kind */
 	bool bound;                          /* a TEE field or register holds it */
 };
 
 struct boot {
 	struct paths path;
-	struct config cfg;
+	struct cmdline_config cfg;           /* cmdline.c */
 
-	/* mount.c: what step_mount mounted, in order, for the reverse undo. */
+	/* main.c: the signal mask PID 1 started with, which every child it
+	 * starts gets back before exec. */
+	sigset_t child_mask;
+
+	/* What is mounted, in order, for the reverse undo at shutdown
+	 * (mount.c's mounts_add(); the storage step adds its own). */
 	const char *mounted[MOUNTS_MAX];
 	size_t n_mounted;
 
 	/* kmod.c */
 	unsigned modules_loaded;
 
+	/* tee.c: the TEE this guest runs in. */
+	const struct tee_ops *tee;
+
 	struct initdata_state initdata;
 
-	/* config.c, from the initdata: what attestation and net need. */
+	/* initdata.c, from the measured initdata (lib/config.c): what net,
+	 * attest and storage need. */
 	struct attest_config attest;
 
-	/* kbs.c -> storage.c: the scratch disk's key from the KBS (secure heap). */
+	/* attest.c -> storage.c: the scratch disk's key from the KBS (secure heap). */
 	uint8_t *storage_key;
 	size_t storage_key_len;
 
@@ -97,7 +74,7 @@ struct boot {
 	bool storage_mounted;
 	bool storage_crypt, storage_integrity;
 
-	/* agent.c, reap.c */
+	/* agent.c, supervise.c */
 	pid_t agent_pid;
 	bool agent_exited;
 
@@ -105,13 +82,14 @@ struct boot {
 	char reason[REASON_MAX];
 };
 
-/* Fill b with production paths and defaults. */
+/* Fill b with production paths and the command line's defaults. */
 void boot_init(struct boot *b);
 
 /*
- * Record why the current step failed and return r (r < 0, -errno).
- * The runner prints it once as "sealroot: FATAL <step>: <reason>".
- * With r != 0 the reason gets ": <strerror>" appended.
+ * Record why the current step failed and return r (r < 0, -errno; any
+ * other r gives -EINVAL). The runner prints it once as
+ * "sealroot: FATAL <step>: <reason>". With r != 0 the reason gets
+ * ": <strerror>" appended.
  */
 int boot_fail(struct boot *b, int r, const char *fmt, ...) SR_PRINTF(3, 4);
 

@@ -4,13 +4,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#define TMPFS_MAGIC_ 0x01021994UL
 
 int file_read_all(const char *path, char *buf, size_t size, size_t *len)
 {
@@ -44,6 +44,31 @@ int file_read_all(const char *path, char *buf, size_t size, size_t *len)
 	buf[n] = '\0';
 	*len = n;
 	return 0;
+}
+
+int file_write_value(const char *path, const void *data, size_t len, const char **what)
+{
+	const char *op;
+	ssize_t w;
+	int fd, r = 0;
+
+	if (!what)
+		what = &op;
+	*what = "open";
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	*what = "write";
+	do
+		w = write(fd, data, len);
+	while (w < 0 && errno == EINTR);
+	if (w < 0)
+		r = -errno;
+	else if ((size_t)w != len)
+		r = -EIO;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
 }
 
 int file_private_dir(const char *path, mode_t parent_mode, int *dfd, const char **what)
@@ -82,7 +107,7 @@ int file_private_dir(const char *path, mode_t parent_mode, int *dfd, const char 
 	if (*dfd < 0)
 		return -errno;
 	*what = "check tmpfs";
-	if (fstatfs(*dfd, &sf) < 0 || (unsigned long)sf.f_type != TMPFS_MAGIC_) {
+	if (fstatfs(*dfd, &sf) < 0 || (unsigned long)sf.f_type != TMPFS_MAGIC) {
 		close(*dfd);
 		*dfd = -1;
 		return -EXDEV;

@@ -18,35 +18,6 @@ struct http {
 	size_t ca_len;
 };
 
-int http_parse_set_cookie(const char *line, size_t len, char *out)
-{
-	static const char hdr[] = "set-cookie:", name[] = "kbs-session-id=";
-	const char *p = line, *end = line + len, *v;
-	size_t n;
-
-	if (len < sizeof(hdr) - 1 || strncasecmp(p, hdr, sizeof(hdr) - 1) != 0)
-		return 0;
-	p += sizeof(hdr) - 1;
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	if ((size_t)(end - p) < sizeof(name) - 1 || memcmp(p, name, sizeof(name) - 1) != 0)
-		return 0;
-	v = p + sizeof(name) - 1;
-	for (p = v; p < end && *p != ';' && *p != '\r' && *p != '\n'; p++) {
-		char c = *p;
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
-			return -EINVAL;
-	}
-	n = (size_t)(p - v);
-	if (n == 0 || n >= HTTP_COOKIE_MAX)
-		return -EINVAL;
-	memcpy(out, v, n);
-	out[n] = '\0';
-	return 1;
-}
-
 static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct http_resp *r = arg;
@@ -71,9 +42,9 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct http_resp *r = arg;
 	size_t n = size * nmemb;
-	char c[HTTP_COOKIE_MAX];
+	char c[KBS_COOKIE_MAX];
 
-	if (http_parse_set_cookie(data, n, c) == 1)
+	if (kbs_parse_set_cookie(data, n, c) == 1)
 		memcpy(r->cookie, c, sizeof(c));
 	return n;
 }
@@ -128,7 +99,7 @@ int http_request(struct http *h, const char *method, const char *url, const char
 {
 	struct curl_slist *hdrs = NULL, *t;
 	struct curl_blob ca;
-	char cookie_hdr[HTTP_COOKIE_MAX + 32];
+	char cookie_hdr[KBS_COOKIE_MAX + 32];
 	CURL *c = h->curl;
 	CURLcode cr;
 	int r = 0;

@@ -5,7 +5,8 @@
  * Changes: nothing but the connection. TLS trusts exactly the PEM
  * certificate from the measured initdata; plain http only when the
  * initdata's URL says http://. No redirects, no proxies, no cookies jar:
- * the one cookie the KBS sets is parsed here and sent back by the caller.
+ * the one cookie the KBS sets is parsed (kbs_parse_set_cookie()) and sent
+ * back by the caller.
  * On failure: -errno with a reason; a transport failure is -EAGAIN (the
  * caller may retry), anything the server said is returned as a status.
  */
@@ -14,10 +15,9 @@
 
 #include <stddef.h>
 
-enum {
-	HTTP_MAX_BODY = 1 << 20,
-	HTTP_COOKIE_MAX = 128,
-};
+#include "kbs_reply.h"
+
+enum { HTTP_MAX_BODY = 1 << 20 };
 
 struct http;
 
@@ -25,7 +25,7 @@ struct http_resp {
 	long status;
 	char *body;                     /* NUL-terminated, malloc'd; may be NULL */
 	size_t len;
-	char cookie[HTTP_COOKIE_MAX];   /* kbs-session-id from Set-Cookie, or "" */
+	char cookie[KBS_COOKIE_MAX];    /* kbs-session-id from Set-Cookie, or "" */
 	int oversized;                  /* the body passed HTTP_MAX_BODY */
 };
 
@@ -41,13 +41,5 @@ int http_request(struct http *h, const char *method, const char *url, const char
 		 size_t body_len, const char *cookie, long timeout_ms, struct http_resp *resp,
 		 char *err, size_t errlen);
 void http_resp_free(struct http_resp *r);
-
-/*
- * The value of kbs-session-id in one "Set-Cookie:" header line (len bytes,
- * no NUL needed), into out (HTTP_COOKIE_MAX). Returns 1 when found, 0 when
- * the line is another header or cookie, -EINVAL when the value is empty,
- * too long or has characters outside [A-Za-z0-9-_.].
- */
-int http_parse_set_cookie(const char *line, size_t len, char *out);
 
 #endif

@@ -1,297 +1,245 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * initdata: see initdata.h.
- * The layout is Kata's (src/agent/src/initdata.rs): "initdata", a u64 LE
- * length N, N bytes of gzip(TOML), zero padding. The padding is not
- * measured and not read.
+ * initdata: see initdata.h. The block format and the document checks are
+ * lib/initdata_format.c; the binding is the TEE's (tee.h).
+ * Kata's agent scans /dev/vd* and /dev/sd* for the magic; so does this,
+ * once: the kernel finishes its asynchronous SCSI scans before it starts
+ * PID 1, and virtio-blk probes synchronously. Two devices with the magic
+ * are an error, not a choice: the host would be picking for us.
  */
 #include "initdata.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include <openssl/evp.h>
-#include <zlib.h>
+#include "config.h"
+#include "file.h"
+#include "hex.h"
+#include "initdata_format.h"
+#include "tee.h"
 
-int initdata_header(const uint8_t *hdr, uint64_t dev_size, uint64_t *len,
-		    char *err, size_t errlen)
+static int read_at(int fd, void *buf, size_t n, off_t off)
 {
-	uint64_t n = 0;
-	int i;
+	size_t got = 0;
+	ssize_t r;
 
-	if (memcmp(hdr, INITDATA_MAGIC, 8) != 0)
-		return 0;
-	for (i = 7; i >= 0; i--)
-		n = (n << 8) | hdr[8 + i];
-	if (n == 0) {
-		snprintf(err, errlen, "length field is 0");
-		return -EINVAL;
+	while (got < n) {
+		r = pread(fd, (char *)buf + got, n - got, off + (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -EIO;
+		got += (size_t)r;
 	}
-	if (n > INITDATA_MAX_GZIP) {
-		snprintf(err, errlen, "length field %llu exceeds the %d-byte cap",
-			 (unsigned long long)n, INITDATA_MAX_GZIP);
-		return -EINVAL;
-	}
-	/* Checked before any payload is read. */
-	if (dev_size < INITDATA_HEADER || n > dev_size - INITDATA_HEADER) {
-		snprintf(err, errlen, "length field %llu runs past the end of the %llu-byte device",
-			 (unsigned long long)n, (unsigned long long)dev_size);
-		return -EINVAL;
-	}
-	*len = n;
-	return 1;
+	return 0;
 }
 
-int initdata_gunzip(const uint8_t *gz, size_t gz_len, char **out,
-		    size_t *out_len, char *err, size_t errlen)
+static int dev_size(int fd, uint64_t *size)
 {
-	z_stream z;
-	char *buf;
-	int zr, r = -EINVAL;
+	struct stat st;
 
-	/* One byte beyond the cap tells "too big" from "exactly the cap". */
-	buf = malloc(INITDATA_MAX_TOML + 2);
-	if (!buf) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISBLK(st.st_mode))
+		return ioctl(fd, BLKGETSIZE64, size) < 0 ? -errno : 0;
+	/* Regular files stand in for disks in the unit tests. */
+	if (S_ISREG(st.st_mode)) {
+		*size = (uint64_t)st.st_size;
+		return 0;
 	}
-	memset(&z, 0, sizeof(z));
-	/* 16 + MAX_WBITS: gzip framing only, no zlib or raw deflate. */
-	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
-		snprintf(err, errlen, "zlib init failed");
-		free(buf);
-		return -ENOMEM;
+	return -ENODEV;
+}
+
+static int disk_filter(const struct dirent *d)
+{
+	return strncmp(d->d_name, "vd", 2) == 0 || strncmp(d->d_name, "sd", 2) == 0;
+}
+
+/*
+ * Finds the one disk with the magic. Returns 1 with *fd open and *len set,
+ * 0 when there is none, or a failure.
+ */
+static int find_device(struct boot *b, int *fd_out, uint64_t *len)
+{
+	struct dirent **list = NULL;
+	char path[PATH_MAX_SR], err[INITDATA_ERR];
+	uint8_t hdr[INITDATA_HEADER];
+	uint64_t size, n;
+	int i, count, fd, r = 0;
+
+	*fd_out = -1;
+	count = scandir(b->path.sys_block, &list, disk_filter, alphasort);
+	if (count < 0)
+		return boot_fail(b, -errno, "scan %s", b->path.sys_block);
+	for (i = 0; i < count; i++) {
+		if (r < 0)
+			continue;
+		fd = snprintf(path, sizeof(path), "%s/%s", b->path.dev, list[i]->d_name);
+		if (fd < 0 || (size_t)fd >= sizeof(path))
+			continue;
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0) {
+			/* An absent medium cannot be the initdata device. */
+			log_errno(-errno, "initdata: skip %s", path);
+			continue;
+		}
+		if (dev_size(fd, &size) < 0 || size < INITDATA_HEADER ||
+		    read_at(fd, hdr, sizeof(hdr), 0) < 0) {
+			close(fd);
+			continue;
+		}
+		r = initdata_header(hdr, size, &n, err, sizeof(err));
+		if (r == 0) {
+			close(fd);
+			continue;
+		}
+		if (r < 0) {
+			close(fd);
+			boot_fail(b, 0, "%s: %s", path, err);
+			continue;
+		}
+		if (*fd_out >= 0) {
+			close(fd);
+			r = boot_fail(b, 0, "two initdata devices, %s and %s; refusing to choose",
+				      b->initdata.device, path);
+			continue;
+		}
+		*fd_out = fd;
+		*len = n;
+		memcpy(b->initdata.device, path, sizeof(path));
+		r = 0;
 	}
-	z.next_in = (Bytef *)gz;
-	z.avail_in = (uInt)gz_len;
-	z.next_out = (Bytef *)buf;
-	z.avail_out = INITDATA_MAX_TOML + 1;
-	zr = inflate(&z, Z_FINISH);
-	if (zr == Z_STREAM_END) {
-		if (z.avail_in != 0)
-			snprintf(err, errlen, "%u bytes after the end of the gzip stream", z.avail_in);
-		else if (z.total_out > INITDATA_MAX_TOML)
-			snprintf(err, errlen, "decompressed size exceeds the %d-byte cap", INITDATA_MAX_TOML);
-		else
-			r = 0;
-	} else if (zr == Z_BUF_ERROR && z.avail_out == 0) {
-		snprintf(err, errlen, "decompressed size exceeds the %d-byte cap", INITDATA_MAX_TOML);
-	} else if (zr == Z_BUF_ERROR) {
-		snprintf(err, errlen, "gzip stream is truncated");
-	} else {
-		snprintf(err, errlen, "gzip stream is corrupt: %s", z.msg ? z.msg : "unknown error");
-		r = zr == Z_MEM_ERROR ? -ENOMEM : -EINVAL;
+	for (i = 0; i < count; i++)
+		free(list[i]);
+	free(list);
+	if (r < 0) {
+		if (*fd_out >= 0)
+			close(*fd_out);
+		*fd_out = -1;
+		return r;
 	}
+	return *fd_out >= 0;
+}
+
+/* The TEE binds the digest, or says why it cannot. */
+static int bind(struct boot *b)
+{
+	struct initdata_state *s = &b->initdata;
+	const struct tee_ops *t = b->tee;
+	char err[INITDATA_ERR];
+	int r;
+
+	if (!t->bind) {
+		log_info("initdata: not bound: %s", t->unbound);
+		return 0;
+	}
+	r = t->bind(&b->path, s->doc.alg, s->digest, s->digest_len, err, sizeof(err));
+	if (r < 0)
+		return boot_fail(b, 0, "%s", err);
+	s->bound = true;
+	return 0;
+}
+
+static int expose(struct boot *b)
+{
+	const struct toml_node *data = b->initdata.doc.data;
+	const char *dir = b->path.initdata_dir, *name, *val, *what;
+	size_t i, nlen, vlen;
+	int dfd, r;
+
+	r = file_private_dir(dir, 0755, &dfd, &what);
+	if (r == -EXDEV)
+		return boot_fail(b, 0, "%s is not on tmpfs", dir);
+	if (r < 0)
+		return boot_fail(b, r, "%s %s", what, dir);
+	r = file_write_new(dfd, "initdata.toml", b->initdata.toml, b->initdata.toml_len, &what);
+	if (r < 0)
+		boot_fail(b, r, "%s %s/initdata.toml", what, dir);
+	for (i = 0; r == 0 && data && i < toml_count(data); i++) {
+		name = toml_key(data, i, &nlen);
+		val = toml_string(toml_at(data, i), &vlen);
+		/* initdata_doc_parse() checked every name; check again where
+		 * it matters, right before the name becomes a path. */
+		if (!initdata_name_ok(name, nlen) || !val) {
+			r = boot_fail(b, 0, "data entry %zu is not a plain file name", i + 1);
+			break;
+		}
+		r = file_write_new(dfd, name, val, vlen, &what);
+		if (r < 0)
+			boot_fail(b, r, "%s %s/%s", what, dir, name);
+	}
+	close(dfd);
+	if (r < 0)
+		return r;
+	log_info("initdata: wrote %zu files to %s", 1 + (data ? toml_count(data) : 0), dir);
+	return 0;
+}
+
+int step_initdata(struct boot *b)
+{
+	struct initdata_state *s = &b->initdata;
+	char err[INITDATA_ERR], hex[2 * INITDATA_DIGEST_MAX + 1];
+	uint8_t *gz;
+	uint64_t len = 0;
+	int fd, r;
+
+	/* A step may run again (unit tests do); start from nothing. */
+	initdata_doc_free(&s->doc);
+	free(s->toml);
+	memset(s, 0, sizeof(*s));
+	if (!b->tee)
+		return boot_fail(b, 0, "no TEE detected (the tee step runs first)");
+	r = find_device(b, &fd, &len);
+	if (r < 0)
+		return r;
 	if (r == 0) {
-		*out_len = z.total_out;
-		buf[z.total_out] = '\0';
-		*out = buf;
-	} else {
-		free(buf);
-	}
-	inflateEnd(&z);
-	return r;
-}
-
-static const struct {
-	const char *name, *spec_name;
-	size_t size;
-} algs[] = {
-	[ALG_SHA256] = { "sha256", "sha-256", 32 },
-	[ALG_SHA384] = { "sha384", "sha-384", 48 },
-	[ALG_SHA512] = { "sha512", "sha-512", 64 },
-};
-
-int initdata_alg_parse(const char *name, enum initdata_alg *alg)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
-		if (strcmp(name, algs[i].name) == 0 ||
-		    strcmp(name, algs[i].spec_name) == 0) {
-			*alg = (enum initdata_alg)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-const char *initdata_alg_name(enum initdata_alg alg)
-{
-	return algs[alg].name;
-}
-
-size_t initdata_alg_size(enum initdata_alg alg)
-{
-	return algs[alg].size;
-}
-
-int initdata_digest(enum initdata_alg alg, const void *data, size_t len,
-		    uint8_t *out)
-{
-	const EVP_MD *md = alg == ALG_SHA256 ? EVP_sha256() :
-			   alg == ALG_SHA384 ? EVP_sha384() : EVP_sha512();
-	unsigned int n = 0;
-
-	if (EVP_Digest(data, len, out, &n, md, NULL) != 1 ||
-	    n != algs[alg].size)
-		return -EIO;
-	return 0;
-}
-
-void initdata_fit(const uint8_t *digest, size_t digest_len, uint8_t *field,
-		  size_t field_len)
-{
-	size_t n = digest_len < field_len ? digest_len : field_len;
-
-	memcpy(field, digest, n);
-	memset(field + n, 0, field_len - n);
-}
-
-bool initdata_name_ok(const char *name, size_t len)
-{
-	if (len == 0 || len > INITDATA_NAME_MAX)
-		return false;
-	if (memchr(name, '/', len) || memchr(name, '\0', len))
-		return false;
-	if ((len == 1 && name[0] == '.') || (len == 2 && memcmp(name, "..", 2) == 0))
-		return false;
-	return !(len == 13 && memcmp(name, "initdata.toml", 13) == 0);
-}
-
-void hex_encode(const uint8_t *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-/* A printable, bounded rendering of a host-chosen name for error lines. */
-static void quote_name(const char *s, size_t len, char *out, size_t outlen)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < len && o + 5 < outlen; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-			out[o++] = (char)c;
-		else
-			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
-	}
-	if (i < len && o + 4 <= outlen)
-		o += (size_t)snprintf(out + o, outlen - o, "...");
-	out[o] = '\0';
-}
-
-static int parse_inner(const struct toml_node *data, const char *name,
-		       struct toml_node **out, char *err, size_t errlen)
-{
-	const struct toml_node *n = toml_get(data, name);
-	struct toml_error te;
-	const char *s;
-	size_t len;
-
-	*out = NULL;
-	if (!n)
+		if (b->cfg.initdata_required)
+			return boot_fail(b, 0, "no initdata device on %s/vd* or %s/sd* "
+					 "(required unless the command line has sealroot.initdata=optional)",
+					 b->path.dev, b->path.dev);
+		log_info("initdata: none attached (optional by the command line)");
 		return 0;
-	s = toml_string(n, &len);
-	*out = toml_parse(s, len, &te);
-	if (!*out) {
-		snprintf(err, errlen, "data entry %s: line %u column %u: %s",
-			 name, te.line, te.column, te.msg);
-		return -EINVAL;
 	}
-	return 0;
-}
-
-int initdata_doc_parse(const char *toml, size_t len, struct initdata_doc *doc,
-		       char *err, size_t errlen)
-{
-	const struct toml_node *v;
-	struct toml_error te;
-	const char *s, *key;
-	size_t i, klen, slen;
-	char q[80];
-
-	memset(doc, 0, sizeof(*doc));
-	doc->root = toml_parse(toml, len, &te);
-	if (!doc->root) {
-		snprintf(err, errlen, "TOML line %u column %u: %s", te.line, te.column, te.msg);
-		return -EINVAL;
+	gz = malloc((size_t)len);
+	if (!gz) {
+		close(fd);
+		return boot_fail(b, -ENOMEM, "initdata: %llu bytes", (unsigned long long)len);
 	}
-	for (i = 0; i < toml_count(doc->root); i++) {
-		key = toml_key(doc->root, i, &klen);
-		if (!(klen == 7 && memcmp(key, "version", 7) == 0) &&
-		    !(klen == 9 && memcmp(key, "algorithm", 9) == 0) &&
-		    !(klen == 4 && memcmp(key, "data", 4) == 0)) {
-			quote_name(key, klen, q, sizeof(q));
-			snprintf(err, errlen, "unknown top-level key \"%s\"", q);
-			goto fail;
-		}
+	r = read_at(fd, gz, (size_t)len, INITDATA_HEADER);
+	close(fd);
+	if (r < 0) {
+		free(gz);
+		return boot_fail(b, r, "read %s", s->device);
 	}
-	/* kata-types initdata.rs: the only version there is. */
-	v = toml_get(doc->root, "version");
-	s = v ? toml_string(v, &slen) : NULL;
-	if (!s) {
-		snprintf(err, errlen, "version missing or not a string");
-		goto fail;
-	}
-	if (strcmp(s, "0.1.0") != 0 || slen != 5) {
-		quote_name(s, slen, q, sizeof(q));
-		snprintf(err, errlen, "unsupported version \"%s\" (want 0.1.0)", q);
-		goto fail;
-	}
-	v = toml_get(doc->root, "algorithm");
-	s = v ? toml_string(v, &slen) : NULL;
-	if (!s) {
-		snprintf(err, errlen, "algorithm missing or not a string");
-		goto fail;
-	}
-	if (slen != strlen(s) || initdata_alg_parse(s, &doc->alg) < 0) {
-		quote_name(s, slen, q, sizeof(q));
-		snprintf(err, errlen, "unknown algorithm \"%s\" (want sha256, sha384 or sha512)", q);
-		goto fail;
-	}
-	doc->data = toml_get(doc->root, "data");
-	if (doc->data && toml_type(doc->data) != TOML_TABLE) {
-		snprintf(err, errlen, "data is not a table");
-		goto fail;
-	}
-	for (i = 0; doc->data && i < toml_count(doc->data); i++) {
-		key = toml_key(doc->data, i, &klen);
-		quote_name(key, klen, q, sizeof(q));
-		if (!initdata_name_ok(key, klen)) {
-			snprintf(err, errlen, "data entry \"%s\" is not a plain file name", q);
-			goto fail;
-		}
-		if (toml_type(toml_at(doc->data, i)) != TOML_STRING) {
-			snprintf(err, errlen, "data entry \"%s\" is not a string", q);
-			goto fail;
-		}
-	}
-	if (doc->data) {
-		if (parse_inner(doc->data, "aa.toml", &doc->aa, err, errlen) < 0 ||
-		    parse_inner(doc->data, "cdh.toml", &doc->cdh, err, errlen) < 0)
-			goto fail;
-	}
-	return 0;
-fail:
-	initdata_doc_free(doc);
-	return -EINVAL;
-}
-
-void initdata_doc_free(struct initdata_doc *doc)
-{
-	toml_free(doc->cdh);
-	toml_free(doc->aa);
-	toml_free(doc->root);
-	memset(doc, 0, sizeof(*doc));
+	r = initdata_gunzip(gz, (size_t)len, &s->toml, &s->toml_len, err, sizeof(err));
+	free(gz);
+	if (r < 0)
+		return boot_fail(b, 0, "%s: %s", s->device, err);
+	r = initdata_doc_parse(s->toml, s->toml_len, &s->doc, err, sizeof(err));
+	if (r < 0)
+		return boot_fail(b, 0, "%s: %s", s->device, err);
+	r = config_parse(&s->doc, &b->attest, err, sizeof(err));
+	if (r < 0)
+		return boot_fail(b, 0, "%s: %s", s->device, err);
+	s->digest_len = initdata_alg_size(s->doc.alg);
+	if (initdata_digest(s->doc.alg, s->toml, s->toml_len, s->digest) < 0)
+		return boot_fail(b, -EIO, "%s digest", initdata_alg_name(s->doc.alg));
+	s->present = true;
+	hex_encode(s->digest, s->digest_len, hex);
+	log_info("initdata: %s: %zu bytes (gzip %llu), %s %s", s->device, s->toml_len,
+		 (unsigned long long)len, initdata_alg_name(s->doc.alg), hex);
+	r = bind(b);
+	if (r < 0)
+		return r;
+	return expose(b);
 }

@@ -4,14 +4,13 @@
  * which the rootfs stage generated with depmod at build time.
  */
 #include "kmod.h"
-#include "file.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <libkmod.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "file.h"
 
 enum { MODLIST_MAX = 16384, MODNAME_MAX = 64 };
 
@@ -55,17 +54,14 @@ static int load_one(struct boot *b, struct kmod_ctx *ctx, const char *name)
  * boot_fail() code. */
 static int sysctl_one(struct boot *b, const char *path, bool missing_ok)
 {
-	int fd, r = 1;
+	const char *what;
+	int r = file_write_value(path, "1\n", 2, &what);
 
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT && missing_ok)
+	if (r == -ENOENT && missing_ok && strcmp(what, "open") == 0)
 		return 0;
-	if (fd < 0)
-		return boot_fail(b, -errno, "open %s", path);
-	if (write(fd, "1\n", 2) != 2)
-		r = boot_fail(b, -errno, "write %s", path);
-	close(fd);
-	return r;
+	if (r < 0)
+		return boot_fail(b, r, "%s %s", what, path);
+	return 1;
 }
 
 int step_kmod(struct boot *b)
@@ -112,8 +108,8 @@ int step_kmod(struct boot *b)
 		return r;
 	log_info("kmod: %u modules loaded, module loading now disabled",
 		 b->modules_loaded);
-	/* Where the kernel has kexec at all (s390 always does; x86_64 builds
-	 * without it, and then there is nothing to lock). */
+	/* Where the kernel has kexec at all (CONFIG_KEXEC_CORE); without it
+	 * there is no switch and nothing to lock. */
 	r = sysctl_one(b, b->path.kexec_disabled, true);
 	if (r < 0)
 		return r;

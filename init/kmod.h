@@ -4,7 +4,7 @@
  * Reads: /etc/sealroot/modules (one name per line, '#' comments) and the
  * modules under /lib/modules/<release>/, all on the verity root.
  * Changes: inserts those modules, sets kernel.modules_disabled=1 and, where
- * the kernel has kexec (s390: always), kernel.kexec_load_disabled=1.
+ * the kernel has kexec (CONFIG_KEXEC_CORE), kernel.kexec_load_disabled=1.
  * On failure: a module that does not load, a missing list, or a failure to
  * set either switch fails the step.
  */

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * main: sealroot's PID 1. The boot pipeline is the table below, run in
- * order; any failure is fatal (FATAL line, power off). Then the init
- * supervises the agent and shuts down when it exits.
+ * order by step.c; each step_<name> is in the file <name>.c.
+ * Any failure is fatal (FATAL line, power off). Then the init supervises
+ * the agent (supervise.c) and shuts down when it exits (shutdown.c).
  * Reads: nothing from argv or the environment, which the kernel fills from
  * the command line; every setting comes through cmdline.c.
+ * Changes: the signal mask (everything but CPU faults blocked), the umask.
+ * On failure: fatal(), which never returns.
  */
 #include <errno.h>
 #include <signal.h>
@@ -16,17 +19,18 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "attest.h"
 #include "boot.h"
 #include "cmdline.h"
-#include "initdata_step.h"
-#include "kbs.h"
+#include "initdata.h"
 #include "kmod.h"
 #include "mount.h"
 #include "net.h"
-#include "reap.h"
 #include "shutdown.h"
 #include "step.h"
 #include "storage.h"
+#include "supervise.h"
+#include "tee.h"
 #include "verity.h"
 
 #ifndef SEALROOT_VERSION
@@ -35,15 +39,17 @@
 
 /*
  * verity comes before kmod: nothing is taken from the root filesystem,
- * modules included, until it is proven to be the measured one. initdata
- * comes after kmod, which loads any disk driver the image lists; net and
- * attest take their settings from the measured initdata.
+ * modules included, until it is proven to be the measured one. tee and
+ * initdata come after kmod, which loads any driver the image lists (TEE
+ * guest devices, disks); initdata binds its digest to the TEE found; net,
+ * attest and storage take their settings from the measured initdata.
  */
 static const struct step steps[] = {
 	{ "mount",    step_mount },
 	{ "cmdline",  step_cmdline },
 	{ "verity",   step_verity },
 	{ "kmod",     step_kmod },
+	{ "tee",      step_tee },
 	{ "initdata", step_initdata },
 	{ "net",      step_net },
 	{ "attest",   step_attest },
@@ -126,7 +132,7 @@ int main(void)
 	/* Ctrl-Alt-Del from the host becomes SIGINT, not an instant reboot. */
 	reboot(RB_DISABLE_CAD);
 #endif
-	block_signals(&agent_child_mask);
+	block_signals(&b.child_mask);
 	umask(022);
 	log_info("sealroot-init " SEALROOT_VERSION " starting");
 

@@ -6,34 +6,32 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
-/* linux/magic.h values, kept here so musl builds need no kernel headers. */
-#define PROC_SUPER_MAGIC_    0x9fa0UL
-#define SYSFS_MAGIC_         0x62656572UL
-#define TMPFS_MAGIC_         0x01021994UL
-#define DEVPTS_SUPER_MAGIC_  0x1cd1UL
-#define CONFIGFS_MAGIC_      0x62656570UL
-#define CGROUP2_SUPER_MAGIC_ 0x63677270UL
+/* linux include/uapi/linux/magic.h; older copies of it lack CONFIGFS_MAGIC. */
+#ifndef CONFIGFS_MAGIC
+#define CONFIGFS_MAGIC 0x62656570
+#endif
 
 #define NOSUID_NODEV_NOEXEC (MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 const struct mount_entry early_mounts[] = {
 	/* source     target               fstype      flags                         data                                   magic                mode */
-	{ "proc",     "/proc",             "proc",     NOSUID_NODEV_NOEXEC,          NULL,                                  PROC_SUPER_MAGIC_,   0 },
-	{ "sysfs",    "/sys",              "sysfs",    NOSUID_NODEV_NOEXEC,          NULL,                                  SYSFS_MAGIC_,        0 },
+	{ "proc",     "/proc",             "proc",     NOSUID_NODEV_NOEXEC,          NULL,                                  PROC_SUPER_MAGIC,    0 },
+	{ "sysfs",    "/sys",              "sysfs",    NOSUID_NODEV_NOEXEC,          NULL,                                  SYSFS_MAGIC,         0 },
 	/* devtmpfs reports the tmpfs magic. */
-	{ "devtmpfs", "/dev",              "devtmpfs", MS_NOSUID | MS_NOEXEC,        "mode=0755",                           TMPFS_MAGIC_,        0 },
-	{ "devpts",   "/dev/pts",          "devpts",   MS_NOSUID | MS_NOEXEC,        "newinstance,ptmxmode=0666,mode=0620", DEVPTS_SUPER_MAGIC_, 0755 },
-	{ "shm",      "/dev/shm",          "tmpfs",    NOSUID_NODEV_NOEXEC,          "mode=1777",                           TMPFS_MAGIC_,        01777 },
-	{ "run",      "/run",              "tmpfs",    MS_NOSUID | MS_NODEV,         "mode=0755",                           TMPFS_MAGIC_,        0 },
-	{ "tmp",      "/tmp",              "tmpfs",    MS_NOSUID | MS_NODEV,         "mode=1777",                           TMPFS_MAGIC_,        0 },
-	{ "configfs", "/sys/kernel/config", "configfs", NOSUID_NODEV_NOEXEC,         NULL,                                  CONFIGFS_MAGIC_,     0 },
-	{ "cgroup2",  "/sys/fs/cgroup",    "cgroup2",  NOSUID_NODEV_NOEXEC,          "nsdelegate",                          CGROUP2_SUPER_MAGIC_, 0 },
+	{ "devtmpfs", "/dev",              "devtmpfs", MS_NOSUID | MS_NOEXEC,        "mode=0755",                           TMPFS_MAGIC,         0 },
+	{ "devpts",   "/dev/pts",          "devpts",   MS_NOSUID | MS_NOEXEC,        "newinstance,ptmxmode=0666,mode=0620", DEVPTS_SUPER_MAGIC,  0755 },
+	{ "shm",      "/dev/shm",          "tmpfs",    NOSUID_NODEV_NOEXEC,          "mode=1777",                           TMPFS_MAGIC,         01777 },
+	{ "run",      "/run",              "tmpfs",    MS_NOSUID | MS_NODEV,         "mode=0755",                           TMPFS_MAGIC,         0 },
+	{ "tmp",      "/tmp",              "tmpfs",    MS_NOSUID | MS_NODEV,         "mode=1777",                           TMPFS_MAGIC,         0 },
+	{ "configfs", "/sys/kernel/config", "configfs", NOSUID_NODEV_NOEXEC,         NULL,                                  CONFIGFS_MAGIC,      0 },
+	{ "cgroup2",  "/sys/fs/cgroup",    "cgroup2",  NOSUID_NODEV_NOEXEC,          "nsdelegate",                          CGROUP2_SUPER_MAGIC, 0 },
 };
 const size_t n_early_mounts = sizeof(early_mounts) / sizeof(early_mounts[0]);
 _Static_assert(sizeof(early_mounts) / sizeof(early_mounts[0]) <= MOUNTS_MAX,
@@ -78,6 +76,12 @@ static int console_to_stdio(struct boot *b)
 	return 0;
 }
 
+void mounts_add(struct boot *b, const char *target)
+{
+	if (b->n_mounted < MOUNTS_MAX)
+		b->mounted[b->n_mounted++] = target;
+}
+
 int step_mount(struct boot *b)
 {
 	size_t i;
@@ -94,8 +98,7 @@ int step_mount(struct boot *b)
 				continue;
 			return boot_fail(b, -errno, "mount %s on %s", m->fstype, m->target);
 		}
-		if (b->n_mounted < MOUNTS_MAX)
-			b->mounted[b->n_mounted++] = m->target;
+		mounts_add(b, m->target);
 	}
 	/* The kernel opens the console on its own initial rootfs; reopen it
 	 * from our /dev so fds 0-2 are the console whatever happened there. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * mount: the early mounts, as a table of data.
+ * mount: the early mounts, as a table of data, and the record of every
+ * mount the init made, for the shutdown.
  * Reads: the table. Changes: mounts them, records each in b->mounted, and
  * puts /dev/console on fds 0-2.
  * On failure: the step fails naming the mount point; an already-mounted
@@ -28,8 +29,11 @@ extern const size_t n_early_mounts;
 
 int step_mount(struct boot *b);
 
+/* Records a mount for mounts_undo(); target must outlive b. */
+void mounts_add(struct boot *b, const char *target);
+
 /*
- * Unmounts what step_mount mounted, in reverse order. On EBUSY the
+ * Unmounts what was recorded, in reverse order. On EBUSY the
  * filesystem is remounted read-only instead. Never fails: shutdown goes on.
  */
 void mounts_undo(struct boot *b);

@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 #include "mount.h"
-#include "reap.h"
 #include "step.h"
 #include "storage.h"
+#include "supervise.h"
 
 enum { KILL_WAIT_MS = 2000 };
 
@@ -111,6 +111,9 @@ void shutdown_run(struct boot *b)
 	wipe_secrets(b);
 	log_info("shutdown: stopping all processes (grace %u ms)", b->cfg.grace_ms);
 	kill(-1, SIGTERM);
+	/* A stopped process keeps SIGTERM pending and would wait out the
+	 * grace period for SIGKILL: let it run its handler and exit. */
+	kill(-1, SIGCONT);
 	if (!wait_children(b, b->cfg.grace_ms)) {
 		log_info("shutdown: processes left after the grace period, sending SIGKILL");
 		kill(-1, SIGKILL);

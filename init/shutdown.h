@@ -6,9 +6,10 @@
  * syncs, powers off.
  * On failure: each stage logs and goes on; power-off always comes.
  *
- * Order (s6 shutdownd): wipe secrets, SIGTERM to all, grace period, SIGKILL
- * to all, unmount in reverse (remount read-only on EBUSY), deactivate
- * dm-crypt, sync, power off.
+ * Order (as s6-linux-init's shutdown, skarnet/s6-linux-init
+ * src/shutdown/s6-linux-init-shutdownd.c): wipe secrets, SIGTERM and then
+ * SIGCONT to all, grace period, SIGKILL to all, unmount in reverse (remount
+ * read-only on EBUSY), deactivate dm-crypt, sync, power off.
  */
 #ifndef SEALROOT_SHUTDOWN_H
 #define SEALROOT_SHUTDOWN_H

@@ -1,61 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-/*
- * step: see step.h. Also holds boot_init() and boot_fail(), the two helpers
- * every step shares.
- */
+/* step: see step.h. */
 #include "step.h"
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-void boot_init(struct boot *b)
-{
-	memset(b, 0, sizeof(*b));
-	b->path.proc_cmdline = "/proc/cmdline";
-	b->path.sys_dev_block = "/sys/dev/block";
-	b->path.dev = "/dev";
-	b->path.modules_list = "/etc/sealroot/modules";
-	b->path.modules_disabled = "/proc/sys/kernel/modules_disabled";
-	b->path.kexec_disabled = "/proc/sys/kernel/kexec_load_disabled";
-	b->path.agent = "/usr/bin/kata-agent";
-	b->path.console = "/dev/console";
-	b->path.sys_block = "/sys/block";
-	b->path.initdata_dir = "/run/confidential-containers/initdata";
-	b->path.cpuinfo = "/proc/cpuinfo";
-	b->path.tsm_report = "/sys/kernel/config/tsm/report";
-	b->path.sev_guest = "/dev/sev-guest";
-	b->path.tdx_guest = "/dev/tdx_guest";
-	b->path.tdx_measurements = "/sys/devices/virtual/misc/tdx_guest/measurements";
-	b->path.ccel = "/sys/firmware/acpi/tables/data/CCEL";
-	b->path.uv = "/dev/uv";
-	b->path.tpm = "/dev/tpmrm0";
-	b->path.secrets_dir = "/run/sealroot/secrets";
-	b->path.run = "/run";
-	b->path.cgroup = "/sys/fs/cgroup";
-	b->cfg.grace_ms = 5000;
-	b->cfg.verity_scan = true;
-	b->cfg.initdata_required = true;
-	b->agent_pid = -1;
-}
-
-int boot_fail(struct boot *b, int r, const char *fmt, ...)
-{
-	size_t len;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(b->reason, sizeof(b->reason), fmt, ap);
-	va_end(ap);
-	if (r != 0) {
-		len = strlen(b->reason);
-		snprintf(b->reason + len, sizeof(b->reason) - len, ": %s",
-			 strerror(r < 0 ? -r : r));
-	}
-	return r < 0 ? r : -EINVAL;
-}
 
 int steps_run(struct boot *b, const struct step *steps, size_t n,
 	      const char **failed)

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
-#include <signal.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -24,8 +23,9 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
-#include "agent.h"
 #include "file.h"
+#include "mount.h"
+#include "spawn.h"
 
 #define MKE2FS "/sbin/mke2fs"
 enum {
@@ -419,25 +419,23 @@ static int zero_ends(const char *dev)
 	return 0;
 }
 
+/* Runs argv to its end with a clean environment; fails unless it exits 0. */
 static int run(struct boot *b, char *const argv[])
 {
 	static char *const env[] = { "PATH=/sbin:/bin", NULL };
-	int status, fd;
+	const struct spawn sp = {
+		.argv = argv,
+		.envp = env,
+		.mask = &b->child_mask,
+		.null_stdio = true,
+	};
+	const char *what;
+	int status, r;
 	pid_t pid, w;
 
-	pid = fork();
-	if (pid < 0)
-		return boot_fail(b, -errno, "fork");
-	if (pid == 0) {
-		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (fd >= 0) {
-			dup2(fd, 0);
-			dup2(fd, 1);
-		}
-		sigprocmask(SIG_SETMASK, &agent_child_mask, NULL);
-		execve(argv[0], argv, env);
-		_exit(127);
-	}
+	r = spawn(&sp, &pid, &what);
+	if (r < 0)
+		return boot_fail(b, r, "%s %s", what, argv[0]);
 	do
 		w = waitpid(pid, &status, 0);
 	while (w < 0 && errno == EINTR);
@@ -574,8 +572,7 @@ int step_storage(struct boot *b)
 		r = boot_fail(b, -errno, "mount %s on %s", top, st->mountpoint);
 		goto undo;
 	}
-	if (b->n_mounted < MOUNTS_MAX)
-		b->mounted[b->n_mounted++] = st->mountpoint;
+	mounts_add(b, st->mountpoint);
 	b->storage_mounted = true;
 	snprintf(opts, sizeof(opts), "%s%s%s", st->dev ? "dev" : "nodev",
 		 st->suid ? ",suid" : ",nosuid", st->exec ? ",exec" : ",noexec");

@@ -1,44 +1,63 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * tee: see tee.h. Detection only; the device code is in tee_<kind>.c.
- * There is no hardware TEE on the build machine: the readers are tested
- * with recorded report layouts through fake device paths (tests/unit).
+ * tee: see tee.h. The table below is the whole list of TEEs; each row's
+ * operations live in init/tee/<name>.c. Adding a TEE is one file there and
+ * one row here.
  */
 #include "tee.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "file.h"
+#include <openssl/evp.h>
 
-const char *tee_name(enum tee_kind t)
+#include "hex.h"
+
+extern const struct tee_ops tee_tdx, tee_snp, tee_se, tee_tpm, tee_sample;
+
+/* In order of precedence: the first found is the TEE; sample is always found. */
+static const struct tee_ops *const tees[] = {
+	&tee_tdx,
+	&tee_snp,
+	&tee_se,
+	&tee_tpm,
+	&tee_sample,
+};
+enum { N_TEES = sizeof(tees) / sizeof(tees[0]) };
+
+bool tee_exists(const char *path)
 {
-	switch (t) {
-	case TEE_SNP: return "snp";
-	case TEE_TDX: return "tdx";
-	case TEE_SE: return "se";
-	case TEE_TPM: return "tpm";
-	case TEE_SAMPLE: break;
-	}
-	return "sample";
+	return access(path, F_OK) == 0;
 }
 
-/* Whether flag is a whole word on the first "flags" line of cpuinfo. */
-static int cpu_flag(const char *cpuinfo, const char *flag, bool *has)
+bool tee_cpu_flag(const struct tee_probe *p, const char *flag)
+{
+	size_t n = strlen(flag);
+	const char *s;
+
+	for (s = p->cpu_flags; (s = strstr(s, flag)) != NULL; s++)
+		if ((s == p->cpu_flags || s[-1] == ' ' || s[-1] == ':') &&
+		    (s[n] == '\0' || s[n] == ' '))
+			return true;
+	return false;
+}
+
+/*
+ * The part after ':' of the first "flags" line of cpuinfo (the first CPU's;
+ * x86 lists the TEE guest flags there). No file is no flags.
+ */
+static int read_cpu_flags(const char *cpuinfo, char *out, size_t cap)
 {
 	static char buf[65536];
-	size_t n = 0, flen = strlen(flag);
-	const char *line, *end, *p;
+	const char *line, *end, *colon;
+	size_t n = 0;
 	ssize_t r;
 	int fd;
 
-	*has = false;
+	out[0] = '\0';
 	fd = open(cpuinfo, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
@@ -59,145 +78,101 @@ static int cpu_flag(const char *cpuinfo, const char *flag, bool *has)
 		end = strchr(line, '\n');
 		if (!end)
 			end = line + strlen(line);
-		p = memchr(line, ':', (size_t)(end - line));
-		if (!p)
-			return 0;
-		for (p++; p < end; p++) {
-			if ((p[-1] == ' ' || p[-1] == ':') && (size_t)(end - p) >= flen &&
-			    memcmp(p, flag, flen) == 0 &&
-			    (p + flen == end || p[flen] == ' ')) {
-				*has = true;
-				return 0;
-			}
-		}
-		return 0;
+		colon = memchr(line, ':', (size_t)(end - line));
+		if (colon)
+			snprintf(out, cap, "%.*s", (int)(end - colon - 1), colon + 1);
+		break;
 	}
 	return 0;
 }
 
-static bool exists(const char *path)
+int tee_detect(const struct paths *p, const struct tee_ops **out, char *err, size_t errlen)
 {
-	return access(path, F_OK) == 0;
-}
-
-int tee_detect(const struct paths *p, enum tee_kind *out, char *err, size_t errlen)
-{
-	bool tdx, snp;
+	static struct tee_probe probe;
+	const struct tee_ops *found = NULL;
+	size_t i;
 	int r;
 
-	r = cpu_flag(p->cpuinfo, "tdx_guest", &tdx);
-	if (r == 0)
-		r = cpu_flag(p->cpuinfo, "sev_snp", &snp);
+	probe.path = p;
+	r = read_cpu_flags(p->cpuinfo, probe.cpu_flags, sizeof(probe.cpu_flags));
 	if (r < 0) {
 		snprintf(err, errlen, "read %s: %s", p->cpuinfo, strerror(-r));
 		return r;
 	}
-	tdx = tdx || exists(p->tdx_guest);
-	snp = snp || exists(p->sev_guest);
-	if (tdx && snp) {
-		snprintf(err, errlen, "both TDX and SNP are advertised; refusing to pick one");
-		return -EINVAL;
+	for (i = 0; i < N_TEES; i++) {
+		if (!tees[i]->detect(&probe))
+			continue;
+		if (!found) {
+			found = tees[i];
+		} else if (found->exclusive && tees[i]->exclusive) {
+			snprintf(err, errlen, "both %s and %s are advertised; refusing to pick one",
+				 found->label, tees[i]->label);
+			return -EINVAL;
+		}
 	}
-	if (tdx)
-		*out = TEE_TDX;
-	else if (snp)
-		*out = TEE_SNP;
-	else if (exists(p->uv))
-		*out = TEE_SE;
-	else if (exists(p->tpm))
-		*out = TEE_TPM;
-	else
-		*out = TEE_SAMPLE;
+	*out = found;
 	return 0;
 }
 
-static int write_file(const char *path, const void *data, size_t len)
+const struct tee_ops *tee_by_name(const char *name)
 {
-	ssize_t w;
-	int fd, r = 0;
+	size_t i;
 
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	do
-		w = write(fd, data, len);
-	while (w < 0 && errno == EINTR);
-	if (w < 0)
-		r = -errno;
-	else if ((size_t)w != len)
-		r = -EIO;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	return r;
+	for (i = 0; i < N_TEES; i++)
+		if (strcmp(tees[i]->name, name) == 0)
+			return tees[i];
+	return NULL;
 }
 
-int tsm_report(const struct paths *p, const char *label, const char *provider,
-	       const uint8_t *in, size_t in_len, uint8_t *out, size_t cap, size_t *len,
-	       const char *what, char *err, size_t errlen)
+int step_tee(struct boot *b)
 {
-	char dir[PATH_MAX_SR], f[PATH_MAX_SR + 16], small[64];
-	size_t n, glen;
-	char *buf;
+	char err[256];
 	int r;
 
-	*len = 0;
-	if (access(p->tsm_report, F_OK) < 0)
-		return -ENOENT;
-	buf = malloc(cap + 1); /* one byte more tells "too big" from "exactly full" */
-	if (!buf) {
-		snprintf(err, errlen, "%s buffer: out of memory", what);
-		return -ENOMEM;
+	r = tee_detect(&b->path, &b->tee, err, sizeof(err));
+	if (r < 0)
+		return boot_fail(b, 0, "TEE detection: %s", err);
+	log_info("tee: %s (%s)", b->tee->name, b->tee->label);
+	return 0;
+}
+
+int tee_mismatch(char *err, size_t errlen, const char *field, const uint8_t *have,
+		 const uint8_t *want, size_t n)
+{
+	char have_hex[2 * TEE_FIELD_MAX + 1], want_hex[2 * TEE_FIELD_MAX + 1];
+
+	if (n > TEE_FIELD_MAX)
+		n = TEE_FIELD_MAX;
+	hex_encode(have, n, have_hex);
+	hex_encode(want, n, want_hex);
+	snprintf(err, errlen, "%s %s does not match the initdata digest %s", field, have_hex,
+		 want_hex);
+	return -EINVAL;
+}
+
+size_t tee_report_data(const struct tee_ops *t, const uint8_t *digest, size_t len, uint8_t *out)
+{
+	size_t n;
+
+	if (t->rd_len == 0) {
+		memcpy(out, digest, len);
+		return len;
 	}
-	snprintf(dir, sizeof(dir), "%s/%s-%ld", p->tsm_report, label, (long)getpid());
-	if (mkdir(dir, 0700) < 0) {
-		r = -errno;
-		snprintf(err, errlen, "mkdir %s: %s", dir, strerror(errno));
-		free(buf);
-		return r;
+	n = len < t->rd_len ? len : t->rd_len;
+	memcpy(out, digest, n);
+	memset(out + n, 0, t->rd_len - n);
+	return t->rd_len;
+}
+
+int tee_evidence(const struct tee_ops *t, const struct paths *p, const char *nonce,
+		 const uint8_t *rd, size_t rd_len, struct json_object **out, char *err,
+		 size_t errlen)
+{
+	*out = NULL;
+	if (t->rd_len && rd_len != t->rd_len) {
+		snprintf(err, errlen, "%s report data of %zu bytes, want %zu", t->name, rd_len,
+			 t->rd_len);
+		return -EINVAL;
 	}
-	snprintf(f, sizeof(f), "%s/provider", dir);
-	r = file_read_all(f, small, sizeof(small), &n);
-	if (r < 0) {
-		snprintf(err, errlen, "read %s: %s", f, strerror(-r));
-		goto out;
-	}
-	if (strncmp(small, provider, strlen(provider)) != 0 || strcmp(small + strlen(provider), "\n") != 0) {
-		snprintf(err, errlen, "configfs-tsm provider is \"%.32s\", not %s", small, provider);
-		r = -ENODEV;
-		goto out;
-	}
-	snprintf(f, sizeof(f), "%s/inblob", dir);
-	r = write_file(f, in, in_len);
-	if (r < 0) {
-		snprintf(err, errlen, "write %s: %s", f, strerror(-r));
-		goto out;
-	}
-	snprintf(f, sizeof(f), "%s/outblob", dir);
-	r = file_read_all(f, buf, cap + 1, &n);
-	if (r == -EFBIG) {
-		snprintf(err, errlen, "%s from %s is larger than %zu bytes", what, f, cap);
-		goto out;
-	}
-	if (r < 0) {
-		snprintf(err, errlen, "read %s: %s", f, strerror(-r));
-		goto out;
-	}
-	/* One write (inblob): another writer would have raised the count. */
-	snprintf(f, sizeof(f), "%s/generation", dir);
-	r = file_read_all(f, small, sizeof(small), &glen);
-	if (r < 0) {
-		snprintf(err, errlen, "read %s: %s", f, strerror(-r));
-		goto out;
-	}
-	if (strcmp(small, "1\n") != 0 && strcmp(small, "1") != 0) {
-		snprintf(err, errlen, "configfs-tsm generation is %.16s, want 1: another writer raced", small);
-		r = -EBUSY;
-		goto out;
-	}
-	memcpy(out, buf, n);
-	*len = n;
-out:
-	rmdir(dir);
-	free(buf);
-	return r;
+	return t->evidence(p, nonce, rd, rd_len, out, err, errlen);
 }

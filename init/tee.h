@@ -1,40 +1,104 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * tee: which trusted execution environment this guest runs in, and the
- * TEE-specific readers behind one small interface (tee.c detects and
- * dispatches; tee_snp.c, tee_tdx.c and tee_tpm.c talk to the devices).
- * Reads: /proc/cpuinfo flags, /dev and configfs-tsm (paths in struct paths,
- * so unit tests point them at recorded data). Changes: extends a TPM PCR or
- * a TDX RTMR when asked. On failure: -errno with the reason in err.
- * The attestation step extends this interface with evidence.
+ * tee: the trusted execution environments sealroot runs in, one file each
+ * under init/tee/, behind one table of operations (tee.c): how each is
+ * detected, how it binds the initdata digest, where the report data goes,
+ * and how it produces evidence. The tee step detects the one this guest
+ * runs in, before the initdata step.
+ * Reads: /proc/cpuinfo flags, /dev, sysfs and configfs-tsm (paths in
+ * struct paths, so unit tests point them at recorded data). Changes: the
+ * bind operations extend a TPM PCR or a TDX RTMR; step_tee sets b->tee.
+ * On failure: -errno with one reason in err (the step: in b->reason).
  */
 #ifndef SEALROOT_TEE_H
 #define SEALROOT_TEE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "boot.h"
+#include <json-c/json.h>
 
-enum tee_kind {
-	TEE_SAMPLE,  /* no TEE: nothing binds, nothing attests in hardware */
-	TEE_SNP,
-	TEE_TDX,
-	TEE_SE,
-	TEE_TPM,     /* a vTPM and no confidential-computing TEE */
+#include "boot.h"
+#include "evidence.h"
+#include "initdata_format.h"
+#include "paths.h"
+#include "tpm2.h"
+
+enum { TEE_CPU_FLAGS_MAX = 8192 };
+
+/* What detection looks at: the paths, and the first CPU's "flags" line. */
+struct tee_probe {
+	const struct paths *path;
+	char cpu_flags[TEE_CPU_FLAGS_MAX];   /* "" without /proc/cpuinfo or a flags line */
 };
 
-const char *tee_name(enum tee_kind t);
+struct tee_ops {
+	const char *name;       /* the KBS protocol's name for it (kbs-types Tee) */
+	const char *label;      /* how messages name it */
+	/*
+	 * TDX and SNP exclude each other: no machine is both, so both found
+	 * means the host is lying about one, and detection refuses to pick.
+	 */
+	bool exclusive;
+	/* No hardware behind the evidence: used only when the measured
+	 * configuration allows it ([attestation] allow_sample). */
+	bool sample;
+	bool (*detect)(const struct tee_probe *p);
+	/*
+	 * Binds the initdata digest (len bytes of alg) to the TEE: checks it
+	 * against the field the host set at launch, or extends it into a
+	 * register. Logs how on success. NULL: the TEE has no place for it,
+	 * and unbound says why in the log.
+	 */
+	int (*bind)(const struct paths *p, enum initdata_alg alg, const uint8_t *digest,
+		    size_t len, char *err, size_t errlen);
+	const char *unbound;
+	/*
+	 * Report data: rd_hash of the KBS runtime data, placed in rd_len bytes
+	 * (zero-padded or cut), or as it is when rd_len is 0.
+	 */
+	const char *rd_hash;
+	size_t rd_len;
+	/* The primary_evidence over rd; nonce is the Challenge's (se reads its request there). */
+	int (*evidence)(const struct paths *p, const char *nonce, const uint8_t *rd, size_t rd_len,
+			struct json_object **out, char *err, size_t errlen);
+};
+
+/* The tee step: detects the TEE into b->tee. */
+int step_tee(struct boot *b);
 
 /*
- * Detects the TEE: the CPU flags (tdx_guest, sev_snp), then the guest
- * devices (/dev/tdx_guest, /dev/sev-guest, /dev/uv), then a TPM. TDX and
- * SNP flags together are an error (-EINVAL): the host is lying about one.
+ * Detects the TEE: the first of the table (tdx, snp, se, tpm, sample) whose
+ * detect() finds it; two exclusive ones at once are -EINVAL.
  */
-int tee_detect(const struct paths *p, enum tee_kind *out, char *err, size_t errlen);
+int tee_detect(const struct paths *p, const struct tee_ops **out, char *err, size_t errlen);
+
+/* The TEE of that KBS name, or NULL. */
+const struct tee_ops *tee_by_name(const char *name);
+
+/* Whether flag is a whole word of the probe's CPU flags; whether path exists. */
+bool tee_cpu_flag(const struct tee_probe *p, const char *flag);
+bool tee_exists(const char *path);
+
+/* A launch field (n bytes, at most TEE_FIELD_MAX) that is not the digest
+ * it must be: "<field> <hex> does not match the initdata digest <hex>";
+ * returns -EINVAL. */
+enum { TEE_FIELD_MAX = 64 };
+int tee_mismatch(char *err, size_t errlen, const char *field, const uint8_t *have,
+		 const uint8_t *want, size_t n);
+
+/* The report data for t from digest (len bytes) into out (64 bytes of room); its length. */
+size_t tee_report_data(const struct tee_ops *t, const uint8_t *digest, size_t len, uint8_t *out);
+
+/* t's evidence over rd, which must have the length t places it in; *out NULL on failure. */
+int tee_evidence(const struct tee_ops *t, const struct paths *p, const char *nonce,
+		 const uint8_t *rd, size_t rd_len, struct json_object **out, char *err,
+		 size_t errlen);
 
 /*
- * One configfs-tsm report (Linux >= 6.7, reference/evidence.md): makes the
+ * One configfs-tsm report (tee/tsm.c; linux
+ * Documentation/ABI/testing/configfs-tsm-report, Linux >= 6.7): makes the
  * entry <tsm_report>/<label>-<pid>, checks its provider, writes inblob,
  * reads outblob (at most cap bytes; -EFBIG with "<what> from <path> is
  * larger than <cap> bytes" beyond that), checks that the generation is 1
@@ -45,14 +109,15 @@ int tsm_report(const struct paths *p, const char *label, const char *provider,
 	       const uint8_t *in, size_t in_len, uint8_t *out, size_t cap, size_t *len,
 	       const char *what, char *err, size_t errlen);
 
-/* ---- SNP (tee_snp.c) ------------------------------------------------------ */
+enum { TEE_USER_DATA = 64 };   /* report data in a request */
+
+/* ---- SNP (tee/snp.c) ------------------------------------------------------ */
 enum {
 	SNP_REPORT_SIZE = 1184,     /* ATTESTATION_REPORT, SEV-SNP ABI 1.55 table 22 */
 	SNP_REPORT_DATA_OFF = 0x50,
 	SNP_MEASUREMENT_OFF = 0x90,
 	SNP_HOST_DATA_OFF = 0xC0,
 	SNP_HOST_DATA_SIZE = 32,
-	TEE_USER_DATA = 64,          /* report data in the request */
 };
 
 /*
@@ -63,7 +128,7 @@ enum {
 int snp_get_report(const struct paths *p, const uint8_t *user_data,
 		   uint8_t *report, char *err, size_t errlen);
 
-/* ---- TDX (tee_tdx.c) ------------------------------------------------------ */
+/* ---- TDX (tee/tdx.c) ------------------------------------------------------ */
 enum {
 	TDX_REPORT_SIZE = 1024,
 	TDX_REPORT_DATA_OFF = 128,
@@ -87,58 +152,31 @@ int tdx_get_report(const struct paths *p, const uint8_t *user_data,
 int tdx_extend_rtmr(const struct paths *p, unsigned idx, const uint8_t *data,
 		    char *err, size_t errlen);
 
-/* ---- TPM (tee_tpm.c) ------------------------------------------------------ */
-enum { TPM_CMD_MAX = 4096 };
-
-/* TPM2_PCR_Extend(pcr, SHA-256 bank, digest) marshalled into buf; the length. */
-size_t tpm_marshal_pcr_extend(uint8_t *buf, uint32_t pcr, const uint8_t *sha256);
+/*
+ * A TDX quote over report_data (EVIDENCE_TDX_REPORT_DATA bytes) through
+ * configfs-tsm (Linux >= 6.7, a quote service on the host): provider
+ * tdx_guest, inblob = report_data, outblob = the quote, generation 1. The
+ * quote must fit in cap bytes and pass evidence_tdx_quote_check(). -ENOENT
+ * when there is no configfs-tsm.
+ */
+int tdx_get_quote(const struct paths *p, const uint8_t *report_data, uint8_t *quote, size_t cap,
+		  size_t *len, char *err, size_t errlen);
 
 /*
- * Sends cmd (its length is in its header) on fd and reads the response into
- * resp; checks the response header. A TPM error code is -EIO with the code
- * in err. Returns 0 or -errno.
+ * The CC event log ACPI table data at path (normally
+ * /sys/firmware/acpi/tables/data/CCEL), at most EVIDENCE_CCEL_MAX bytes,
+ * into *out (malloc'd, free it; non-NULL even when *len is 0). -ENOENT
+ * when absent.
  */
-int tpm_transact(int fd, const uint8_t *cmd, uint8_t *resp, size_t resp_cap,
-		 size_t *resp_len, char *err, size_t errlen);
+int tdx_read_ccel(const char *path, uint8_t **out, size_t *len, char *err, size_t errlen);
 
-/* Extends pcr on the SHA-256 bank of the TPM at fd. */
-int tpm_pcr_extend_fd(int fd, uint32_t pcr, const uint8_t *sha256, char *err,
-		      size_t errlen);
+/* ---- TPM (tee/tpm.c; the commands are lib/tpm2.c) -------------------------- */
 
-/* The same on the device at path (/dev/tpmrm0). */
+/* Extends pcr on the SHA-256 bank of the TPM at path (/dev/tpmrm0). */
 int tpm_pcr_extend(const char *path, uint32_t pcr, const uint8_t *sha256,
 		   char *err, size_t errlen);
 
-enum {
-	TPM_PCRS = 24,
-	TPM_AK_HANDLE = 0x81010002,   /* where guest-components' tpm attester keeps the AK */
-	TPM_ATTEST_MAX = 1024,
-	TPM_SIG_MAX = 1024,
-	TPM_QD_MAX = 64,              /* TPM2B_DATA: sizeof(TPMU_HA) */
-};
-
-/* The SHA-256 bank's 24 PCRs (TPM2_PCR_Read, as many calls as the TPM needs). */
-int tpm_pcr_read_all(int fd, uint8_t pcrs[TPM_PCRS][32], char *err, size_t errlen);
-
-/*
- * TPM2_Quote with the AK at ak over all 24 SHA-256 PCRs, qualifying data
- * qd (at most TPM_QD_MAX bytes: the report data), the AK's own signing
- * scheme. The TPMS_ATTEST and the TPMT_SIGNATURE come back as the TPM
- * marshalled them.
- */
-int tpm_quote(int fd, uint32_t ak, const uint8_t *qd, size_t qd_len, uint8_t *attest,
-	      size_t *attest_len, uint8_t *sig, size_t *sig_len, char *err, size_t errlen);
-
-/* The AK's public key (an RSA TPM2B_PUBLIC) as DER SubjectPublicKeyInfo; *der is malloc'd. */
-int tpm_ak_spki(int fd, uint32_t ak, uint8_t **der, size_t *der_len, char *err, size_t errlen);
-
-/* ---- IBM SE (tee_se.c) ----------------------------------------------------- */
-enum {
-	SE_ARCB_MAX = 0x100000,          /* UVIO_ATT_ARCB_MAX_LEN */
-	SE_MEASUREMENT_MAX = 0x8000,     /* UVIO_ATT_MEASUREMENT_MAX_LEN */
-	SE_ADDITIONAL_MAX = 0x8000,      /* UVIO_ATT_ADDITIONAL_MAX_LEN */
-	SE_CUID = 16,
-};
+/* ---- IBM SE (tee/se.c) ----------------------------------------------------- */
 
 struct se_request {
 	const uint8_t *arcb;             /* the attestation request control block */
@@ -152,7 +190,7 @@ struct se_response {
 	uint8_t *measurement;            /* caller's buffers of meas_len, add_len bytes */
 	uint8_t *additional;
 	size_t meas_len, add_len;
-	uint8_t config_uid[SE_CUID];
+	uint8_t config_uid[EVIDENCE_SE_CUID];
 };
 
 /*

@@ -2,7 +2,8 @@
 /*
  * measure_snp: `sealroot-measure snp`, the AMD SEV-SNP launch digest of a
  * QEMU guest booted from OVMF (AmdSev) with a direct kernel, as the PSP
- * computes it (reference/measurements.md; follows virtee/sev-snp-measure).
+ * computes it. The algorithm follows virtee/sev-snp-measure
+ * (sevsnpmeasure/gctx.py, guest.py, ovmf.py, sev_hashes.py, vmsa.py).
  *   Reads:   the OVMF image (at most 64 MiB), the kernel and initrd files
  *            (streamed), and the flags.
  *   Changes: nothing; prints the digest as lower-case hex to stdout.
@@ -23,6 +24,9 @@
 
 #include <openssl/evp.h>
 
+#include "byteorder.h"
+#include "hex.h"
+#include "readfile.h"
 #include "measure.h"
 #include "measure_snp.h"
 
@@ -79,23 +83,6 @@ static int fail(int r, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return r;
-}
-
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static void put_le16(uint8_t *p, uint16_t v) { p[0] = v & 0xff; p[1] = v >> 8; }
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static int digest(const EVP_MD *md, const void *buf, size_t len, uint8_t *out)
@@ -508,17 +495,6 @@ int snp_vcpu_sig_by_name(const char *name, uint32_t *sig)
 		    "EPYC-Milan[-v1|-v2], EPYC-Genoa[-v1], EPYC-Turin; or use --vcpu-sig)", name ? name : "");
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Python's int(s, 0) without signs, spaces or underscores: 0x, 0o, 0b or decimal. */
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
@@ -571,53 +547,13 @@ int snp_parse_guest_features(const char *s, uint64_t *out)
 
 static int read_capped(const char *what, const char *path, size_t cap, uint8_t **buf, size_t *len)
 {
-	size_t n = 0, alloc = 0;
-	uint8_t *b = NULL;
-	int fd, r = 0;
+	const char *op;
+	int r = read_file(path, cap, buf, len, &op);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fail(-errno, "%s: open %s: %s", what, path, strerror(errno));
-	for (;;) {
-		ssize_t got;
-
-		if (n == alloc) {
-			uint8_t *nb;
-
-			if (alloc > cap) {
-				r = fail(-EFBIG, "%s: %s is larger than %zu bytes", what, path, cap);
-				break;
-			}
-			alloc = alloc ? alloc * 2 : (1u << 20);
-			if (alloc > cap + 1)
-				alloc = cap + 1;
-			nb = realloc(b, alloc);
-			if (nb == NULL) {
-				r = fail(-ENOMEM, "%s: read %s: out of memory", what, path);
-				break;
-			}
-			b = nb;
-		}
-		got = read(fd, b + n, alloc - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			r = fail(-errno, "%s: read %s: %s", what, path, strerror(errno));
-			break;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	close(fd);
-	if (r == 0 && n > cap)
-		r = fail(-EFBIG, "%s: %s is larger than %zu bytes", what, path, cap);
-	if (r < 0) {
-		free(b);
-		return r;
-	}
-	*buf = b;
-	*len = n;
+	if (r == -EFBIG)
+		return fail(r, "%s: %s is larger than %zu bytes", what, path, cap);
+	if (r < 0)
+		return fail(r, "%s: %s %s: %s", what, op, path, strerror(-r));
 	return 0;
 }
 
@@ -760,20 +696,6 @@ static int parse_args(int argc, char **argv, struct snp_args *a)
 	return 0;
 }
 
-static int parse_hex48(const char *s, uint8_t out[SNP_LD_SIZE])
-{
-	if (strlen(s) != 2 * SNP_LD_SIZE)
-		return -EINVAL;
-	for (size_t i = 0; i < SNP_LD_SIZE; i++) {
-		int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
-
 static int print_hex(const uint8_t *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -856,7 +778,7 @@ int measure_snp_main(int argc, char **argv)
 		if (a.kernel && *a.kernel == '\0')
 			return usage_error("--kernel: empty path");
 		if (a.ovmf_hash) {
-			if (parse_hex48(a.ovmf_hash, seed) < 0)
+			if (hex_decode(a.ovmf_hash, seed, SNP_LD_SIZE) < 0)
 				return usage_error("--snp-ovmf-hash must be 96 hex digits");
 			guest.ovmf_hash = seed;
 		}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * measure_snp: the AMD SEV-SNP launch digest that QEMU + OVMF (AmdSev)
- * produce (reference/measurements.md, after virtee/sev-snp-measure).
+ * produce, after virtee/sev-snp-measure (sevsnpmeasure/gctx.py and guest.py).
  *   Reads:   the OVMF image and the guest's launch parameters, from memory.
  *   Changes: nothing; results go to caller buffers.
  *   Failure: -EINVAL for malformed firmware or parameters, -EIO if OpenSSL

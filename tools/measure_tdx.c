@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * measure_tdx: `sealroot-measure tdx`, the MRTD/RTMR1/RTMR2 calculator for a
- * QEMU direct kernel boot on TDVF (reference/measurements.md "Intel TDX").
+ * QEMU direct kernel boot on TDVF, after virtee/tdx-measure (src/tdvf.rs,
+ * src/kernel.rs, src/util.rs).
  * Reads: the --ovmf, --kernel and --initrd files (size-capped) and argv.
  * Changes: nothing; prints "mrtd|rtmr1|rtmr2 <hex>" lines on stdout.
  * On failure: one "sealroot-measure tdx: ..." line on stderr, exit 1 for
@@ -10,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +19,9 @@
 
 #include <openssl/evp.h>
 
+#include "byteorder.h"
+#include "errf.h"
+#include "readfile.h"
 #include "measure.h"
 #include "measure_tdx.h"
 
@@ -43,39 +46,6 @@ static const uint8_t tdx_metadata_guid[16] = {
 
 #define OVMF_BYTES_AFTER_FOOTER 32u	/* the reset vector after the table */
 #define OVMF_ENTRY_HDR          18u	/* le16 length + GUID, after the data */
-
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
-
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
-static void put_le16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 /* ---- SHA-384 ------------------------------------------------------------ */
 
@@ -160,22 +130,22 @@ static int ovmf_table_find(const uint8_t *fw, size_t len, const uint8_t guid[16]
 	size_t footer, table_len, start, pos;
 
 	if (len < OVMF_BYTES_AFTER_FOOTER + OVMF_ENTRY_HDR)
-		return fail(err, errlen, -EINVAL, "firmware: %zu bytes is too short for an OVMF image", len);
+		return errf(err, errlen, -EINVAL, "firmware: %zu bytes is too short for an OVMF image", len);
 	footer = len - OVMF_BYTES_AFTER_FOOTER - OVMF_ENTRY_HDR;
 	if (memcmp(fw + footer + 2, ovmf_footer_guid, 16) != 0)
-		return fail(err, errlen, -EINVAL,
+		return errf(err, errlen, -EINVAL,
 			    "firmware: no OVMF table footer GUID %zu bytes before the end (not an OVMF/TDVF image)",
 			    len - footer - 2);
 	table_len = le16(fw + footer);
 	if (table_len < OVMF_ENTRY_HDR || table_len > footer + OVMF_ENTRY_HDR)
-		return fail(err, errlen, -EINVAL, "firmware: OVMF table footer length %zu is out of bounds", table_len);
+		return errf(err, errlen, -EINVAL, "firmware: OVMF table footer length %zu is out of bounds", table_len);
 	start = footer + OVMF_ENTRY_HDR - table_len;
 	pos = footer;
 	while (pos - start >= OVMF_ENTRY_HDR) {
 		size_t elen = le16(fw + pos - OVMF_ENTRY_HDR);
 
 		if (elen < OVMF_ENTRY_HDR || elen > pos - start)
-			return fail(err, errlen, -EINVAL,
+			return errf(err, errlen, -EINVAL,
 				    "firmware: OVMF table entry at offset %zu has bad length %zu",
 				    pos - OVMF_ENTRY_HDR, elen);
 		if (memcmp(fw + pos - 16, guid, 16) == 0) {
@@ -186,7 +156,7 @@ static int ovmf_table_find(const uint8_t *fw, size_t len, const uint8_t guid[16]
 		pos -= elen;
 	}
 	if (pos != start)
-		return fail(err, errlen, -EINVAL, "firmware: OVMF table has %zu stray bytes", pos - start);
+		return errf(err, errlen, -EINVAL, "firmware: OVMF table has %zu stray bytes", pos - start);
 	return -ENOENT;
 }
 
@@ -206,38 +176,38 @@ static int tdvf_parse(const uint8_t *fw, size_t len, struct tdvf_section **out,
 	int r;
 
 	if (len > OVMF_FW_MAX)
-		return fail(err, errlen, -EINVAL, "firmware: %zu bytes exceeds the %u MiB cap", len, OVMF_FW_MAX >> 20);
+		return errf(err, errlen, -EINVAL, "firmware: %zu bytes exceeds the %u MiB cap", len, OVMF_FW_MAX >> 20);
 	r = ovmf_table_find(fw, len, tdx_metadata_guid, &data, &data_len, err, errlen);
 	if (r == -ENOENT)
-		return fail(err, errlen, -EINVAL,
+		return errf(err, errlen, -EINVAL,
 			    "firmware: no TDX metadata (GUID e47a6535-984a-4798-865e-4685a7bf8ec2) in the OVMF table: not a TDX build");
 	if (r < 0)
 		return r;
 	if (data_len != 4)
-		return fail(err, errlen, -EINVAL, "firmware: TDX metadata offset entry has %zu data bytes, want 4", data_len);
+		return errf(err, errlen, -EINVAL, "firmware: TDX metadata offset entry has %zu data bytes, want 4", data_len);
 	/* The offset counts back from the end of the image (mapped to end at 4 GiB). */
 	back = le32(data);
 	if (back > len || len - back > len - 16)
-		return fail(err, errlen, -EINVAL, "firmware: TDVF descriptor offset 0x%x is outside the file", back);
+		return errf(err, errlen, -EINVAL, "firmware: TDVF descriptor offset 0x%x is outside the file", back);
 	desc_off = len - back;
 	desc = fw + desc_off;
 	if (memcmp(desc, "TDVF", 4) != 0)
-		return fail(err, errlen, -EINVAL, "firmware: bad TDVF descriptor signature at offset 0x%zx", desc_off);
+		return errf(err, errlen, -EINVAL, "firmware: bad TDVF descriptor signature at offset 0x%zx", desc_off);
 	length = le32(desc + 4);
 	version = le32(desc + 8);
 	n = le32(desc + 12);
 	if (version != 1)
-		return fail(err, errlen, -EINVAL, "firmware: TDVF descriptor version %u is not supported (want 1)", version);
+		return errf(err, errlen, -EINVAL, "firmware: TDVF descriptor version %u is not supported (want 1)", version);
 	if (n < 2 || n > 64)
-		return fail(err, errlen, -EINVAL, "firmware: TDVF descriptor has %u sections (QEMU wants at least 2)", n);
+		return errf(err, errlen, -EINVAL, "firmware: TDVF descriptor has %u sections (QEMU wants at least 2)", n);
 	if (length != 16 + 32 * n)
-		return fail(err, errlen, -EINVAL, "firmware: TDVF descriptor length %u does not match %u sections", length, n);
+		return errf(err, errlen, -EINVAL, "firmware: TDVF descriptor length %u does not match %u sections", length, n);
 	if (length > len - desc_off)
-		return fail(err, errlen, -EINVAL, "firmware: TDVF descriptor (%u bytes at 0x%zx) runs past the file", length, desc_off);
+		return errf(err, errlen, -EINVAL, "firmware: TDVF descriptor (%u bytes at 0x%zx) runs past the file", length, desc_off);
 
 	s = calloc(n, sizeof(*s));
 	if (!s)
-		return fail(err, errlen, -ENOMEM, "firmware: out of memory");
+		return errf(err, errlen, -ENOMEM, "firmware: out of memory");
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *e = desc + 16 + 32 * (size_t)i;
 		struct tdvf_section *t = &s[i];
@@ -250,33 +220,33 @@ static int tdvf_parse(const uint8_t *fw, size_t len, struct tdvf_section **out,
 		t->attributes = le32(e + 28);
 
 		if (t->mem_size < t->raw_size)
-			r = fail(err, errlen, -EINVAL, "section %u: RawDataSize 0x%x > MemoryDataSize 0x%llx",
+			r = errf(err, errlen, -EINVAL, "section %u: RawDataSize 0x%x > MemoryDataSize 0x%llx",
 				 i, t->raw_size, (unsigned long long)t->mem_size);
 		else if (t->mem_base % PAGE_SIZE || t->mem_size % PAGE_SIZE || t->mem_size == 0)
-			r = fail(err, errlen, -EINVAL, "section %u: memory 0x%llx+0x%llx is not whole, non-empty pages",
+			r = errf(err, errlen, -EINVAL, "section %u: memory 0x%llx+0x%llx is not whole, non-empty pages",
 				 i, (unsigned long long)t->mem_base, (unsigned long long)t->mem_size);
 		else if (t->mem_base + t->mem_size < t->mem_base)
-			r = fail(err, errlen, -EINVAL, "section %u: memory range wraps around", i);
+			r = errf(err, errlen, -EINVAL, "section %u: memory range wraps around", i);
 		else if ((uint64_t)t->data_offset + t->raw_size > len)
-			r = fail(err, errlen, -EINVAL, "section %u: data 0x%x+0x%x is outside the %zu-byte file",
+			r = errf(err, errlen, -EINVAL, "section %u: data 0x%x+0x%x is outside the %zu-byte file",
 				 i, t->data_offset, t->raw_size, len);
 		else if (t->attributes & ~(TDVF_ATTR_MR_EXTEND | TDVF_ATTR_PAGE_AUG))
-			r = fail(err, errlen, -EINVAL, "section %u: unknown attribute bits 0x%x", i, t->attributes);
+			r = errf(err, errlen, -EINVAL, "section %u: unknown attribute bits 0x%x", i, t->attributes);
 		else if ((t->attributes & TDVF_ATTR_MR_EXTEND) && (t->attributes & TDVF_ATTR_PAGE_AUG))
-			r = fail(err, errlen, -EINVAL, "section %u: MR.EXTEND on PAGE.AUG memory is contradictory", i);
+			r = errf(err, errlen, -EINVAL, "section %u: MR.EXTEND on PAGE.AUG memory is contradictory", i);
 		else if ((t->type == TDVF_SECTION_BFV || t->type == TDVF_SECTION_CFV) && t->raw_size == 0)
-			r = fail(err, errlen, -EINVAL, "section %u: BFV/CFV section with no raw data", i);
+			r = errf(err, errlen, -EINVAL, "section %u: BFV/CFV section with no raw data", i);
 		else if ((t->type == TDVF_SECTION_TD_HOB || t->type == TDVF_SECTION_TEMP_MEM) && t->raw_size != 0)
-			r = fail(err, errlen, -EINVAL, "section %u: TD_HOB/TEMP_MEM section with raw data", i);
+			r = errf(err, errlen, -EINVAL, "section %u: TD_HOB/TEMP_MEM section with raw data", i);
 		else if (t->type > TDVF_SECTION_TEMP_MEM)
-			r = fail(err, errlen, -EINVAL, "section %u: type %u is not one QEMU loads", i, t->type);
+			r = errf(err, errlen, -EINVAL, "section %u: type %u is not one QEMU loads", i, t->type);
 		/* QEMU writes its own HOB there before measuring: unknowable here. */
 		else if (t->type == TDVF_SECTION_TD_HOB && (t->attributes & TDVF_ATTR_MR_EXTEND))
-			r = fail(err, errlen, -EINVAL, "section %u: MR.EXTEND of the TD_HOB is not computable", i);
+			r = errf(err, errlen, -EINVAL, "section %u: MR.EXTEND of the TD_HOB is not computable", i);
 		/* QEMU measures file bytes past RawDataSize there, TDVF says zeros. */
 		else if (t->type <= TDVF_SECTION_CFV && (t->attributes & TDVF_ATTR_MR_EXTEND) &&
 			 t->raw_size != t->mem_size)
-			r = fail(err, errlen, -EINVAL,
+			r = errf(err, errlen, -EINVAL,
 				 "section %u: MR.EXTEND with RawDataSize 0x%x != MemoryDataSize 0x%llx is ambiguous",
 				 i, t->raw_size, (unsigned long long)t->mem_size);
 		if (r < 0) {
@@ -326,14 +296,14 @@ int tdx_mrtd(const uint8_t *fw, size_t len, enum tdx_page_order order,
 	int r;
 
 	if (order != TDX_ORDER_INTERLEAVED && order != TDX_ORDER_ADD_THEN_EXTEND)
-		return fail(err, errlen, -EINVAL, "unknown page order %d", (int)order);
+		return errf(err, errlen, -EINVAL, "unknown page order %d", (int)order);
 	r = tdvf_parse(fw, len, &secs, &n, err, errlen);
 	if (r < 0)
 		return r;
 	r = sha_init(&h);
 	if (r < 0) {
 		free(secs);
-		return fail(err, errlen, r, "sha384: OpenSSL failure");
+		return errf(err, errlen, r, "sha384: OpenSSL failure");
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		const struct tdvf_section *s = &secs[i];
@@ -353,7 +323,7 @@ int tdx_mrtd(const uint8_t *fw, size_t len, enum tdx_page_order order,
 	}
 	free(secs);
 	r = sha_final(&h, out);
-	return r < 0 ? fail(err, errlen, r, "sha384: OpenSSL failure") : 0;
+	return r < 0 ? errf(err, errlen, r, "sha384: OpenSSL failure") : 0;
 }
 
 /* ---- Authenticode -------------------------------------------------------- */
@@ -387,15 +357,15 @@ int tdx_authenticode_sha384(const uint8_t *img, size_t len,
 	int r;
 
 	if (len < 0x40 || img[0] != 'M' || img[1] != 'Z')
-		return fail(err, errlen, -EINVAL, "kernel: no MZ header (not a PE/EFI-stub image)");
+		return errf(err, errlen, -EINVAL, "kernel: no MZ header (not a PE/EFI-stub image)");
 	pe = le32(img + 0x3c);
 	if (pe > len || len - pe < 24 || memcmp(img + pe, "PE\0\0", 4) != 0)
-		return fail(err, errlen, -EINVAL, "kernel: no PE signature at e_lfanew 0x%zx", pe);
+		return errf(err, errlen, -EINVAL, "kernel: no PE signature at e_lfanew 0x%zx", pe);
 	nsec = le16(img + pe + 6);
 	opt_size = le16(img + pe + 20);
 	opt = pe + 24;
 	if (opt_size > len - opt || opt_size < 2)
-		return fail(err, errlen, -EINVAL, "kernel: optional header (%zu bytes) runs past the file", opt_size);
+		return errf(err, errlen, -EINVAL, "kernel: optional header (%zu bytes) runs past the file", opt_size);
 	magic = le16(img + opt);
 	cksum = opt + 64;
 	if (magic == 0x10b)
@@ -403,25 +373,25 @@ int tdx_authenticode_sha384(const uint8_t *img, size_t len,
 	else if (magic == 0x20b)
 		dd = opt + 112;
 	else
-		return fail(err, errlen, -EINVAL, "kernel: unknown optional header magic 0x%x", magic);
+		return errf(err, errlen, -EINVAL, "kernel: unknown optional header magic 0x%x", magic);
 	if (dd - opt > opt_size)
-		return fail(err, errlen, -EINVAL, "kernel: optional header too short for magic 0x%x", magic);
+		return errf(err, errlen, -EINVAL, "kernel: optional header too short for magic 0x%x", magic);
 	nrva = le32(img + dd - 4);
 	if (nrva > 16 || (size_t)nrva * 8 > opt_size - (dd - opt))
-		return fail(err, errlen, -EINVAL, "kernel: %u data directories do not fit the optional header", nrva);
+		return errf(err, errlen, -EINVAL, "kernel: %u data directories do not fit the optional header", nrva);
 	soh = le32(img + opt + 60);
 	if (soh > len)
-		return fail(err, errlen, -EINVAL, "kernel: SizeOfHeaders 0x%zx is past the end of the file", soh);
+		return errf(err, errlen, -EINVAL, "kernel: SizeOfHeaders 0x%zx is past the end of the file", soh);
 	if (nrva > 4) {	/* IMAGE_DIRECTORY_ENTRY_SECURITY */
 		secdir = dd + 4 * 8;
 		if (soh < secdir + 8)
-			return fail(err, errlen, -EINVAL, "kernel: SizeOfHeaders 0x%zx ends inside the data directories", soh);
+			return errf(err, errlen, -EINVAL, "kernel: SizeOfHeaders 0x%zx ends inside the data directories", soh);
 	} else if (soh < cksum + 4) {
-		return fail(err, errlen, -EINVAL, "kernel: SizeOfHeaders 0x%zx ends inside the optional header", soh);
+		return errf(err, errlen, -EINVAL, "kernel: SizeOfHeaders 0x%zx ends inside the optional header", soh);
 	}
 	sectab = opt + opt_size;
 	if (nsec > PE_SECTIONS_MAX || nsec * 40 > len - sectab)
-		return fail(err, errlen, -EINVAL, "kernel: section table (%zu entries) runs past the file", nsec);
+		return errf(err, errlen, -EINVAL, "kernel: section table (%zu entries) runs past the file", nsec);
 
 	sum = soh;
 	for (size_t i = 0; i < nsec; i++) {
@@ -431,7 +401,7 @@ int tdx_authenticode_sha384(const uint8_t *img, size_t len,
 		if (size == 0)
 			continue;
 		if ((uint64_t)off + size > len)
-			return fail(err, errlen, -EINVAL, "kernel: section %zu raw data 0x%x+0x%x is outside the file",
+			return errf(err, errlen, -EINVAL, "kernel: section %zu raw data 0x%x+0x%x is outside the file",
 				    i, off, size);
 		secs[used].off = off;
 		secs[used].size = size;
@@ -446,14 +416,14 @@ int tdx_authenticode_sha384(const uint8_t *img, size_t len,
 		cert_size = le32(img + secdir + 4);
 		/* The certificate table is the tail of the file, after every section. */
 		if (cert_size && ((uint64_t)cert_off + cert_size != len || cert_off < sum))
-			return fail(err, errlen, -EINVAL,
+			return errf(err, errlen, -EINVAL,
 				    "kernel: certificate table 0x%x+0x%llx is not the tail of the file",
 				    cert_off, (unsigned long long)cert_size);
 	}
 
 	r = sha_init(&h);
 	if (r < 0)
-		return fail(err, errlen, r, "sha384: OpenSSL failure");
+		return errf(err, errlen, r, "sha384: OpenSSL failure");
 	sha_update(&h, img, cksum);
 	if (secdir) {
 		sha_update(&h, img + cksum + 4, secdir - (cksum + 4));
@@ -468,11 +438,11 @@ int tdx_authenticode_sha384(const uint8_t *img, size_t len,
 			sha_update(&h, img + sum, (size_t)(len - sum - cert_size));
 		else if (len - sum < cert_size) {
 			sha_abort(&h);
-			return fail(err, errlen, -EINVAL, "kernel: certificate table overlaps the sections");
+			return errf(err, errlen, -EINVAL, "kernel: certificate table overlaps the sections");
 		}
 	}
 	r = sha_final(&h, out);
-	return r < 0 ? fail(err, errlen, r, "sha384: OpenSSL failure") : 0;
+	return r < 0 ? errf(err, errlen, r, "sha384: OpenSSL failure") : 0;
 }
 
 /* ---- kernel setup header (QEMU hw/i386/x86-common.c x86_load_linux) ------ */
@@ -497,11 +467,11 @@ static int vga_mode(const char *v, uint16_t *mode, char *err, size_t errlen)
 	}
 	/* Digits only: QEMU's qemu_strtoui() corner cases are not worth guessing. */
 	if (*v < '0' || *v > '9')
-		return fail(err, errlen, -EINVAL, "cmdline: invalid vga= value (QEMU refuses it)");
+		return errf(err, errlen, -EINVAL, "cmdline: invalid vga= value (QEMU refuses it)");
 	errno = 0;
 	x = strtoull(v, &end, 0);
 	if (errno || x > UINT_MAX || (*end && *end != ' '))
-		return fail(err, errlen, -EINVAL, "cmdline: invalid vga= value (QEMU refuses it)");
+		return errf(err, errlen, -EINVAL, "cmdline: invalid vga= value (QEMU refuses it)");
 	*mode = (uint16_t)x;	/* stw_le_p of an unsigned int */
 	return 0;
 }
@@ -516,21 +486,21 @@ int tdx_patch_kernel(uint8_t *k, size_t len, const char *cmdline,
 	int r;
 
 	if (len < 0x250)
-		return fail(err, errlen, -EINVAL, "kernel: %zu bytes is too short for a bzImage", len);
+		return errf(err, errlen, -EINVAL, "kernel: %zu bytes is too short for a bzImage", len);
 	if (memcmp(k + 0x202, "HdrS", 4) != 0)
-		return fail(err, errlen, -EINVAL, "kernel: no \"HdrS\" setup header (not a bzImage)");
+		return errf(err, errlen, -EINVAL, "kernel: no \"HdrS\" setup header (not a bzImage)");
 	protocol = le16(k + 0x206);
 	if (protocol < 0x200)
-		return fail(err, errlen, -EINVAL, "kernel: boot protocol %x.%02x is too old", protocol >> 8, protocol & 0xff);
+		return errf(err, errlen, -EINVAL, "kernel: boot protocol %x.%02x is too old", protocol >> 8, protocol & 0xff);
 	setup_size = k[0x1f1] ? k[0x1f1] : 4;
 	setup_size = (setup_size + 1) * 512;
 	if (setup_size > len)
-		return fail(err, errlen, -EINVAL, "kernel: setup size 0x%x is larger than the file", setup_size);
+		return errf(err, errlen, -EINVAL, "kernel: setup size 0x%x is larger than the file", setup_size);
 
 	cmdline_size = (uint32_t)((strlen(cmdline) + 16) & ~(size_t)15);
 	if (!(k[0x211] & 0x01) || protocol < 0x202) {	/* low, or high but ancient */
 		if (cmdline_size > 0x9a000 - 0x90000 - 0x200)
-			return fail(err, errlen, -EINVAL, "cmdline: too long for this kernel's boot protocol");
+			return errf(err, errlen, -EINVAL, "cmdline: too long for this kernel's boot protocol");
 		real_addr = 0x90000;
 		cmdline_addr = 0x9a000 - cmdline_size;
 	} else {
@@ -570,14 +540,14 @@ int tdx_patch_kernel(uint8_t *k, size_t len, const char *cmdline,
 
 		/* pc_q35_init(): the RAM split below 4 GiB. */
 		if (mem_size == 0)
-			return fail(err, errlen, -EINVAL, "--mem-size is needed to place the initrd as QEMU does");
+			return errf(err, errlen, -EINVAL, "--mem-size is needed to place the initrd as QEMU does");
 		below_4g = mem_size >= 0xb0000000ull ? 0x80000000ull : mem_size;
 		if (below_4g <= TDX_QEMU_ACPI_DATA_SIZE + 1)
-			return fail(err, errlen, -EINVAL, "--mem-size %llu is too small", (unsigned long long)mem_size);
+			return errf(err, errlen, -EINVAL, "--mem-size %llu is too small", (unsigned long long)mem_size);
 		if (initrd_max >= below_4g - TDX_QEMU_ACPI_DATA_SIZE)
 			initrd_max = (uint32_t)(below_4g - TDX_QEMU_ACPI_DATA_SIZE - 1);
 		if (initrd_size >= initrd_max)
-			return fail(err, errlen, -EINVAL, "initrd: %llu bytes is too large (QEMU max %u)",
+			return errf(err, errlen, -EINVAL, "initrd: %llu bytes is too large (QEMU max %u)",
 				    (unsigned long long)initrd_size, initrd_max);
 		addr = (uint32_t)((initrd_max - initrd_size) & ~(uint64_t)4095);
 		put_le32(k + 0x218, addr);
@@ -634,20 +604,20 @@ int tdx_cmdline_digest(const char *cmdline, int have_initrd,
 
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)cmdline[i] < 0x20 || (unsigned char)cmdline[i] > 0x7e)
-			return fail(err, errlen, -EINVAL, "cmdline: byte 0x%02x at %zu is not printable ASCII",
+			return errf(err, errlen, -EINVAL, "cmdline: byte 0x%02x at %zu is not printable ASCII",
 				    (unsigned char)cmdline[i], i);
 	if (n > 65536)
-		return fail(err, errlen, -EINVAL, "cmdline: %zu bytes is too long", n);
+		return errf(err, errlen, -EINVAL, "cmdline: %zu bytes is too long", n);
 	/* OVMF X86QemuLoadImageLib: "%a%a" into CHAR16, NUL included. */
 	total = n + (have_initrd ? sizeof(suffix) - 1 : 0);
 	u = calloc(total + 1, 2);
 	if (!u)
-		return fail(err, errlen, -ENOMEM, "cmdline: out of memory");
+		return errf(err, errlen, -ENOMEM, "cmdline: out of memory");
 	for (size_t i = 0; i < total; i++)
 		u[2 * i] = (uint8_t)(i < n ? cmdline[i] : suffix[i - n]);
 	r = tdx_sha384(u, 2 * (total + 1), out);
 	free(u);
-	return r < 0 ? fail(err, errlen, r, "sha384: OpenSSL failure") : 0;
+	return r < 0 ? errf(err, errlen, r, "sha384: OpenSSL failure") : 0;
 }
 
 int tdx_rtmr2(const char *cmdline, const uint8_t *initrd_digest,
@@ -661,7 +631,7 @@ int tdx_rtmr2(const char *cmdline, const uint8_t *initrd_digest,
 	if (initrd_digest)
 		memcpy(d[1], initrd_digest, TDX_DIGEST_LEN);
 	r = rtmr_fold((const uint8_t (*)[TDX_DIGEST_LEN])d, initrd_digest ? 2 : 1, out);
-	return r < 0 ? fail(err, errlen, r, "sha384: OpenSSL failure") : 0;
+	return r < 0 ? errf(err, errlen, r, "sha384: OpenSSL failure") : 0;
 }
 
 /* ---- CLI ------------------------------------------------------------------ */
@@ -685,46 +655,17 @@ static void usage(FILE *f)
 		"                   loads QEMU's unpatched etc/boot/kernel)\n");
 }
 
-/* Reads a whole regular file of at most max bytes. */
-static int read_file(const char *what, const char *path, size_t max, uint8_t **buf, size_t *len)
+/* Reads a whole file of at most max bytes. */
+static int read_capped(const char *what, const char *path, size_t max, uint8_t **buf, size_t *len)
 {
-	struct stat st;
-	uint8_t *b;
-	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	const char *op;
+	int r = read_file(path, max, buf, len, &op);
 
-	if (fd < 0) {
-		fprintf(stderr, PROG ": %s: open %s: %s\n", what, path, strerror(errno));
-		return -errno;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
-		fprintf(stderr, PROG ": %s: %s is not a regular file of at most %zu bytes\n", what, path, max);
-		close(fd);
-		return -EINVAL;
-	}
-	b = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!b) {
-		fprintf(stderr, PROG ": %s: out of memory for %s\n", what, path);
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, b + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			fprintf(stderr, PROG ": %s: read %s: %s\n", what, path, n < 0 ? strerror(errno) : "short read");
-			free(b);
-			close(fd);
-			return -EIO;
-		}
-		got += (size_t)n;
-	}
-	close(fd);
-	*buf = b;
-	*len = got;
-	return 0;
+	if (r == -EFBIG)
+		fprintf(stderr, PROG ": %s: %s is larger than %zu bytes\n", what, path, max);
+	else if (r < 0)
+		fprintf(stderr, PROG ": %s: %s %s: %s\n", what, op, path, strerror(-r));
+	return r;
 }
 
 /* SHA-384 and size of a file, streamed (initrds can be large). */
@@ -915,7 +856,7 @@ int measure_tdx_main(int argc, char **argv)
 	}
 	cmdline = o.append ? o.append : "";
 
-	if (read_file("firmware", o.ovmf, OVMF_FW_MAX, &fw, &fw_len) < 0)
+	if (read_capped("firmware", o.ovmf, OVMF_FW_MAX, &fw, &fw_len) < 0)
 		return 1;
 	r = tdx_mrtd(fw, fw_len, order, mrtd, err, sizeof(err));
 	free(fw);
@@ -937,14 +878,14 @@ int measure_tdx_main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (read_file("kernel", o.kernel, KERNEL_MAX, &k, &k_len) < 0)
+	if (read_capped("kernel", o.kernel, KERNEL_MAX, &k, &k_len) < 0)
 		return 1;
 	r = patch ? tdx_patch_kernel(k, k_len, cmdline, o.initrd != NULL, initrd_size, mem_size, err, sizeof(err)) : 0;
 	if (r == 0)
 		r = tdx_authenticode_sha384(k, k_len, kdig, err, sizeof(err));
 	free(k);
 	if (r == 0)
-		r = tdx_rtmr1(kdig, rtmr1) < 0 ? fail(err, sizeof(err), -ENOMEM, "sha384: OpenSSL failure") : 0;
+		r = tdx_rtmr1(kdig, rtmr1) < 0 ? errf(err, sizeof(err), -ENOMEM, "sha384: OpenSSL failure") : 0;
 	if (r == 0)
 		r = tdx_rtmr2(cmdline, o.initrd ? idig : NULL, rtmr2, err, sizeof(err));
 	if (r < 0) {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * measure_tdx: the Intel TDX launch measurements (MRTD, RTMR1, RTMR2) of a
- * QEMU direct kernel boot with TDVF/OVMF (reference/measurements.md).
+ * QEMU direct kernel boot with TDVF/OVMF (after virtee/tdx-measure).
  * Reads: the firmware, kernel and initrd images the caller hands in.
  * Changes: nothing but the caller's output buffers (and the kernel copy
  *          handed to tdx_patch_kernel()).

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * sealroot-initdata: the host side of initdata. Checks a TOML document
- * exactly as the init will (init/initdata.c, init/toml.c), writes Kata's
- * block image, and prints the digest and the values the host puts into the
- * TEE: SNP host-data and TDX mrconfigid, base64 as QEMU's options take them.
+ * exactly as the init will (the same lib/initdata_format.c, lib/toml.c and
+ * lib/config.c), writes Kata's block image, and prints the digest and the
+ * values the host puts into the TEE: SNP host-data and TDX mrconfigid,
+ * base64 as QEMU's options take them.
  *
  *   sealroot-initdata [-o IMAGE] [--annotation] FILE.toml
  *
@@ -18,11 +19,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 #include <zlib.h>
 
+#include "base64.h"
+#include "byteorder.h"
 #include "config.h"
-#include "initdata.h"
+#include "hex.h"
+#include "initdata_format.h"
+#include "readfile.h"
 
 static const char usage[] =
 	"usage: sealroot-initdata [-o IMAGE] [--annotation] FILE.toml\n"
@@ -38,31 +42,6 @@ static int die(const char *fmt, const char *a, const char *b)
 	fprintf(stderr, fmt, a, b);
 	fputc('\n', stderr);
 	return 1;
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-
-	if (!f)
-		return NULL;
-	buf = malloc(INITDATA_MAX_TOML + 2);
-	if (!buf) {
-		fclose(f);
-		return NULL;
-	}
-	n = fread(buf, 1, INITDATA_MAX_TOML + 1, f);
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
 }
 
 /* gzip with a fixed header, so the image depends on the bytes alone. */
@@ -106,13 +85,11 @@ static int write_image(const char *path, const unsigned char *gz, size_t gz_len)
 {
 	unsigned char hdr[INITDATA_HEADER], pad[INITDATA_ALIGN] = { 0 };
 	size_t total = INITDATA_HEADER + gz_len, padding;
-	uint64_t n = gz_len;
 	FILE *f;
-	int i, ok;
+	int ok;
 
 	memcpy(hdr, INITDATA_MAGIC, 8);
-	for (i = 0; i < 8; i++)
-		hdr[8 + i] = (unsigned char)(n >> (8 * i));
+	put_le64(hdr + 8, gz_len);
 	padding = (INITDATA_ALIGN - total % INITDATA_ALIGN) % INITDATA_ALIGN;
 	f = fopen(path, "wb");
 	if (!f)
@@ -127,11 +104,10 @@ static int write_image(const char *path, const unsigned char *gz, size_t gz_len)
 
 static void print_b64(const char *name, const unsigned char *data, size_t len)
 {
-	unsigned char *b64 = malloc(4 * ((len + 2) / 3) + 1);
+	char *b64 = b64_encode(data, len);
 
 	if (!b64)
 		return;
-	EVP_EncodeBlock(b64, data, (int)len);
 	printf("%s: %s\n", name, b64);
 	free(b64);
 }
@@ -145,6 +121,8 @@ int main(int argc, char **argv)
 	struct initdata_doc doc;
 	int i, annotation = 0, r;
 	size_t len, gz_len;
+	const char *op;
+	uint8_t *bytes;
 	char *toml;
 
 	for (i = 1; i < argc; i++) {
@@ -166,13 +144,12 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	toml = read_file(input, &len);
-	if (!toml)
-		return die("%s: %s", input, strerror(errno));
-	if (len > INITDATA_MAX_TOML) {
-		free(toml);
+	r = read_file(input, INITDATA_MAX_TOML, &bytes, &len, &op);
+	if (r == -EFBIG)
 		return die("%s: larger than the %s-byte cap", input, "1048576");
-	}
+	if (r < 0)
+		return die("%s: %s", input, strerror(-r));
+	toml = (char *)bytes;
 	r = initdata_doc_parse(toml, len, &doc, err, sizeof(err));
 	if (r < 0) {
 		free(toml);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * sealroot-measure: precomputes the launch measurements a verifier expects
- * for a bundle (reference/measurements.md).
+ * for a bundle (docs/bundles.md, reference-values.json).
  *   sealroot-measure snp --ovmf F --kernel F --initrd F --append S --vcpus N
  *                        --vcpu-type T --guest-features 0xN   -> the SNP launch digest
  *   sealroot-measure tdx ...                                   -> MRTD, RTMR1, RTMR2

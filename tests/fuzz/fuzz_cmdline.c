@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * libFuzzer harness: cmdline_parse() on arbitrary bytes as /proc/cmdline
+ * libFuzzer harness: cmdline_parse() (lib/kcmdline.c) on arbitrary bytes as /proc/cmdline
  * (the host writes the kernel command line; it is measured, but the init
  * still parses it before anything checks it). The input is copied and
- * NUL-terminated, as step_cmdline() hands it over (an embedded NUL ends the
- * line). It checks what cmdline.h promises: success only with exactly one
+ * NUL-terminated, as the cmdline step hands it over (an embedded NUL ends the
+ * line). It checks what kcmdline.h promises: success only with exactly one
  * root: a 64-digit lower-case roothash, or sealroot.root=initramfs and no
  * roothash; every value in its range, every key not on
  * the line left at its default, the line itself untouched, the same result
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmdline.h"
+#include "kcmdline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,8 +41,7 @@ static void check_err(int r, const char *err, size_t errlen)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct boot b;
-	struct config def, cfg, again;
+	struct cmdline_config def, cfg, again;
 	char *line, *copy, err[256], small[8];
 	int r, r2;
 
@@ -53,8 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(line, data, size);
 	line[size] = '\0';
 	memcpy(copy, line, size + 1);
-	boot_init(&b);
-	def = b.cfg;
+	cmdline_defaults(&def);
 
 	cfg = def;
 	memset(err, 'x', sizeof(err));

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "initdata.h"
+#include "initdata_format.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 #include "config.h"
-#include "initdata.h"
+#include "initdata_format.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,24 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * libFuzzer harness: the KBS replies the init parses before any JWE, i.e.
- * the challenge, the token reply, Trustee's error JSON and the Set-Cookie
- * header, and the SE challenge (a JSON request inside the nonce) with its
- * strict base64. The first byte picks the parser; the rest is the reply.
+ * libFuzzer harness: the KBS replies the init parses before any JWE
+ * (lib/kbs_reply.c), i.e. the challenge, the token reply, Trustee's error
+ * JSON and the Set-Cookie header, and the SE challenge (a JSON request
+ * inside the nonce) with its strict base64 (lib/base64.c). The first byte
+ * picks the parser; the rest is the reply.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "attester.h"
-#include "http.h"
-#include "kbs.h"
+#include "base64.h"
+#include "kbs_reply.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char err[256], name[64], cookie[HTTP_COOKIE_MAX], *nonce = NULL, *s;
+	char err[256], name[64], cookie[KBS_COOKIE_MAX], *nonce = NULL, *s;
 	const char *body = (const char *)data + 1;
 	struct se_challenge c;
 	uint8_t *bin;
@@ -49,12 +49,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		s = strndup(body, size);
 		if (!s)
 			return 0;
-		if (attester_parse_se_challenge(s, &c, err, sizeof(err)) == 0) {
+		if (kbs_parse_se_challenge(s, &c, err, sizeof(err)) == 0) {
 			if (!c.arcb || c.arcb_len == 0 || c.meas_len == 0 ||
 			    c.meas_len > SE_MEASUREMENT_MAX || c.add_len > SE_ADDITIONAL_MAX ||
 			    !c.encr_measurement_key || !c.encr_request_nonce || !c.image_hdr_tags)
 				abort();
-			attester_se_challenge_free(&c);
+			kbs_se_challenge_free(&c);
 		}
 		free(s);
 		break;
@@ -65,8 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(bin);
 		break;
 	default:
-		if (http_parse_set_cookie(body, size, cookie) == 1 &&
-		    (strlen(cookie) == 0 || strlen(cookie) >= HTTP_COOKIE_MAX))
+		if (kbs_parse_set_cookie(body, size, cookie) == 1 &&
+		    (strlen(cookie) == 0 || strlen(cookie) >= KBS_COOKIE_MAX))
 			abort();
 		break;
 	}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * libFuzzer harness: the TPM 2.0 response parsers of tee_tpm.c. Without a
+ * libFuzzer harness: the TPM 2.0 response parsers of lib/tpm2.c. Without a
  * confidential-computing TEE the host provides the vTPM, so every response
  * byte is the host's. The init's fd is one end of an AF_UNIX SOCK_SEQPACKET
  * pair, which keeps message boundaries as /dev/tpmrm0 does (one read, one
@@ -15,21 +15,16 @@
  *   2: tpm_ak_spki()         (TPM2_ReadPublic of the AK, to DER)
  *   3: tpm_pcr_extend_fd()   (TPM2_PCR_Extend; tpm_transact() and its retries)
  * usleep() is defined here as a counter, so retry warnings cost no time.
- * Built with -DFUZZ_TPM_KNOWN_FINDINGS, the harness skips the two checks
- * that tee_tpm.c fails today (docs/fuzzing.md, "Findings"): a command is
- * sent again only after a retry warning (tpm_transact() keeps the last
- * try's response code, so a malformed response after a warning is retried
- * too), and the AK's modulus really has 2048 bits or more (tpm_ak_spki()
- * checks keyBits and the buffer length, not the number). Drop the switch
- * once tee_tpm.c is fixed.
  * Checks: each command the init sent is well formed (size, tag, code; the
  * PCR selection only shrinks); a success returns only bytes the TPM sent
  * (PCR values, attestation and signature, in their caps) or a usable RSA
  * key of 2048 bits or more in DER; a failure is a negative errno with a
- * reason and no output; at most 10 tries per command.
+ * reason and no output; at most 10 tries per command, and a command is
+ * sent again only after a retry warning.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,7 +35,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "tee.h"
+#include "byteorder.h"
+#include "tpm2.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -54,16 +50,6 @@ int usleep(useconds_t us)
 	(void)us;
 	sleeps++;
 	return 0;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 /* The responses as queued: for "this came from the TPM" checks. */
@@ -82,7 +68,7 @@ static unsigned queue(int sv, const uint8_t *p, size_t n)
 	size_t len;
 
 	while (n >= 2 && count < MAX_RESPONSES) {
-		len = get16(p);
+		len = be16(p);
 		p += 2;
 		n -= 2;
 		if (len > n)
@@ -108,13 +94,13 @@ static unsigned commands(int sv, uint32_t cc)
 	ssize_t n;
 
 	while ((n = recv(sv, cmd, sizeof(cmd), MSG_DONTWAIT)) > 0) {
-		if (n < 10 || n > TPM_CMD_MAX || get32(cmd + 2) != (uint32_t)n || get32(cmd + 6) != cc)
+		if (n < 10 || n > TPM_CMD_MAX || be32(cmd + 2) != (uint32_t)n || be32(cmd + 6) != cc)
 			abort();
-		if (get16(cmd) != (cc == 0x17E || cc == 0x173 ? 0x8001 : 0x8002))
+		if (be16(cmd) != (cc == 0x17E || cc == 0x173 ? 0x8001 : 0x8002))
 			abort();
 		if (cc == 0x17E) {
 			/* count 1, SHA-256, sizeofSelect 3, a non-empty subset of the last. */
-			if (n != 20 || get32(cmd + 10) != 1 || get16(cmd + 14) != 0x000B || cmd[16] != 3)
+			if (n != 20 || be32(cmd + 10) != 1 || be16(cmd + 14) != 0x000B || cmd[16] != 3)
 				abort();
 			if (!(cmd[17] | cmd[18] | cmd[19]) || (cmd[17] & ~prev[0]) ||
 			    (cmd[18] & ~prev[1]) || (cmd[19] & ~prev[2]))
@@ -177,7 +163,7 @@ static void quote(int fd)
 			abort();
 		if (!from_tpm(attest, alen) || !from_tpm(sig, slen))
 			abort();
-		if (get16(sig) == 0x0010)
+		if (be16(sig) == 0x0010)
 			abort(); /* TPM_ALG_NULL is no signature */
 	}
 	free(attest);
@@ -207,11 +193,9 @@ static void ak(int fd)
 	k = d2i_PUBKEY(NULL, &p, (long)len);
 	if (!k || p != der + len || EVP_PKEY_get_base_id(k) != EVP_PKEY_RSA)
 		abort();
-#ifndef FUZZ_TPM_KNOWN_FINDINGS
-	/* tee_tpm.c refuses "an RSA key of" less than 2048 bits. */
+	/* tpm_ak_spki() refuses "an RSA key of" less than 2048 bits. */
 	if (EVP_PKEY_get_bits(k) < 2048)
 		abort();
-#endif
 	EVP_PKEY_free(k);
 	free(der);
 }
@@ -265,14 +249,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (which != 0 && (got > 10 || sleeps > 10))
 		abort(); /* at most 10 tries of one command */
-#ifndef FUZZ_TPM_KNOWN_FINDINGS
 	/*
 	 * A command is sent again only after a retry warning, which is one
 	 * response: so one command per response, plus the one that found none.
 	 */
 	if (got > sent + 1)
 		abort();
-#endif
 	close(sv[0]);
 	close(sv[1]);
 	return 0;

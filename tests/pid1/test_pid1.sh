@@ -11,6 +11,33 @@ INIT=${SEALROOT_TEST_INIT:-$TOP/build/test/sealroot-init-test}
 oneTimeSetUp() {
 	[ -x "$INIT" ] || fail "no test init at $INIT (make test-bins)"
 	WORK=$(mktemp -d)
+	# What the agent scripts share; they source it from beside themselves.
+	cat >"$WORK/agent-lib.sh" <<'LIB'
+# orphans N: N children that double-fork, so N grandchildren are orphaned
+# onto PID 1 and exit at once; then 1 s for PID 1 to reap them.
+orphans() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		( /bin/true & )
+		i=$((i + 1))
+	done
+	sleep 1
+}
+# state PID: the one-letter state of PID (R, S, T, Z, ...).
+state() {
+	read -r line <"/proc/$1/stat" 2>/dev/null || return 1
+	line=${line##*) }
+	echo "${line%% *}"
+}
+# zombies: how many processes are zombies now.
+zombies() {
+	z=0
+	for s in /proc/[0-9]*; do
+		[ "$(state "${s#/proc/}")" = Z ] && z=$((z + 1))
+	done
+	echo "$z"
+}
+LIB
 }
 
 oneTimeTearDown() {
@@ -37,17 +64,9 @@ test_zombies_are_reaped() {
 	# and exits at once. After 1 s none may be left as a zombie.
 	a=$(agent zombies.sh <<'AG'
 #!/bin/sh
-i=0
-while [ $i -lt 50 ]; do
-	( /bin/true & )
-	i=$((i + 1))
-done
-sleep 1
-z=0
-for s in /proc/[0-9]*/stat; do
-	read -r line <"$s" 2>/dev/null || continue
-	case "${line##*) }" in Z*) z=$((z + 1)) ;; esac
-done
+. "$(dirname "$0")/agent-lib.sh"
+orphans 50
+z=$(zombies)
 echo "zombies=$z"
 exit "$z"
 AG
@@ -65,18 +84,10 @@ test_stress_1000_double_forks() {
 	# one page for noise): reaping does not leak.
 	a=$(agent stress.sh <<'AG'
 #!/bin/sh
+. "$(dirname "$0")/agent-lib.sh"
 round() {
-	i=0
-	while [ $i -lt 1000 ]; do
-		( /bin/true & )
-		i=$((i + 1))
-	done
-	sleep 1
-	z=0
-	for s in /proc/[0-9]*/stat; do
-		read -r line <"$s" 2>/dev/null || continue
-		case "${line##*) }" in Z*) z=$((z + 1)) ;; esac
-	done
+	orphans 1000
+	z=$(zombies)
 	rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/1/status)
 	echo "round $1: zombies=$z rss_kb=$rss"
 }
@@ -165,6 +176,33 @@ AG
 	out=$(cat "$WORK/out")
 	assertEquals "init exit code" 0 "$RC"
 	assertContains "$out" "processes left after the grace period, sending SIGKILL"
+	assertContains "$out" "shutdown: complete"
+}
+
+test_stopped_process_is_continued() {
+	# The agent leaves a child that has stopped itself and exits on SIGTERM
+	# only once it runs again: SIGCONT after SIGTERM (as s6-linux-init
+	# sends it) lets it go within the grace period, without SIGKILL.
+	a=$(agent stopped.sh <<'AG'
+#!/bin/sh
+. "$(dirname "$0")/agent-lib.sh"
+sh -c "trap 'echo stopped child: got SIGTERM; exit 0' TERM; kill -STOP \$\$; while :; do sleep 0.1; done" &
+c=$!
+i=0
+while [ "$(state $c)" != T ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+echo "child $c stopped"
+exit 0
+AG
+)
+	run_init "$a" 5000
+	out=$(cat "$WORK/out")
+	assertEquals "init exit code: $out" 0 "$RC"
+	assertContains "$out" "stopped"
+	assertContains "$out" "stopped child: got SIGTERM"
+	assertNotContains "$out" "sending SIGKILL"
 	assertContains "$out" "shutdown: complete"
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Unit tests for init/cmdline.c: the strict sealroot.* parser. */
+/* Unit tests for lib/kcmdline.c, the strict sealroot.* parser, and the
+ * cmdline step (init/cmdline.c) that feeds it /proc/cmdline. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,18 +15,19 @@
 #include <unistd.h>
 
 #include "cmdline.h"
+#include "kcmdline.h"
 
 #define H64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
-static struct config defaults(void)
+static struct cmdline_config defaults(void)
 {
-	struct boot b;
+	struct cmdline_config c;
 
-	boot_init(&b);
-	return b.cfg;
+	cmdline_defaults(&c);
+	return c;
 }
 
-static int parse(const char *line, struct config *cfg, char *err)
+static int parse(const char *line, struct cmdline_config *cfg, char *err)
 {
 	*cfg = defaults();
 	err[0] = '\0';
@@ -34,7 +36,7 @@ static int parse(const char *line, struct config *cfg, char *err)
 
 static void test_minimal(void **state)
 {
-	struct config c;
+	struct cmdline_config c;
 	char err[256];
 
 	(void)state;
@@ -46,7 +48,7 @@ static void test_minimal(void **state)
 
 static void test_kata_line_with_quotes(void **state)
 {
-	struct config c;
+	struct cmdline_config c;
 	char err[256];
 
 	(void)state;
@@ -61,7 +63,7 @@ static void test_kata_line_with_quotes(void **state)
 
 static void test_quoted_word(void **state)
 {
-	struct config c;
+	struct cmdline_config c;
 	char err[256];
 
 	(void)state;
@@ -73,7 +75,7 @@ static void test_quoted_word(void **state)
 
 static void test_unknown_key(void **state)
 {
-	struct config c;
+	struct cmdline_config c;
 	char err[256];
 
 	(void)state;
@@ -87,7 +89,7 @@ static void test_unknown_key(void **state)
 
 static void test_other_namespaces_ignored(void **state)
 {
-	struct config c;
+	struct cmdline_config c;
 	char err[256];
 
 	(void)state;
@@ -97,7 +99,7 @@ static void test_other_namespaces_ignored(void **state)
 
 static void test_duplicate_key(void **state)
 {
-	struct config c;
+	struct cmdline_config c;
 	char err[256];
 
 	(void)state;
@@ -109,7 +111,7 @@ static void test_duplicate_key(void **state)
 
 static void test_missing_roothash(void **state)
 {
-	struct config c;
+	struct cmdline_config c;
 	char err[256];
 
 	(void)state;
@@ -121,7 +123,7 @@ static void test_missing_roothash(void **state)
 /* sealroot.root=initramfs (the se bundle): no root hash, and never both. */
 static void test_root_key(void **state)
 {
-	struct config c;
+	struct cmdline_config c;
 	char err[256];
 
 	(void)state;
@@ -145,7 +147,7 @@ static void test_root_key(void **state)
 
 static void test_bad_roothash(void **state)
 {
-	struct config c;
+	struct cmdline_config c;
 	char err[256];
 
 	(void)state;
@@ -161,7 +163,7 @@ static void test_bad_roothash(void **state)
 
 static void test_grace_bounds(void **state)
 {
-	struct config c;
+	struct cmdline_config c;
 	char err[256];
 
 	(void)state;
@@ -179,7 +181,7 @@ static void test_grace_bounds(void **state)
 
 static void test_initdata_key(void **state)
 {
-	struct config c;
+	struct cmdline_config c;
 	char err[256];
 
 	(void)state;
@@ -199,7 +201,7 @@ static void test_initdata_key(void **state)
 
 static void test_scratch_key(void **state)
 {
-	struct config c;
+	struct cmdline_config c;
 	char err[256];
 
 	(void)state;
@@ -220,7 +222,7 @@ static void test_scratch_key(void **state)
 
 static void test_run_size_key(void **state)
 {
-	struct config c;
+	struct cmdline_config c;
 	char err[256];
 
 	(void)state;
@@ -237,7 +239,7 @@ static void test_run_size_key(void **state)
 
 static void test_too_long(void **state)
 {
-	struct config c;
+	struct cmdline_config c;
 	char err[256];
 	char *line = malloc(CMDLINE_MAX + 1);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Unit tests for init/config.c: the KBS from aa.toml or cdh.toml, and
+ * Unit tests for lib/config.c: the KBS from aa.toml or cdh.toml, and
  * sealroot.toml's [attestation], [network], [[resource]] and [storage]
  * tables, with the error for each bad value.
  */

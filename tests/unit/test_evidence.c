@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Unit tests for init/evidence.c.
+ * Unit tests for lib/evidence.c and the TEE readers that feed it.
  * SNP: a synthetic report with a distinct pattern per field (built here and
  * by fixtures/evidence/gen_snp.py, which must agree), checked field by field,
  * by key order, by repacking the JSON into bytes at the ABI offsets, and
@@ -9,10 +9,11 @@
  * refuses. TDX: base64 bodies, the CCEL reader, and tdx_get_quote on a fake
  * configfs-tsm (mkdir/rmdir wrapped to populate and clear the entry, as
  * configfs does; see test_tee.c).
- * attester.c: each TEE's evidence over the report data it was given, on
- * the same fake configfs-tsm, a fake /dev/uv (ioctl wrapped: the request
- * the Ultravisor would see is checked, its answer made up), the SE
- * challenge parser and strict base64.
+ * The TEE files (init/tee/): each one's evidence over the report data it
+ * was given (tee_evidence()), on the same fake configfs-tsm, a fake /dev/uv
+ * (ioctl wrapped: the request the Ultravisor would see is checked, its
+ * answer made up); the SE challenge parser (lib/kbs_reply.c) and strict
+ * base64 (lib/base64.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,8 +32,11 @@
 
 #include <json-c/json.h>
 
-#include "attester.h"
+#include "base64.h"
+#include "byteorder.h"
 #include "evidence.h"
+#include "tee.h"
+#include "unit.h"
 
 #ifndef FIXTURES
 #define FIXTURES "tests/unit/fixtures"
@@ -42,36 +46,6 @@
 enum { REPORT = EVIDENCE_SNP_REPORT };
 
 /* ---- helpers --------------------------------------------------------------------- */
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	if (!f)
-		fail_msg("open %s", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
-static void put(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	close(fd);
-}
 
 static const char *text(struct json_object *o)
 {
@@ -94,32 +68,6 @@ static int64_t num(struct json_object *o, const char *key)
 
 	assert_true(json_object_is_type(v, json_type_int));
 	return json_object_get_int64(v);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	int i;
-
-	for (i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void wr64(uint8_t *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 /* ---- the synthetic SNP report (the same recipe as gen_snp.py's synth) ------------ */
@@ -165,7 +113,7 @@ static void synth(uint8_t *b, uint32_t version, uint8_t family, uint8_t model)
 		fill(b, &n, 0x1F8, 8);
 		fill(b, &n, 0x200, 8);
 	}
-	wr32(b, version);
+	put_le32(b, version);
 	b[0x188] = family;
 	b[0x189] = model;
 }
@@ -219,16 +167,16 @@ static void repack(struct json_object *ev, uint8_t *b)
 	struct json_object *r = member(ev, "attestation_report"), *v;
 
 	memset(b, 0, REPORT);
-	wr32(b + 0x000, (uint32_t)num(r, "version"));
-	wr32(b + 0x004, (uint32_t)num(r, "guest_svn"));
-	wr64(b + 0x008, json_object_get_uint64(member(r, "policy")));
+	put_le32(b + 0x000, (uint32_t)num(r, "version"));
+	put_le32(b + 0x004, (uint32_t)num(r, "guest_svn"));
+	put_le64(b + 0x008, json_object_get_uint64(member(r, "policy")));
 	pack_array(b + 0x010, r, "family_id", 16);
 	pack_array(b + 0x020, r, "image_id", 16);
-	wr32(b + 0x030, (uint32_t)num(r, "vmpl"));
-	wr32(b + 0x034, (uint32_t)num(r, "sig_algo"));
+	put_le32(b + 0x030, (uint32_t)num(r, "vmpl"));
+	put_le32(b + 0x034, (uint32_t)num(r, "sig_algo"));
 	pack_tcb(b + 0x038, r, "current_tcb");
-	wr64(b + 0x040, json_object_get_uint64(member(r, "plat_info")));
-	wr32(b + 0x048, (uint32_t)num(r, "key_info"));
+	put_le64(b + 0x040, json_object_get_uint64(member(r, "plat_info")));
+	put_le32(b + 0x048, (uint32_t)num(r, "key_info"));
 	pack_array(b + 0x050, r, "report_data", 64);
 	pack_array(b + 0x090, r, "measurement", 48);
 	pack_array(b + 0x0C0, r, "host_data", 32);
@@ -249,9 +197,9 @@ static void repack(struct json_object *ev, uint8_t *b)
 	pack_version(b + 0x1EC, r, "committed");
 	pack_tcb(b + 0x1F0, r, "launch_tcb");
 	if ((v = member(r, "launch_mit_vector")))
-		wr64(b + 0x1F8, json_object_get_uint64(v));
+		put_le64(b + 0x1F8, json_object_get_uint64(v));
 	if ((v = member(r, "current_mit_vector")))
-		wr64(b + 0x200, json_object_get_uint64(v));
+		put_le64(b + 0x200, json_object_get_uint64(v));
 	v = member(r, "signature");
 	assert_int_equal(json_object_object_length(v), 2);
 	pack_array(b + 0x2A0, v, "r", 72);
@@ -313,12 +261,12 @@ static void test_synth_matches_python(void **state)
 
 	(void)state;
 	synth(b, 5, 0x1A, 0x11);
-	want = slurp(EVDIR "synth-v5-turin.bin", &len);
+	want = (uint8_t *)unit_slurp(EVDIR "synth-v5-turin.bin", &len);
 	assert_int_equal(len, REPORT);
 	assert_memory_equal(b, want, REPORT);
 	free(want);
 	synth(b, 3, 0x19, 0xA1);
-	want = slurp(EVDIR "synth-v3-genoa.bin", &len);
+	want = (uint8_t *)unit_slurp(EVDIR "synth-v3-genoa.bin", &len);
 	assert_int_equal(len, REPORT);
 	assert_memory_equal(b, want, REPORT);
 	free(want);
@@ -344,19 +292,19 @@ static void test_snp_fields_turin_v5(void **state)
 	/* Numbers, at their offsets, against hand-computed values. */
 	assert_int_equal(num(r, "version"), 5);
 	assert_int_equal(num(r, "guest_svn"), 0x2623201DU);       /* span 1: 1D 20 23 26 */
-	assert_int_equal(num(r, "guest_svn"), rd32(b + 0x04));
+	assert_int_equal(num(r, "guest_svn"), le32(b + 0x04));
 	assert_true(json_object_get_uint64(member(r, "policy")) == 0x4F4C494643403D3AULL);
-	assert_true(json_object_get_uint64(member(r, "plat_info")) == rd64(b + 0x40));
+	assert_true(json_object_get_uint64(member(r, "plat_info")) == le64(b + 0x40));
 	/* plat_info is above INT64_MAX: it must stay an exact unsigned number. */
 	assert_true(json_object_get_uint64(member(r, "plat_info")) == 16203347654872256203ULL);
-	assert_int_equal(num(r, "vmpl"), rd32(b + 0x30));
-	assert_int_equal(num(r, "sig_algo"), rd32(b + 0x34));
-	assert_int_equal(num(r, "key_info"), rd32(b + 0x48));
+	assert_int_equal(num(r, "vmpl"), le32(b + 0x30));
+	assert_int_equal(num(r, "sig_algo"), le32(b + 0x34));
+	assert_int_equal(num(r, "key_info"), le32(b + 0x48));
 	assert_int_equal(num(r, "cpuid_fam_id"), 0x1A);
 	assert_int_equal(num(r, "cpuid_mod_id"), 0x11);
 	assert_int_equal(num(r, "cpuid_step"), b[0x18A]);
-	assert_true(json_object_get_uint64(member(r, "launch_mit_vector")) == rd64(b + 0x1F8));
-	assert_true(json_object_get_uint64(member(r, "current_mit_vector")) == rd64(b + 0x200));
+	assert_true(json_object_get_uint64(member(r, "launch_mit_vector")) == le64(b + 0x1F8));
+	assert_true(json_object_get_uint64(member(r, "current_mit_vector")) == le64(b + 0x200));
 
 	/* Turin TcbVersion: fmc, bootloader, tee, snp from bytes 0..3, microcode 7. */
 	t = member(r, "current_tcb");
@@ -434,7 +382,7 @@ static void test_snp_fields_genoa_v3(void **state)
 	assert_round_trip(b);
 
 	/* Version 4 reads as v3; 6 and later as v5. */
-	wr32(b, 4);
+	put_le32(b, 4);
 	assert_round_trip(b);
 	synth(b, 7, 0x1A, 0x00);
 	assert_round_trip(b);
@@ -450,10 +398,10 @@ static void assert_fixture(const char *name)
 	struct json_object *ev;
 
 	snprintf(path, sizeof(path), EVDIR "%s.bin", name);
-	report = slurp(path, &len);
+	report = (uint8_t *)unit_slurp(path, &len);
 	assert_int_equal(len, REPORT);
 	snprintf(path, sizeof(path), EVDIR "%s.json", name);
-	want = (char *)slurp(path, &wlen);
+	want = (char *)(uint8_t *)unit_slurp(path, &wlen);
 	ev = snp_ok(report);
 	assert_string_equal(text(ev), want);
 	json_object_put(ev);
@@ -479,7 +427,7 @@ static void test_snp_v2_turin_by_chip_id(void **state)
 
 	(void)state;
 	synth(b, 5, 0x1A, 0x11);
-	wr32(b, 2);
+	put_le32(b, 2);
 	memset(b + 0x188, 0, 3);            /* no CPUID fields in v2 */
 	memset(b + 0x1F8, 0, 16);           /* nor mitigation vectors */
 	memset(b + 0x1A8, 0, 56);           /* a Turin CHIP_ID: 8 bytes long */
@@ -514,9 +462,9 @@ static void test_snp_refused(void **state)
 	assert_snp_refused(b, REPORT - 1, "SNP report is 1183 bytes, want 1184");
 	assert_snp_refused(b, REPORT + 1, "SNP report is 1185 bytes, want 1184");
 
-	wr32(b, 1);
+	put_le32(b, 1);
 	assert_snp_refused(b, REPORT, "report version 1 is not supported (sev 7.1.0 reads 2 and later)");
-	wr32(b, 0);
+	put_le32(b, 0);
 	assert_snp_refused(b, REPORT, "report version 0 is not supported (sev 7.1.0 reads 2 and later)");
 
 	memcpy(b, orig, REPORT);
@@ -534,7 +482,7 @@ static void test_snp_refused(void **state)
 
 	/* v2 with a masked CHIP_ID: the crate cannot tell the generation. */
 	synth(b, 3, 0x19, 0x01);
-	wr32(b, 2);
+	put_le32(b, 2);
 	memset(b + 0x188, 0, 3);
 	memset(b + 0x1A0, 0, 64);
 	assert_snp_refused(b, REPORT,
@@ -568,7 +516,7 @@ static void test_snp_refused(void **state)
 	assert_snp_refused(b, REPORT, "reserved report byte 0x1f8 is 0x08, not zero");
 	/* v2: so is the CPUID fields' place. */
 	synth(b, 3, 0x19, 0xA1);
-	wr32(b, 2);
+	put_le32(b, 2);
 	assert_snp_refused(b, REPORT, "reserved report byte 0x188 is 0x19, not zero");
 
 	/* TCB reserved bytes: Turin 4..6, legacy 2..5. */
@@ -648,20 +596,11 @@ static size_t last_inblob_len;
 int __real_mkdir(const char *path, mode_t mode);
 int __wrap_mkdir(const char *path, mode_t mode)
 {
-	char f[512];
 	int r = __real_mkdir(path, mode);
 
 	if (r == 0 && tsm_dir[0] && strncmp(path, tsm_dir, strlen(tsm_dir)) == 0 &&
-	    path[strlen(tsm_dir)] == '/') {
-		snprintf(f, sizeof(f), "%s/provider", path);
-		put(f, tsm_provider, strlen(tsm_provider));
-		snprintf(f, sizeof(f), "%s/inblob", path);
-		put(f, "", 0);
-		snprintf(f, sizeof(f), "%s/outblob", path);
-		put(f, tsm_outblob, tsm_outblob_len);
-		snprintf(f, sizeof(f), "%s/generation", path);
-		put(f, tsm_generation, strlen(tsm_generation));
-	}
+	    path[strlen(tsm_dir)] == '/')
+		unit_tsm_entry(path, tsm_provider, tsm_outblob, tsm_outblob_len, tsm_generation);
 	return r;
 }
 
@@ -669,34 +608,15 @@ int __wrap_mkdir(const char *path, mode_t mode)
 int __real_rmdir(const char *path);
 int __wrap_rmdir(const char *path)
 {
-	static const char *files[] = { "provider", "inblob", "outblob", "generation" };
-	char f[512];
-	ssize_t n;
-	size_t i;
-	int fd;
-
 	rmdir_calls++;
-	snprintf(f, sizeof(f), "%s/inblob", path);
-	memset(last_inblob, 0, sizeof(last_inblob));
-	last_inblob_len = 0;
-	fd = open(f, O_RDONLY);
-	if (fd >= 0) {
-		n = read(fd, last_inblob, sizeof(last_inblob));
-		last_inblob_len = n > 0 ? (size_t)n : 0;
-		close(fd);
-	}
-	for (i = 0; i < 4; i++) {
-		snprintf(f, sizeof(f), "%s/%s", path, files[i]);
-		unlink(f);
-	}
+	last_inblob_len = unit_tsm_remove(path, last_inblob, sizeof(last_inblob));
 	return __real_rmdir(path);
 }
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/sr-evidence-XXXXXX");
-	assert_non_null(mkdtemp(root));
+	unit_tmpdir(root, sizeof(root), "evidence");
 	snprintf(tsm_dir, sizeof(tsm_dir), "%s/tsm", root);
 	memset(&P, 0, sizeof(P));
 	P.tsm_report = tsm_dir;
@@ -710,11 +630,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	assert_int_equal(system(cmd), 0);
+	unit_rmtree(root);
 	free(tsm_outblob);
 	tsm_outblob = NULL;
 	tsm_dir[0] = '\0';
@@ -747,14 +664,14 @@ static size_t make_quote(uint16_t version, uint16_t body_type, size_t body_len, 
 		q[i] = (uint8_t)i;          /* QE vendor ID, user data */
 	if (version == 5) {
 		q[48] = (uint8_t)body_type;
-		wr32(q + 50, (uint32_t)body_len);
+		put_le32(q + 50, (uint32_t)body_len);
 		off += 6;
 	}
 	for (i = 0; i < body_len; i++)
 		q[off + i] = (uint8_t)(i * 5);
 	if (body_len >= 520 + 64)
 		memcpy(q + off + 520, rdata, 64);
-	wr32(q + off + body_len, (uint32_t)sig_len);
+	put_le32(q + off + body_len, (uint32_t)sig_len);
 	for (i = 0; i < sig_len; i++)
 		q[off + body_len + 4 + i] = (uint8_t)(0xA5 ^ i);
 	tsm_outblob_len = n;
@@ -800,7 +717,7 @@ static void test_tdx_quote_ok(void **state)
 
 	/* Bytes after the declared signature data: tolerated, as Trustee does. */
 	n = make_quote(4, 0, 584, 100);
-	wr32(tsm_outblob + 48 + 584, 50);
+	put_le32(tsm_outblob + 48 + 584, 50);
 	assert_int_equal(get_quote(q, sizeof(q), &len, err), 0);
 	assert_int_equal(len, n);
 
@@ -918,20 +835,20 @@ static void test_ccel(void **state)
 
 	for (i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i * 11 + (i >> 12));
-	put(path, data, 100);
+	unit_put(path, data, 100);
 	assert_int_equal(tdx_read_ccel(path, &out, &len, err, sizeof(err)), 0);
 	assert_int_equal(len, 100);
 	assert_memory_equal(out, data, 100);
 	free(out);
 
 	/* Across the buffer's growth, up to the cap exactly. */
-	put(path, data, EVIDENCE_CCEL_MAX);
+	unit_put(path, data, EVIDENCE_CCEL_MAX);
 	assert_int_equal(tdx_read_ccel(path, &out, &len, err, sizeof(err)), 0);
 	assert_int_equal(len, EVIDENCE_CCEL_MAX);
 	assert_memory_equal(out, data, EVIDENCE_CCEL_MAX);
 	free(out);
 
-	put(path, data, EVIDENCE_CCEL_MAX + 1);
+	unit_put(path, data, EVIDENCE_CCEL_MAX + 1);
 	out = (uint8_t *)&out;
 	assert_int_equal(tdx_read_ccel(path, &out, &len, err, sizeof(err)), -EFBIG);
 	assert_null(out);
@@ -939,14 +856,14 @@ static void test_ccel(void **state)
 	snprintf(msg, sizeof(msg), "%s is larger than %d bytes", path, EVIDENCE_CCEL_MAX);
 	assert_string_equal(err, msg);
 
-	put(path, data, 0);
+	unit_put(path, data, 0);
 	assert_int_equal(tdx_read_ccel(path, &out, &len, err, sizeof(err)), 0);
 	assert_non_null(out);
 	assert_int_equal(len, 0);
 	free(out);
 }
 
-/* ---- attester ------------------------------------------------------------------------ */
+/* ---- each TEE's evidence ------------------------------------------------------------------------ */
 
 static uint8_t *b64dec(struct json_object *s, size_t *n)
 {
@@ -998,7 +915,7 @@ static void test_attester_sample(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(rd); i++)
 		rd[i] = (uint8_t)(0xC0 ^ i);
-	assert_int_equal(attester_evidence(&P, TEE_SAMPLE, "nonce", rd, sizeof(rd), &ev, err,
+	assert_int_equal(tee_evidence(tee_by_name("sample"), &P, "nonce", rd, sizeof(rd), &ev, err,
 					   sizeof(err)), 0);
 	assert_int_equal(json_object_object_length(ev), 2);
 	assert_string_equal(json_object_get_string(member(ev, "svn")), "1");
@@ -1020,10 +937,10 @@ static void test_attester_snp(void **state)
 	for (i = 0; i < sizeof(rd); i++)
 		rd[i] = (uint8_t)(0x11 * i);
 	tsm_provider = "sev_guest\n";
-	tsm_outblob = slurp(EVDIR "trustee-e2e-report.bin", &n);
+	tsm_outblob = (uint8_t *)unit_slurp(EVDIR "trustee-e2e-report.bin", &n);
 	tsm_outblob_len = n;
 	assert_int_equal(mkdir(P.tsm_report, 0755), 0);
-	assert_int_equal(attester_evidence(&P, TEE_SNP, "nonce", rd, sizeof(rd), &ev, err,
+	assert_int_equal(tee_evidence(tee_by_name("snp"), &P, "nonce", rd, sizeof(rd), &ev, err,
 					   sizeof(err)), 0);
 	/* The report data went in as the inblob; the body is the serde form. */
 	assert_int_equal(last_inblob_len, 64);
@@ -1036,7 +953,7 @@ static void test_attester_snp(void **state)
 
 	/* 48 bytes is not what an SNP report takes: refused before any device. */
 	rmdir_calls = 0;
-	assert_int_equal(attester_evidence(&P, TEE_SNP, "nonce", rd, 48, &ev, err, sizeof(err)),
+	assert_int_equal(tee_evidence(tee_by_name("snp"), &P, "nonce", rd, 48, &ev, err, sizeof(err)),
 			 -EINVAL);
 	assert_string_equal(err, "snp report data of 48 bytes, want 64");
 	assert_null(ev);
@@ -1059,7 +976,7 @@ static void test_attester_tdx(void **state)
 	assert_int_equal(mkdir(P.tsm_report, 0755), 0);
 	qn = make_quote(4, 0, 584, 1000);
 	/* No CCEL table: cc_eventlog is null. */
-	assert_int_equal(attester_evidence(&P, TEE_TDX, "nonce", rdata, 64, &ev, err, sizeof(err)),
+	assert_int_equal(tee_evidence(tee_by_name("tdx"), &P, "nonce", rdata, 64, &ev, err, sizeof(err)),
 			 0);
 	assert_memory_equal(last_inblob, rdata, 64);
 	assert_true(json_object_is_type(member(ev, "cc_eventlog"), json_type_null));
@@ -1069,8 +986,8 @@ static void test_attester_tdx(void **state)
 	free(got);
 	json_object_put(ev);
 	/* With one: its bytes. */
-	put(ccel, log, sizeof(log));
-	assert_int_equal(attester_evidence(&P, TEE_TDX, "nonce", rdata, 64, &ev, err, sizeof(err)),
+	unit_put(ccel, log, sizeof(log));
+	assert_int_equal(tee_evidence(tee_by_name("tdx"), &P, "nonce", rdata, 64, &ev, err, sizeof(err)),
 			 0);
 	got = b64dec(member(ev, "cc_eventlog"), &n);
 	assert_int_equal(n, sizeof(log));
@@ -1081,11 +998,11 @@ static void test_attester_tdx(void **state)
 	rdata[0] ^= 1;
 	make_quote(4, 0, 584, 1000);
 	rdata[0] ^= 1;
-	assert_true(attester_evidence(&P, TEE_TDX, "nonce", rdata, 64, &ev, err, sizeof(err)) < 0);
+	assert_true(tee_evidence(tee_by_name("tdx"), &P, "nonce", rdata, 64, &ev, err, sizeof(err)) < 0);
 	assert_null(ev);
 	/* Without configfs-tsm there is no quote: the reason names what is needed. */
 	P.tsm_report = "/nonexistent/tsm/report";
-	assert_int_equal(attester_evidence(&P, TEE_TDX, "nonce", rdata, 64, &ev, err, sizeof(err)),
+	assert_int_equal(tee_evidence(tee_by_name("tdx"), &P, "nonce", rdata, 64, &ev, err, sizeof(err)),
 			 -ENOENT);
 	assert_non_null(strstr(err, "Linux >= 6.7"));
 	assert_non_null(strstr(err, "quote service on the host"));
@@ -1101,7 +1018,7 @@ static void test_attester_tpm_absent(void **state)
 	(void)state;
 	snprintf(tpm, sizeof(tpm), "%s/tpmrm0", root);
 	P.tpm = tpm;
-	assert_int_equal(attester_evidence(&P, TEE_TPM, "nonce", rd, 64, &ev, err, sizeof(err)),
+	assert_int_equal(tee_evidence(tee_by_name("tpm"), &P, "nonce", rd, 64, &ev, err, sizeof(err)),
 			 -ENOENT);
 	assert_non_null(strstr(err, "tpmrm0: No such file or directory"));
 	assert_null(ev);
@@ -1172,13 +1089,13 @@ static void test_attester_se(void **state)
 
 	(void)state;
 	snprintf(uv, sizeof(uv), "%s/uv", root);
-	put(uv, "", 0);
+	unit_put(uv, "", 0);
 	P.uv = uv;
 	for (i = 0; i < sizeof(rd); i++)
 		rd[i] = (uint8_t)(0xA0 + i);
 	uv_calls = 0;
 	uv_rc = 1;
-	assert_int_equal(attester_evidence(&P, TEE_SE, SE_REQ("64", "32"), rd, 64, &ev, err,
+	assert_int_equal(tee_evidence(tee_by_name("se"), &P, SE_REQ("64", "32"), rd, 64, &ev, err,
 					   sizeof(err)), 0);
 	/* What the Ultravisor was asked. */
 	assert_int_equal(uv_calls, 1);
@@ -1214,7 +1131,7 @@ static void test_attester_se(void **state)
 
 	/* The Ultravisor refuses: -EIO with its codes. */
 	uv_rc = 0x0102;
-	assert_int_equal(attester_evidence(&P, TEE_SE, SE_REQ("64", "0"), rd, 64, &ev, err,
+	assert_int_equal(tee_evidence(tee_by_name("se"), &P, SE_REQ("64", "0"), rd, 64, &ev, err,
 					   sizeof(err)), -EIO);
 	assert_non_null(strstr(err, "uv rc 0x0102 rrc 0x0105"));
 	assert_null(ev);
@@ -1249,12 +1166,12 @@ static void test_se_challenge_refused(void **state)
 
 	(void)state;
 	snprintf(uv, sizeof(uv), "%s/uv", root);
-	put(uv, "", 0);
+	unit_put(uv, "", 0);
 	P.uv = uv;
 	uv_calls = 0;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
-		if (attester_evidence(&P, TEE_SE, bad[i].nonce, rd, 64, &ev, err, sizeof(err)) >= 0)
+		if (tee_evidence(tee_by_name("se"), &P, bad[i].nonce, rd, 64, &ev, err, sizeof(err)) >= 0)
 			fail_msg("case %zu was accepted", i);
 		if (strcmp(err, bad[i].why) != 0)
 			fail_msg("case %zu: got \"%s\", want \"%s\"", i, err, bad[i].why);

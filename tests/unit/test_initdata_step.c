@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Unit tests for init/initdata_step.c: finding the device among fake disks
- * (regular files standing in for /dev/vd*), measuring, binding through
- * fake TDX and SNP interfaces, and writing the files. Every failure case
- * also checks that nothing at all was written.
+ * Unit tests for the initdata step (init/initdata.c, after the tee step):
+ * finding the device among fake disks (regular files standing in for
+ * /dev/vd*), measuring, binding through fake TDX and SNP interfaces, and
+ * writing the files. Every failure case also checks that nothing at all
+ * was written.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,8 +23,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "initdata_step.h"
+#include "hex.h"
+#include "initdata.h"
 #include "tee.h"
+#include "unit.h"
 
 #define TMPFS_MAGIC_ 0x01021994UL
 
@@ -49,31 +52,6 @@ static const char *at(int i, const char *rel)
 	return pbuf[i];
 }
 
-static void put(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	close(fd);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	struct stat st;
-	char *buf;
-	int fd = open(path, O_RDONLY);
-
-	assert_true(fd >= 0);
-	assert_int_equal(fstat(fd, &st), 0);
-	buf = malloc((size_t)st.st_size + 1);
-	assert_int_equal(read(fd, buf, (size_t)st.st_size), st.st_size);
-	buf[st.st_size] = '\0';
-	close(fd);
-	*len = (size_t)st.st_size;
-	return buf;
-}
-
 /* A disk "name" in sys/block and dev, holding data (len bytes) padded to 4 KiB. */
 static void disk(const char *name, const void *data, size_t len)
 {
@@ -84,7 +62,7 @@ static void disk(const char *name, const void *data, size_t len)
 	snprintf(p, sizeof(p), "%s/sys/block/%s", root, name);
 	assert_int_equal(mkdir(p, 0755), 0);
 	snprintf(p, sizeof(p), "%s/dev/%s", root, name);
-	put(p, img, len + (4096 - len % 4096));
+	unit_put(p, img, len + (4096 - len % 4096));
 	free(img);
 }
 
@@ -129,8 +107,7 @@ static void initdata_disk(const char *name, const char *text)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/sr-initdata-XXXXXX");
-	assert_non_null(mkdtemp(root));
+	unit_tmpdir(root, sizeof(root), "initdata");
 	assert_int_equal(mkdir(at(0, "sys"), 0755), 0);
 	assert_int_equal(mkdir(at(0, "sys/block"), 0755), 0);
 	assert_int_equal(mkdir(at(0, "dev"), 0755), 0);
@@ -154,11 +131,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	assert_int_equal(system(cmd), 0);
+	unit_rmtree(root);
 	free(B.initdata.toml);
 	initdata_doc_free(&B.initdata.doc);
 	return 0;
@@ -180,9 +154,17 @@ static void assert_nothing_written(void)
 	assert_int_equal(access(at(12, "etc"), F_OK), -1);
 }
 
+/* The tee step, which the initdata step needs, then the initdata step. */
+static int run_steps(void)
+{
+	int r = step_tee(&B);
+
+	return r < 0 ? r : step_initdata(&B);
+}
+
 static void expect_fail(const char *reason_part)
 {
-	assert_true(step_initdata(&B) < 0);
+	assert_true(run_steps() < 0);
 	if (!strstr(B.reason, reason_part))
 		fail_msg("reason \"%s\" lacks \"%s\"", B.reason, reason_part);
 	assert_nothing_written();
@@ -197,7 +179,7 @@ static void assert_file(const char *rel, const char *want, size_t want_len)
 	assert_int_equal(lstat(at(13, rel), &st), 0);
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0400);
-	got = slurp(at(13, rel), &len);
+	got = unit_slurp(at(13, rel), &len);
 	assert_int_equal(len, want_len);
 	assert_memory_equal(got, want, len);
 	free(got);
@@ -210,10 +192,10 @@ static void test_ok(void **state)
 
 	(void)state;
 	initdata_disk("vdb", doc);
-	assert_int_equal(step_initdata(&B), 0);
+	assert_int_equal(run_steps(), 0);
 	assert_true(B.initdata.present);
 	assert_false(B.initdata.bound); /* sample: no TEE here */
-	assert_int_equal(B.initdata.tee, TEE_SAMPLE);
+	assert_string_equal(B.tee->name, "sample");
 	assert_string_equal(B.initdata.device, at(14, "dev/vdb"));
 	assert_int_equal(B.initdata.digest_len, 48);
 	hex_encode(B.initdata.digest, 48, hex);
@@ -237,7 +219,7 @@ static void test_missing(void **state)
 	disk("vdb", "initdatX\x10\0\0\0\0\0\0\0", 16);
 	expect_fail("no initdata device on");
 	B.cfg.initdata_required = false;
-	assert_int_equal(step_initdata(&B), 0);
+	assert_int_equal(run_steps(), 0);
 	assert_false(B.initdata.present);
 	assert_nothing_written();
 }
@@ -248,7 +230,7 @@ static void test_scsi_and_order(void **state)
 	/* sd* disks are scanned too; other block devices are not. */
 	disk("loop0", "initdata\xff\xff\0\0\0\0\0\0", 16);
 	initdata_disk("sdb", doc);
-	assert_int_equal(step_initdata(&B), 0);
+	assert_int_equal(run_steps(), 0);
 	assert_string_equal(B.initdata.device, at(14, "dev/sdb"));
 }
 
@@ -311,7 +293,7 @@ static void test_not_tmpfs(void **state)
 	(void)state;
 	initdata_disk("vdb", doc);
 	fake_not_tmpfs = 1;
-	assert_true(step_initdata(&B) < 0);
+	assert_true(run_steps() < 0);
 	assert_non_null(strstr(B.reason, "is not on tmpfs"));
 	assert_int_equal(access(at(13, "run/confidential-containers/initdata/initdata.toml"), F_OK), -1);
 }
@@ -329,13 +311,13 @@ static void test_tdx_bound(void **state)
 
 	(void)state;
 	digest_of_doc(d);
-	put(B.path.cpuinfo, "flags\t\t: fpu tdx_guest\n", 24);
+	unit_put(B.path.cpuinfo, "flags\t\t: fpu tdx_guest\n", 24);
 	assert_int_equal(mkdir(B.path.tdx_measurements, 0755), 0);
-	put(at(15, "measurements/mrconfigid"), d, 48);
+	unit_put(at(15, "measurements/mrconfigid"), d, 48);
 	initdata_disk("vdb", doc);
-	assert_int_equal(step_initdata(&B), 0);
+	assert_int_equal(run_steps(), 0);
 	assert_true(B.initdata.bound);
-	assert_int_equal(B.initdata.tee, TEE_TDX);
+	assert_string_equal(B.tee->name, "tdx");
 }
 
 static void test_tdx_mismatch(void **state)
@@ -345,9 +327,9 @@ static void test_tdx_mismatch(void **state)
 	(void)state;
 	digest_of_doc(d);
 	d[47] ^= 1;
-	put(B.path.cpuinfo, "flags\t\t: fpu tdx_guest\n", 24);
+	unit_put(B.path.cpuinfo, "flags\t\t: fpu tdx_guest\n", 24);
 	assert_int_equal(mkdir(B.path.tdx_measurements, 0755), 0);
-	put(at(15, "measurements/mrconfigid"), d, 48);
+	unit_put(at(15, "measurements/mrconfigid"), d, 48);
 	initdata_disk("vdb", doc);
 	expect_fail("TDX MRCONFIGID a413e223");
 	assert_non_null(strstr(B.reason, "does not match the initdata digest a413e223"));
@@ -360,14 +342,14 @@ static void test_tdx_zero_extends_rtmr(void **state)
 
 	(void)state;
 	digest_of_doc(d);
-	put(B.path.cpuinfo, "flags\t\t: fpu tdx_guest\n", 24);
+	unit_put(B.path.cpuinfo, "flags\t\t: fpu tdx_guest\n", 24);
 	assert_int_equal(mkdir(B.path.tdx_measurements, 0755), 0);
-	put(at(15, "measurements/mrconfigid"), zero, 48);
+	unit_put(at(15, "measurements/mrconfigid"), zero, 48);
 	initdata_disk("vdb", doc);
 	/* No RTMR interface (kernel < 6.16): unbound is fatal. */
 	expect_fail("MRCONFIGID is not set and this kernel cannot extend an RTMR");
-	put(at(15, "measurements/rtmr2:sha384"), "", 0);
-	assert_int_equal(step_initdata(&B), 0);
+	unit_put(at(15, "measurements/rtmr2:sha384"), "", 0);
+	assert_int_equal(run_steps(), 0);
 	assert_true(B.initdata.bound);
 	fd = open(at(15, "measurements/rtmr2:sha384"), O_RDONLY);
 	assert_int_equal(read(fd, got, sizeof(got)), 48);
@@ -379,8 +361,8 @@ static void test_snp(void **state)
 {
 	(void)state;
 	/* /dev/sev-guest that is not a device: the report request fails closed. */
-	put(B.path.cpuinfo, "flags\t\t: fpu sev_snp\n", 22);
-	put(B.path.sev_guest, "", 0);
+	unit_put(B.path.cpuinfo, "flags\t\t: fpu sev_snp\n", 22);
+	unit_put(B.path.sev_guest, "", 0);
 	initdata_disk("vdb", doc);
 	expect_fail("SNP report: SNP_GET_REPORT on");
 }
@@ -388,7 +370,7 @@ static void test_snp(void **state)
 static void test_tpm_needs_sha256(void **state)
 {
 	(void)state;
-	put(B.path.tpm, "", 0);
+	unit_put(B.path.tpm, "", 0);
 	initdata_disk("vdb", doc);
 	expect_fail("the algorithm must be sha256, not sha384");
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Unit tests for init/jcs.c: Trustee's known answer, RFC 8785's sorting
+ * Unit tests for lib/jcs.c: Trustee's known answer, RFC 8785's sorting
  * example, the vectors an independent Python JCS wrote
  * (fixtures/jwe/jcs.txt, by gen.py), escapes, UTF-16 member order, integer
  * limits, and what is refused (doubles, bad UTF-8, deep nesting).
@@ -76,7 +76,7 @@ static void assert_refused(struct json_object *v, int want)
 
 static void test_known_answer(void **state)
 {
-	/* reference/kbs-protocol.md, from Trustee's attestation-service tests */
+	/* The known answer in Trustee's attestation-service tests. */
 	static const char want[] =
 		"e71ce8e70d814ba6639c3612ebee0ff1f76f650f8dbb5e47157e0f3f525cd22c"
 		"4597480a186427c813ca941da78870c3";
@@ -195,7 +195,7 @@ static void test_nested(void **state)
 	assert_canon_json("{}", "{}");
 	assert_canon_json("[]", "[]");
 	assert_canon_json("[{},[],{\"a\":[]}]", "[{},[],{\"a\":[]}]");
-	/* What kbs.c hashes into the report data. */
+	/* What the attest step hashes into the report data. */
 	assert_canon_json("{\"tee-pubkey\":{\"kty\":\"EC\",\"crv\":\"P-256\",\"alg\":\"ECDH-ES+A256KW\","
 			  "\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"},"
 			  "\"nonce\":\"a+b/c=\",\"additional-evidence\":\"\"}",

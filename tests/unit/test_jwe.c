@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Unit tests for init/jwe.c. The vectors in fixtures/jwe/ were made by
+ * Unit tests for lib/jwe.c and lib/base64.c's base64url. The vectors in fixtures/jwe/ were made by
  * jwcrypto (gen.py): each one decrypts to its plaintext; a changed byte in
  * any member, the wrong key, or anything outside the flattened
  * ECDH-ES+A256KW / RSA-OAEP-256 + A256GCM form fails, with a reason and no
@@ -22,7 +22,9 @@
 #include <openssl/crypto.h>
 #include <openssl/pem.h>
 
+#include "base64.h"
 #include "jwe.h"
+#include "unit.h"
 
 #ifndef FIXTURES
 #define FIXTURES "tests/unit/fixtures"
@@ -33,28 +35,13 @@ static char err[JWE_ERR];
 
 /* ---- helpers ----------------------------------------------------------------- */
 
+/* A fixture file of fixtures/jwe/ (made by gen.py there). */
 static char *slurp(const char *name, size_t *len)
 {
 	char path[512];
-	FILE *f;
-	char *buf;
-	long n;
 
 	snprintf(path, sizeof(path), FIXTURES "/jwe/%s", name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("missing fixture %s (run gen.py)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
+	return unit_slurp(path, len);
 }
 
 static char *text(const char *name)

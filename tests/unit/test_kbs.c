@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Unit tests for the parts of init/kbs.c and init/http.c that read KBS
- * replies: the challenge, the token, Trustee's error JSON, the session
- * cookie, and where the report data goes per TEE.
+ * Unit tests for lib/kbs_reply.c, what the init reads of KBS replies: the
+ * challenge, the token, Trustee's error JSON, the session cookie; and for
+ * where the report data goes per TEE (tee_report_data(), init/tee.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,8 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
-#include "kbs.h"
+#include "kbs_reply.h"
 #include "tee.h"
 
 static char err[256];
@@ -92,25 +91,25 @@ static void test_error_name(void **state)
 
 static void test_cookie(void **state)
 {
-	char c[HTTP_COOKIE_MAX], big[300];
+	char c[KBS_COOKIE_MAX], big[300];
 
 	(void)state;
-	assert_int_equal(http_parse_set_cookie(S("Set-Cookie: kbs-session-id=0d1e-2f; Expires=Wed, 21 Oct 2026 07:28:00 GMT\r\n"), c), 1);
+	assert_int_equal(kbs_parse_set_cookie(S("Set-Cookie: kbs-session-id=0d1e-2f; Expires=Wed, 21 Oct 2026 07:28:00 GMT\r\n"), c), 1);
 	assert_string_equal(c, "0d1e-2f");
-	assert_int_equal(http_parse_set_cookie(S("set-cookie:kbs-session-id=abc\r\n"), c), 1);
+	assert_int_equal(kbs_parse_set_cookie(S("set-cookie:kbs-session-id=abc\r\n"), c), 1);
 	assert_string_equal(c, "abc");
-	assert_int_equal(http_parse_set_cookie(S("Set-Cookie: other=1\r\n"), c), 0);
-	assert_int_equal(http_parse_set_cookie(S("X-Set-Cookie: kbs-session-id=abc\r\n"), c), 0);
-	assert_int_equal(http_parse_set_cookie(S("Content-Type: application/json\r\n"), c), 0);
-	assert_int_equal(http_parse_set_cookie(S("Set-Cookie: kbs-session-id=; x\r\n"), c), -EINVAL);
-	assert_int_equal(http_parse_set_cookie(S("Set-Cookie: kbs-session-id=a b\r\n"), c), -EINVAL);
-	assert_int_equal(http_parse_set_cookie(S("Set-Cookie: kbs-session-id=a\"b\r\n"), c), -EINVAL);
+	assert_int_equal(kbs_parse_set_cookie(S("Set-Cookie: other=1\r\n"), c), 0);
+	assert_int_equal(kbs_parse_set_cookie(S("X-Set-Cookie: kbs-session-id=abc\r\n"), c), 0);
+	assert_int_equal(kbs_parse_set_cookie(S("Content-Type: application/json\r\n"), c), 0);
+	assert_int_equal(kbs_parse_set_cookie(S("Set-Cookie: kbs-session-id=; x\r\n"), c), -EINVAL);
+	assert_int_equal(kbs_parse_set_cookie(S("Set-Cookie: kbs-session-id=a b\r\n"), c), -EINVAL);
+	assert_int_equal(kbs_parse_set_cookie(S("Set-Cookie: kbs-session-id=a\"b\r\n"), c), -EINVAL);
 	memcpy(big, "Set-Cookie: kbs-session-id=", 27);
 	memset(big + 27, 'a', 200);
-	assert_int_equal(http_parse_set_cookie(big, 227, c), -EINVAL);
+	assert_int_equal(kbs_parse_set_cookie(big, 227, c), -EINVAL);
 	/* Exactly what fits. */
-	assert_int_equal(http_parse_set_cookie(big, 27 + HTTP_COOKIE_MAX - 1, c), 1);
-	assert_int_equal(strlen(c), HTTP_COOKIE_MAX - 1);
+	assert_int_equal(kbs_parse_set_cookie(big, 27 + KBS_COOKIE_MAX - 1, c), 1);
+	assert_int_equal(strlen(c), KBS_COOKIE_MAX - 1);
 }
 
 static void test_report_data(void **state)
@@ -122,25 +121,25 @@ static void test_report_data(void **state)
 	for (i = 0; i < 64; i++)
 		d[i] = (uint8_t)(i + 1);
 	/* sample: exactly the 48 bytes of the SHA-384. */
-	assert_int_equal(kbs_report_data(TEE_SAMPLE, d, 48, out), 48);
+	assert_int_equal(tee_report_data(tee_by_name("sample"), d, 48, out), 48);
 	assert_memory_equal(out, d, 48);
 	/* TDX, SNP: zero-padded to 64. */
 	memset(out, 0xee, sizeof(out));
-	assert_int_equal(kbs_report_data(TEE_SNP, d, 48, out), 64);
+	assert_int_equal(tee_report_data(tee_by_name("snp"), d, 48, out), 64);
 	assert_memory_equal(out, d, 48);
 	for (i = 48; i < 64; i++)
 		assert_int_equal(out[i], 0);
-	assert_int_equal(kbs_report_data(TEE_TDX, d, 48, out), 64);
+	assert_int_equal(tee_report_data(tee_by_name("tdx"), d, 48, out), 64);
 	assert_memory_equal(out, d, 48);
 	/* TPM: zero-padded to 64 as well (the quote's qualifying data, which
 	 * Trustee's tpm verifier compares with the report data padded to 64). */
 	memset(out, 0xee, sizeof(out));
-	assert_int_equal(kbs_report_data(TEE_TPM, d, 48, out), 64);
+	assert_int_equal(tee_report_data(tee_by_name("tpm"), d, 48, out), 64);
 	assert_memory_equal(out, d, 48);
 	for (i = 48; i < 64; i++)
 		assert_int_equal(out[i], 0);
 	/* SE: its SHA-512 fills the 64 bytes. */
-	assert_int_equal(kbs_report_data(TEE_SE, d, 64, out), 64);
+	assert_int_equal(tee_report_data(tee_by_name("se"), d, 64, out), 64);
 	assert_memory_equal(out, d, 64);
 }
 

@@ -21,13 +21,15 @@
 
 #include <openssl/evp.h>
 
+#include "hex.h"
 #include "measure.h"
 #include "measure_snp.h"
+#include "unit.h"
 
 #define FIXTURE FIXTURES "/snp/ovmf_AmdSev_suffix.bin"
 #define CMDLINE "console=ttyS0 loglevel=7"
 
-/* shared/vectors/snp/README.md (= virtee/sev-snp-measure tests/test_guest.py). */
+/* virtee/sev-snp-measure tests/test_guest.py, on fixtures/snp/ (see its README.md). */
 #define OVMF_HASH "086e2e9149ebf45abdc3445fba5b2da8270bdbb04094d7a2c37faaa4b24af3aa16aff8c374c2a55c467a50da6d466b74"
 #define LD_CMDLINE_21 "803f691094946e42068aaa3a8f9e26a5c89f36f7b73ecfb28c653360fe4b3aba7e534442e7e1e17895dfe778d0228977"
 #define LD_CMDLINE_1  "6d287813eb5222d770f75005c664e34c204f385ce832cc2ce7d0d6f354454362f390ef83a92046c042e706363b4b08fa"
@@ -61,17 +63,11 @@
 static uint8_t fixture[SNP_PAGE_SIZE];
 static char tmpdir[64];
 
-static void hex(const uint8_t *b, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", b[i]);
-}
-
 static void assert_ld(const uint8_t ld[SNP_LD_SIZE], const char *want)
 {
 	char got[2 * SNP_LD_SIZE + 1];
 
-	hex(ld, SNP_LD_SIZE, got);
+	hex_encode(ld, SNP_LD_SIZE, got);
 	assert_string_equal(got, want);
 }
 
@@ -115,11 +111,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	unit_rmtree(tmpdir);
+	return 0;
 }
 
 /* Runs `sealroot-measure snp ARGS...` in process; its stdout and stderr go to out/err. */

@@ -22,14 +22,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "byteorder.h"
+#include "hex.h"
 #include "measure.h"
 #include "measure_tdx.h"
 
 /* ---- helpers: sha384sum, files, byte writers ------------------------------ */
 
-static void w16(uint8_t *p, uint16_t v) { p[0] = v & 0xff; p[1] = v >> 8; }
-static void w32(uint8_t *p, uint32_t v) { w16(p, v & 0xffff); w16(p + 2, v >> 16); }
-static void w64(uint8_t *p, uint64_t v) { w32(p, (uint32_t)v); w32(p + 4, (uint32_t)(v >> 32)); }
 
 static void write_tmp(char *path, size_t pathlen, const void *buf, size_t len)
 {
@@ -40,11 +39,6 @@ static void write_tmp(char *path, size_t pathlen, const void *buf, size_t len)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, buf, len), (ssize_t)len);
 	assert_int_equal(close(fd), 0);
-}
-
-static int unhex(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 /* SHA-384 of buf, computed by running sha384sum on a temporary file. */
@@ -60,12 +54,8 @@ static void sha384sum(const void *buf, size_t len, uint8_t out[48])
 	assert_non_null(fgets(line, sizeof(line), p));
 	assert_int_equal(pclose(p), 0);
 	unlink(path);
-	for (int i = 0; i < 48; i++) {
-		int hi = unhex(line[2 * i]), lo = unhex(line[2 * i + 1]);
-
-		assert_true(hi >= 0 && lo >= 0);
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
+	line[96] = '\0';
+	assert_int_equal(hex_decode(line, out, 48), 0);
 }
 
 /* r = sha384sum(r || d) */
@@ -133,12 +123,12 @@ static void put_section(uint32_t i, const struct sec *s)
 {
 	uint8_t *e = fw + DESC_OFF + 16 + 32 * i;
 
-	w32(e, s->off);
-	w32(e + 4, s->raw);
-	w64(e + 8, s->base);
-	w64(e + 16, s->size);
-	w32(e + 24, s->type);
-	w32(e + 28, s->attr);
+	put_le32(e, s->off);
+	put_le32(e + 4, s->raw);
+	put_le64(e + 8, s->base);
+	put_le64(e + 16, s->size);
+	put_le32(e + 24, s->type);
+	put_le32(e + 28, s->attr);
 }
 
 static void build_fw(void)
@@ -148,19 +138,19 @@ static void build_fw(void)
 		fw[i] = (uint8_t)(i * 7 + 3 + (i >> 8));
 	memcpy(fw + DESC_OFF - 16, tdx_guid, 16);
 	memcpy(fw + DESC_OFF, "TDVF", 4);
-	w32(fw + DESC_OFF + 4, 16 + 32 * NSEC);
-	w32(fw + DESC_OFF + 8, 1);
-	w32(fw + DESC_OFF + 12, NSEC);
+	put_le32(fw + DESC_OFF + 4, 16 + 32 * NSEC);
+	put_le32(fw + DESC_OFF + 8, 1);
+	put_le32(fw + DESC_OFF + 12, NSEC);
 	for (uint32_t i = 0; i < NSEC; i++)
 		put_section(i, &good_secs[i]);
 
-	w32(fw + TDXENT_AT, FW_SIZE - DESC_OFF);	/* offset from the end */
-	w16(fw + TDXENT_AT + 4, 22);
+	put_le32(fw + TDXENT_AT, FW_SIZE - DESC_OFF);	/* offset from the end */
+	put_le16(fw + TDXENT_AT + 4, 22);
 	memcpy(fw + TDXENT_AT + 6, tdx_guid, 16);
 	memcpy(fw + OTHER_AT, "\x01\x02\x03\x04\x05\x06", 6);
-	w16(fw + OTHER_AT + 6, 24);
+	put_le16(fw + OTHER_AT + 6, 24);
 	memcpy(fw + OTHER_AT + 8, other_guid, 16);
-	w16(fw + FOOTER_AT, 18 + 24 + 22);
+	put_le16(fw + FOOTER_AT, 18 + 24 + 22);
 	memcpy(fw + FOOTER_AT + 2, footer_guid, 16);
 	memset(fw + FW_SIZE - 32, 0xf4, 32);
 }
@@ -170,7 +160,7 @@ static void stream_add(struct stream *s, uint64_t gpa)
 {
 	uint8_t b[128] = "MEM.PAGE.ADD";
 
-	w64(b + 16, gpa);
+	put_le64(b + 16, gpa);
 	put(s, b, 128);
 }
 
@@ -180,7 +170,7 @@ static void stream_extend_page(struct stream *s, const struct sec *sec, uint64_t
 		uint8_t b[128] = "MR.EXTEND", data[256];
 		uint64_t off = page * 4096 + (uint64_t)c * 256;
 
-		w64(b + 16, sec->base + off);
+		put_le64(b + 16, sec->base + off);
 		put(s, b, 128);
 		for (int j = 0; j < 256; j++)
 			data[j] = off + j < sec->raw ? fw[sec->off + off + j] : 0;
@@ -296,26 +286,26 @@ static void test_refuse_bad_table(void **state)
 {
 	(void)state;
 	build_fw();
-	w16(fw + FOOTER_AT, 17);
+	put_le16(fw + FOOTER_AT, 17);
 	refuse(FW_SIZE, "footer length");
 	build_fw();
-	w16(fw + FOOTER_AT, 0xffff);
+	put_le16(fw + FOOTER_AT, 0xffff);
 	refuse(FW_SIZE, "footer length");
 	build_fw();
-	w16(fw + OTHER_AT + 6, 0);	/* would loop forever if trusted */
+	put_le16(fw + OTHER_AT + 6, 0);	/* would loop forever if trusted */
 	refuse(FW_SIZE, "bad length");
 	build_fw();
-	w16(fw + OTHER_AT + 6, 200);	/* longer than what is left */
+	put_le16(fw + OTHER_AT + 6, 200);	/* longer than what is left */
 	refuse(FW_SIZE, "bad length");
 	build_fw();
-	w16(fw + TDXENT_AT + 4, 23);	/* the offset entry must hold 4 bytes */
-	w16(fw + FOOTER_AT, 18 + 24 + 23);
+	put_le16(fw + TDXENT_AT + 4, 23);	/* the offset entry must hold 4 bytes */
+	put_le16(fw + FOOTER_AT, 18 + 24 + 23);
 	refuse(FW_SIZE, "want 4");
 	build_fw();
-	w32(fw + TDXENT_AT, FW_SIZE + 1);
+	put_le32(fw + TDXENT_AT, FW_SIZE + 1);
 	refuse(FW_SIZE, "outside the file");
 	build_fw();
-	w32(fw + TDXENT_AT, 8);	/* descriptor would straddle the end */
+	put_le32(fw + TDXENT_AT, 8);	/* descriptor would straddle the end */
 	refuse(FW_SIZE, "outside the file");
 }
 
@@ -326,23 +316,23 @@ static void test_refuse_bad_descriptor(void **state)
 	fw[DESC_OFF + 3] = 'X';
 	refuse(FW_SIZE, "signature");
 	build_fw();
-	w32(fw + DESC_OFF + 8, 2);
+	put_le32(fw + DESC_OFF + 8, 2);
 	refuse(FW_SIZE, "version 2");
 	build_fw();
-	w32(fw + DESC_OFF + 4, 16 + 32 * NSEC + 1);
+	put_le32(fw + DESC_OFF + 4, 16 + 32 * NSEC + 1);
 	refuse(FW_SIZE, "length");
 	build_fw();
-	w32(fw + DESC_OFF + 12, 1);
-	w32(fw + DESC_OFF + 4, 16 + 32);
+	put_le32(fw + DESC_OFF + 12, 1);
+	put_le32(fw + DESC_OFF + 4, 16 + 32);
 	refuse(FW_SIZE, "sections");
 	build_fw();
-	w32(fw + DESC_OFF + 12, 0x08000000);	/* huge count, length overflow bait */
+	put_le32(fw + DESC_OFF + 12, 0x08000000);	/* huge count, length overflow bait */
 	refuse(FW_SIZE, "sections");
 	build_fw();	/* a plausible descriptor 512 bytes from the end, 656 long */
 	memcpy(fw + FW_SIZE - 0x200, fw + DESC_OFF, 16);
-	w32(fw + FW_SIZE - 0x200 + 12, 20);
-	w32(fw + FW_SIZE - 0x200 + 4, 16 + 32 * 20);
-	w32(fw + TDXENT_AT, 0x200);
+	put_le32(fw + FW_SIZE - 0x200 + 12, 20);
+	put_le32(fw + FW_SIZE - 0x200 + 4, 16 + 32 * 20);
+	put_le32(fw + TDXENT_AT, 0x200);
 	refuse(FW_SIZE, "runs past the file");
 }
 
@@ -415,23 +405,23 @@ static size_t build_pe(uint8_t *img, int with_cert)
 		img[i] = (uint8_t)(i * 13 + 5 + (i >> 8) * 3);
 	img[0] = 'M';
 	img[1] = 'Z';
-	w32(img + 0x3c, 0x40);
+	put_le32(img + 0x3c, 0x40);
 	memcpy(img + 0x40, "PE\0\0", 4);
-	w16(img + 0x44, 0x8664);
-	w16(img + 0x46, 3);		/* NumberOfSections */
-	w16(img + 0x54, 0xf0);		/* SizeOfOptionalHeader */
-	w16(img + 0x58, 0x20b);		/* PE32+ */
-	w32(img + 0x94, 0x200);		/* SizeOfHeaders */
-	w32(img + 0x98, 0xdeadbeef);	/* CheckSum: excluded */
-	w32(img + 0xc4, 16);		/* NumberOfRvaAndSizes */
-	w32(img + 0xe8, with_cert ? 0x680 : 0);	/* security directory */
-	w32(img + 0xec, with_cert ? 0x80 : 0);
-	w32(img + 0x148 + 16, 0x200);	/* A: SizeOfRawData, PointerToRawData */
-	w32(img + 0x148 + 20, 0x400);
-	w32(img + 0x170 + 16, 0x200);	/* B */
-	w32(img + 0x170 + 20, 0x200);
-	w32(img + 0x198 + 16, 0);	/* C: empty, skipped */
-	w32(img + 0x198 + 20, 0x300);
+	put_le16(img + 0x44, 0x8664);
+	put_le16(img + 0x46, 3);		/* NumberOfSections */
+	put_le16(img + 0x54, 0xf0);		/* SizeOfOptionalHeader */
+	put_le16(img + 0x58, 0x20b);		/* PE32+ */
+	put_le32(img + 0x94, 0x200);		/* SizeOfHeaders */
+	put_le32(img + 0x98, 0xdeadbeef);	/* CheckSum: excluded */
+	put_le32(img + 0xc4, 16);		/* NumberOfRvaAndSizes */
+	put_le32(img + 0xe8, with_cert ? 0x680 : 0);	/* security directory */
+	put_le32(img + 0xec, with_cert ? 0x80 : 0);
+	put_le32(img + 0x148 + 16, 0x200);	/* A: SizeOfRawData, PointerToRawData */
+	put_le32(img + 0x148 + 20, 0x400);
+	put_le32(img + 0x170 + 16, 0x200);	/* B */
+	put_le32(img + 0x170 + 20, 0x200);
+	put_le32(img + 0x198 + 16, 0);	/* C: empty, skipped */
+	put_le32(img + 0x198 + 20, 0x300);
 	return len;
 }
 
@@ -467,7 +457,7 @@ static void test_authenticode(void **state)
 		expected_authenticode(img, len, 1, cert ? 0x80 : 0, want);
 		assert_memory_equal(got, want, 48);
 		/* CheckSum and the certificates are outside it. */
-		w32(img + 0x98, 0x12345678);
+		put_le32(img + 0x98, 0x12345678);
 		if (cert)
 			img[0x6a0] ^= 0xff;
 		assert_int_equal(tdx_authenticode_sha384(img, len, got, err, sizeof(err)), 0);
@@ -478,7 +468,7 @@ static void test_authenticode(void **state)
 	}
 	/* Only 4 data directories: no security entry, every trailing byte hashed. */
 	len = build_pe(img, 1);
-	w32(img + 0xc4, 4);
+	put_le32(img + 0xc4, 4);
 	assert_int_equal(tdx_authenticode_sha384(img, len, got, err, sizeof(err)), 0);
 	expected_authenticode(img, len, 0, 0, want);
 	assert_memory_equal(got, want, 48);
@@ -506,31 +496,31 @@ static void test_authenticode_refusals(void **state)
 	img[0] = 'X';
 	refuse_pe(img, len, "MZ");
 	len = build_pe(img, 1);
-	w32(img + 0x3c, 0xfffffff0);
+	put_le32(img + 0x3c, 0xfffffff0);
 	refuse_pe(img, len, "PE signature");
 	len = build_pe(img, 1);
 	img[0x42] = 'X';
 	refuse_pe(img, len, "PE signature");
 	len = build_pe(img, 1);
-	w16(img + 0x58, 0x10c);
+	put_le16(img + 0x58, 0x10c);
 	refuse_pe(img, len, "magic");
 	len = build_pe(img, 1);
-	w32(img + 0x170 + 20, 0x600);	/* B now runs past the end */
+	put_le32(img + 0x170 + 20, 0x600);	/* B now runs past the end */
 	refuse_pe(img, len, "outside the file");
 	len = build_pe(img, 1);
-	w32(img + 0xe8, 0x600);		/* certificates not at the tail */
+	put_le32(img + 0xe8, 0x600);		/* certificates not at the tail */
 	refuse_pe(img, len, "certificate table");
 	len = build_pe(img, 1);
-	w32(img + 0x94, 0x800);		/* SizeOfHeaders past the end */
+	put_le32(img + 0x94, 0x800);		/* SizeOfHeaders past the end */
 	refuse_pe(img, len, "SizeOfHeaders");
 	len = build_pe(img, 1);
-	w32(img + 0x94, 0xe0);		/* ends before the security entry */
+	put_le32(img + 0x94, 0xe0);		/* ends before the security entry */
 	refuse_pe(img, len, "SizeOfHeaders");
 	len = build_pe(img, 1);
-	w16(img + 0x46, 2000);
+	put_le16(img + 0x46, 2000);
 	refuse_pe(img, len, "section table");
 	len = build_pe(img, 1);
-	w32(img + 0xc4, 17);
+	put_le32(img + 0xc4, 17);
 	refuse_pe(img, len, "data directories");
 	len = build_pe(img, 1);
 	refuse_pe(img, 0x680, "certificate table");	/* truncated: the certificates are gone */
@@ -546,12 +536,12 @@ static size_t build_bzimage(uint8_t *img)
 
 	img[0x1f1] = 1;				/* setup_sects: 1024 bytes of setup */
 	memcpy(img + 0x202, "HdrS", 4);
-	w16(img + 0x206, 0x020f);
+	put_le16(img + 0x206, 0x020f);
 	img[0x210] = 0;
 	img[0x211] = 0x01;			/* LOADED_HIGH */
-	w32(img + 0x224, 0);
-	w32(img + 0x22c, 0x7fffffff);		/* initrd_addr_max (ignored: XLF) */
-	w16(img + 0x236, 0x0040 | 0x0003);	/* XLF_CAN_BE_LOADED_ABOVE_4G, ... */
+	put_le32(img + 0x224, 0);
+	put_le32(img + 0x22c, 0x7fffffff);		/* initrd_addr_max (ignored: XLF) */
+	put_le16(img + 0x236, 0x0040 | 0x0003);	/* XLF_CAN_BE_LOADED_ABOVE_4G, ... */
 	return len;
 }
 
@@ -569,12 +559,12 @@ static void test_patch_kernel(void **state)
 	/* What QEMU x86_load_linux() writes, worked out by hand. */
 	ref[0x210] = 0xb0;			/* type_of_loader */
 	ref[0x211] |= 0x80;			/* CAN_USE_HEAP */
-	w16(ref + 0x224, 0x20000 - 0x10000 - 0x200);	/* heap_end_ptr */
-	w32(ref + 0x228, 0x20000);		/* cmd_line_ptr */
-	w16(ref + 0x1fa, 0x317);		/* vid_mode */
+	put_le16(ref + 0x224, 0x20000 - 0x10000 - 0x200);	/* heap_end_ptr */
+	put_le32(ref + 0x228, 0x20000);		/* cmd_line_ptr */
+	put_le16(ref + 0x1fa, 0x317);		/* vid_mode */
 	/* 1 GiB: initrd_max = 0x40000000 - 0x28000 - 1; (max - 0x1234) & ~4095 */
-	w32(ref + 0x218, 0x3ffd6000);
-	w32(ref + 0x21c, 0x1234);
+	put_le32(ref + 0x218, 0x3ffd6000);
+	put_le32(ref + 0x21c, 0x1234);
 	assert_memory_equal(img, ref, len);
 
 	/* >= 0xb0000000 of RAM: 2 GiB below 4 GiB. No vga=: vid_mode untouched. */
@@ -589,7 +579,7 @@ static void test_patch_kernel(void **state)
 	memcpy(ref, img, len);
 	assert_int_equal(tdx_patch_kernel(img, len, "a", 0, 0, 0, err, sizeof(err)), 0);
 	assert_memory_equal(img + 0x218, ref + 0x218, 8);
-	w32(ref + 0x228, 0x20000);
+	put_le32(ref + 0x228, 0x20000);
 	assert_memory_equal(img + 0x228, ref + 0x228, 4);
 
 	/* vga=normal/ext/ask */
@@ -607,7 +597,7 @@ static void test_patch_kernel_old_protocol(void **state)
 	(void)state;
 	/* 2.01, loaded low: real 0x90000, cmdline 0x9a000 - 16, old 0xA33F magic. */
 	len = build_bzimage(img);
-	w16(img + 0x206, 0x0201);
+	put_le16(img + 0x206, 0x0201);
 	img[0x211] = 0;
 	assert_int_equal(tdx_patch_kernel(img, len, "root=/dev/vda", 1, 0x1000, 1ull << 30, err, sizeof(err)), 0);
 	assert_int_equal(img[0x20] | img[0x21] << 8, 0xa33f);
@@ -779,10 +769,10 @@ static void test_cli(void **state)
 	/* Full direct boot: the kernel patched by hand as QEMU would, 2 GiB. */
 	img[0x210] = 0xb0;
 	img[0x211] |= 0x80;
-	w16(img + 0x224, 0xfe00);
-	w32(img + 0x228, 0x20000);
-	w32(img + 0x218, (0x80000000u - 0x28000 - 1 - 12) & ~4095u);
-	w32(img + 0x21c, 12);
+	put_le16(img + 0x224, 0xfe00);
+	put_le32(img + 0x228, 0x20000);
+	put_le32(img + 0x218, (0x80000000u - 0x28000 - 1 - 12) & ~4095u);
+	put_le32(img + 0x21c, 12);
 	expected_authenticode(img, len, 1, 0x80, kd);
 	expected_rtmr1(kd, r1);
 	utf16z(&s, "console=hvc0 initrd=initrd");

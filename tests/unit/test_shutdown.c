@@ -20,10 +20,13 @@
 #include "calls.h"
 #include "mount.h"
 #include "shutdown.h"
+#include "unit.h"
 
-/* Children still alive; each SIGTERM/SIGKILL can end some of them. */
+/* Children still alive; each SIGTERM/SIGCONT/SIGKILL can end some of them. */
 static int alive;
 static int die_on_term;  /* how many exit on SIGTERM */
+static int stopped;      /* how many are stopped, and exit on SIGTERM once continued */
+static int term_pending; /* stopped with SIGTERM pending */
 static int pending_exit; /* exited, not yet reaped */
 
 int __wrap_kill(pid_t pid, int sig)
@@ -32,6 +35,11 @@ int __wrap_kill(pid_t pid, int sig)
 	if (pid == -1 && sig == SIGTERM) {
 		pending_exit += die_on_term;
 		alive -= die_on_term;
+		term_pending = stopped;
+	} else if (pid == -1 && sig == SIGCONT) {
+		pending_exit += term_pending;
+		alive -= term_pending;
+		stopped = term_pending = 0;
 	} else if (pid == -1 && sig == SIGKILL) {
 		pending_exit += alive;
 		alive = 0;
@@ -107,7 +115,7 @@ static int setup(void **state)
 {
 	(void)state;
 	calls_reset();
-	alive = die_on_term = pending_exit = 0;
+	alive = die_on_term = stopped = term_pending = pending_exit = 0;
 	busy_target = NULL;
 	return 0;
 }
@@ -120,17 +128,19 @@ static void test_order_all_exit_on_term(void **state)
 	alive = die_on_term = 2;
 	boot_with_mounts(&b);
 	shutdown_run(&b);
-	/* SIGTERM, both reaped, no SIGKILL, unmount in reverse, then sync. */
-	assert_int_equal(n_calls, 8);
+	/* SIGTERM and SIGCONT, both reaped, no SIGKILL, unmount in reverse,
+	 * then sync. */
+	assert_int_equal(n_calls, 9);
 	assert_string_equal(calls[0], "kill -1 15");
-	assert_string_equal(calls[1], "reap");
+	assert_string_equal(calls[1], "kill -1 18");
 	assert_string_equal(calls[2], "reap");
-	assert_string_equal(calls[3], "umount /sys/fs/cgroup");
-	assert_string_equal(calls[4], "umount /run");
-	assert_string_equal(calls[5], "umount /proc");
+	assert_string_equal(calls[3], "reap");
+	assert_string_equal(calls[4], "umount /sys/fs/cgroup");
+	assert_string_equal(calls[5], "umount /run");
+	assert_string_equal(calls[6], "umount /proc");
 	/* The scratch disk's dm devices go after its unmount, before sync. */
-	assert_string_equal(calls[6], "storage teardown");
-	assert_string_equal(calls[7], "sync");
+	assert_string_equal(calls[7], "storage teardown");
+	assert_string_equal(calls[8], "sync");
 	assert_int_equal(call_index("kill -1 9"), -1);
 }
 
@@ -151,20 +161,21 @@ static void test_sigkill_after_grace(void **state)
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
 
 	assert_string_equal(calls[0], "kill -1 15");
-	assert_string_equal(calls[1], "reap");
+	assert_string_equal(calls[1], "kill -1 18");
+	assert_string_equal(calls[2], "reap");
 	/* The grace period ran out before SIGKILL (not a timing assert on
 	 * speed: the stage must not skip the wait). */
 	assert_true(ms >= 30);
-	assert_string_equal(calls[2], "kill -1 9");
-	assert_string_equal(calls[3], "reap");
+	assert_string_equal(calls[3], "kill -1 9");
 	assert_string_equal(calls[4], "reap");
-	assert_string_equal(calls[5], "umount /sys/fs/cgroup");
-	assert_string_equal(calls[6], "umount /run");
-	assert_string_equal(calls[7], "remount /run 21");
-	assert_string_equal(calls[8], "umount /proc");
-	assert_string_equal(calls[9], "storage teardown");
-	assert_string_equal(calls[10], "sync");
-	assert_int_equal(n_calls, 11);
+	assert_string_equal(calls[5], "reap");
+	assert_string_equal(calls[6], "umount /sys/fs/cgroup");
+	assert_string_equal(calls[7], "umount /run");
+	assert_string_equal(calls[8], "remount /run 21");
+	assert_string_equal(calls[9], "umount /proc");
+	assert_string_equal(calls[10], "storage teardown");
+	assert_string_equal(calls[11], "sync");
+	assert_int_equal(n_calls, 12);
 	assert_int_equal(b.n_mounted, 0);
 }
 
@@ -176,10 +187,35 @@ static void test_no_children_no_mounts(void **state)
 	boot_init(&b);
 	b.path.secrets_dir = "/nonexistent/sealroot-test/secrets";
 	shutdown_run(&b);
-	assert_int_equal(n_calls, 3);
+	assert_int_equal(n_calls, 4);
 	assert_string_equal(calls[0], "kill -1 15");
-	assert_string_equal(calls[1], "storage teardown");
-	assert_string_equal(calls[2], "sync");
+	assert_string_equal(calls[1], "kill -1 18");
+	assert_string_equal(calls[2], "storage teardown");
+	assert_string_equal(calls[3], "sync");
+}
+
+/*
+ * A stopped process keeps SIGTERM pending: only SIGCONT, right after
+ * SIGTERM as s6-linux-init sends it, lets it act on it within the grace
+ * period, instead of waiting for SIGKILL.
+ */
+static void test_stopped_process_is_continued(void **state)
+{
+	struct boot b;
+
+	(void)state;
+	alive = 2;
+	die_on_term = 1;
+	stopped = 1;
+	boot_with_mounts(&b);
+	b.cfg.grace_ms = 2000;
+	shutdown_run(&b);
+	assert_string_equal(calls[0], "kill -1 15");
+	assert_string_equal(calls[1], "kill -1 18");
+	assert_string_equal(calls[2], "reap");
+	assert_string_equal(calls[3], "reap");
+	assert_int_equal(call_index("kill -1 9"), -1);
+	assert_int_equal(alive, 0);
 }
 
 /* Secrets are overwritten and removed before any process is signalled. */
@@ -190,8 +226,7 @@ static void test_secrets_wiped_first(void **state)
 	int fd, i;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/sr-secrets-XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	unit_tmpdir(dir, sizeof(dir), "secrets");
 	for (i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path), "%s/s%d", dir, i);
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0400);
@@ -217,6 +252,7 @@ int main(void)
 		cmocka_unit_test_setup(test_secrets_wiped_first, setup),
 		cmocka_unit_test_setup(test_sigkill_after_grace, setup),
 		cmocka_unit_test_setup(test_no_children_no_mounts, setup),
+		cmocka_unit_test_setup(test_stopped_process_is_continued, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

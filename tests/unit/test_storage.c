@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "storage.h"
+#include "unit.h"
 
 static char root[64], err[256], name[64];
 static uint64_t bytes;
@@ -65,8 +66,7 @@ static void disk(const char *dev, unsigned long long sectors, const char *serial
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/sr-storage-XXXXXX");
-	assert_non_null(mkdtemp(root));
+	unit_tmpdir(root, sizeof(root), "storage");
 	/* vda: the root disk with two partitions; vdb: initdata; vdc: scratch. */
 	disk("vda", 20480, "", 0);
 	put("vda/vda1/partition", "1\n");
@@ -78,11 +78,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	assert_int_equal(system(cmd), 0);
+	unit_rmtree(root);
 	return 0;
 }
 

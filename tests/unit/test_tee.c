@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Unit tests for init/tee*.c. There is no TEE on the build machine: the
- * device paths point into a temporary directory, ioctl() is wrapped to
- * answer with report layouts built from the ABI offsets, and configfs-tsm's
- * report directory is populated when the code creates it (as configfs does).
+ * Unit tests for init/tee.c and the TEE files in init/tee/. There is no
+ * TEE on the build machine: the device paths point into a temporary
+ * directory, ioctl() is wrapped to answer with report layouts built from
+ * the ABI offsets, and configfs-tsm's report directory is populated when
+ * the code creates it (as configfs does).
  * The ioctl numbers are checked against the kernel's own uapi header where
  * the build machine has one (linux/sev-guest.h).
  */
@@ -26,21 +27,13 @@
 #include <linux/sev-guest.h>
 
 #include "tee.h"
+#include "unit.h"
 
 static char root[64];
 static struct paths P;
 static char pbuf[10][256];
 
 /* ---- fakes ------------------------------------------------------------------- */
-
-static void put(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	close(fd);
-}
 
 static size_t get(const char *path, void *buf, size_t cap)
 {
@@ -87,19 +80,10 @@ static int rmdir_calls;
 int __real_mkdir(const char *path, mode_t mode);
 int __wrap_mkdir(const char *path, mode_t mode)
 {
-	char f[512];
 	int r = __real_mkdir(path, mode);
 
-	if (r == 0 && strncmp(path, P.tsm_report, strlen(P.tsm_report)) == 0) {
-		snprintf(f, sizeof(f), "%s/provider", path);
-		put(f, tsm_provider, strlen(tsm_provider));
-		snprintf(f, sizeof(f), "%s/inblob", path);
-		put(f, "", 0);
-		snprintf(f, sizeof(f), "%s/outblob", path);
-		put(f, snp_report, tsm_outblob_len);
-		snprintf(f, sizeof(f), "%s/generation", path);
-		put(f, tsm_generation, strlen(tsm_generation));
-	}
+	if (r == 0 && strncmp(path, P.tsm_report, strlen(P.tsm_report)) == 0)
+		unit_tsm_entry(path, tsm_provider, snp_report, tsm_outblob_len, tsm_generation);
 	return r;
 }
 
@@ -108,19 +92,8 @@ static uint8_t last_inblob[64];
 int __real_rmdir(const char *path);
 int __wrap_rmdir(const char *path)
 {
-	static const char *files[] = { "provider", "inblob", "outblob", "generation" };
-	char f[512];
-	size_t i;
-
 	rmdir_calls++;
-	snprintf(f, sizeof(f), "%s/inblob", path);
-	memset(last_inblob, 0, sizeof(last_inblob));
-	if (access(f, F_OK) == 0)
-		get(f, last_inblob, sizeof(last_inblob));
-	for (i = 0; i < 4; i++) {
-		snprintf(f, sizeof(f), "%s/%s", path, files[i]);
-		unlink(f);
-	}
+	unit_tsm_remove(path, last_inblob, sizeof(last_inblob));
 	return __real_rmdir(path);
 }
 
@@ -172,8 +145,7 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/sr-tee-XXXXXX");
-	assert_non_null(mkdtemp(root));
+	unit_tmpdir(root, sizeof(root), "tee");
 	memset(&P, 0, sizeof(P));
 	P.cpuinfo = strdup(at(0, "cpuinfo"));
 	P.tsm_report = strdup(at(1, "tsm"));
@@ -195,11 +167,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	assert_int_equal(system(cmd), 0);
+	unit_rmtree(root);
 	free((void *)P.cpuinfo);
 	free((void *)P.tsm_report);
 	free((void *)P.sev_guest);
@@ -212,49 +181,54 @@ static int teardown(void **state)
 
 /* ---- detection ------------------------------------------------------------------- */
 
-static enum tee_kind detect(const char *cpuinfo)
+/* The name of the TEE detected with this cpuinfo (NULL: none). */
+static const char *detect(const char *cpuinfo)
 {
-	enum tee_kind t = (enum tee_kind)99;
+	const struct tee_ops *t = NULL;
 	char err[256];
 
 	if (cpuinfo)
-		put(P.cpuinfo, cpuinfo, strlen(cpuinfo));
+		unit_put(P.cpuinfo, cpuinfo, strlen(cpuinfo));
 	assert_int_equal(tee_detect(&P, &t, err, sizeof(err)), 0);
-	return t;
+	assert_non_null(t);
+	return t->name;
 }
 
 static void test_detect_flags(void **state)
 {
+	const struct tee_ops *t;
 	char err[256];
-	enum tee_kind t;
 
 	(void)state;
-	assert_int_equal(detect(NULL), TEE_SAMPLE); /* no cpuinfo at all */
-	assert_int_equal(detect("processor\t: 0\nflags\t\t: fpu vme sse2\n"), TEE_SAMPLE);
-	assert_int_equal(detect("processor\t: 0\nflags\t\t: fpu tdx_guest sse2\n"), TEE_TDX);
-	assert_int_equal(detect("flags\t\t: fpu sse2 sev_snp\nbogomips: 1\n"), TEE_SNP);
+	assert_string_equal(detect(NULL), "sample"); /* no cpuinfo at all */
+	assert_string_equal(detect("processor\t: 0\nflags\t\t: fpu vme sse2\n"), "sample");
+	assert_string_equal(detect("processor\t: 0\nflags\t\t: fpu tdx_guest sse2\n"), "tdx");
+	assert_string_equal(detect("flags\t\t: fpu sse2 sev_snp\nbogomips: 1\n"), "snp");
 	/* Whole words only, and only on the flags line. */
-	assert_int_equal(detect("flags\t\t: fpu xsev_snp sev_snp_x\n"), TEE_SAMPLE);
-	assert_int_equal(detect("model name\t: sev_snp tdx_guest\nflags\t\t: fpu\n"), TEE_SAMPLE);
-	put(P.cpuinfo, "flags\t\t: tdx_guest sev_snp\n", 28);
+	assert_string_equal(detect("flags\t\t: fpu xsev_snp sev_snp_x\n"), "sample");
+	assert_string_equal(detect("model name\t: sev_snp tdx_guest\nflags\t\t: fpu\n"), "sample");
+	unit_put(P.cpuinfo, "flags\t\t: tdx_guest sev_snp\n", 28);
 	assert_int_equal(tee_detect(&P, &t, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "both TDX and SNP are advertised; refusing to pick one");
-	assert_string_equal(tee_name(TEE_SAMPLE), "sample");
-	assert_string_equal(tee_name(TEE_SNP), "snp");
+	/* The table: each TEE by its KBS name. */
+	assert_string_equal(tee_by_name("sample")->name, "sample");
+	assert_true(tee_by_name("sample")->sample);
+	assert_string_equal(tee_by_name("snp")->label, "SNP");
+	assert_null(tee_by_name("cca"));
 }
 
 static void test_detect_devices(void **state)
 {
 	(void)state;
-	put(P.tpm, "", 0);
-	assert_int_equal(detect("flags\t\t: fpu\n"), TEE_TPM);
-	put(P.uv, "", 0);
-	assert_int_equal(detect("flags\t\t: fpu\n"), TEE_SE);
-	put(P.sev_guest, "", 0);
-	assert_int_equal(detect("flags\t\t: fpu\n"), TEE_SNP);
+	unit_put(P.tpm, "", 0);
+	assert_string_equal(detect("flags\t\t: fpu\n"), "tpm");
+	unit_put(P.uv, "", 0);
+	assert_string_equal(detect("flags\t\t: fpu\n"), "se");
+	unit_put(P.sev_guest, "", 0);
+	assert_string_equal(detect("flags\t\t: fpu\n"), "snp");
 	unlink(P.sev_guest);
-	put(P.tdx_guest, "", 0);
-	assert_int_equal(detect("flags\t\t: fpu\n"), TEE_TDX);
+	unit_put(P.tdx_guest, "", 0);
+	assert_string_equal(detect("flags\t\t: fpu\n"), "tdx");
 }
 
 /* ---- SNP ------------------------------------------------------------------------- */
@@ -277,7 +251,7 @@ static void test_snp_legacy_ok(void **state)
 	(void)state;
 	for (i = 0; i < 64; i++)
 		ud[i] = (uint8_t)(0x55 ^ i);
-	put(P.sev_guest, "", 0);
+	unit_put(P.sev_guest, "", 0);
 	assert_int_equal(snp_get_report(&P, ud, rep, err, sizeof(err)), 0);
 	assert_int_equal(last_request, SNP_GET_REPORT);
 	assert_int_equal(last_msg_version, 1);
@@ -294,7 +268,7 @@ static void test_snp_legacy_errors(void **state)
 	(void)state;
 	assert_int_equal(snp_get_report(&P, ud, rep, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "sev-guest: No such file or directory"));
-	put(P.sev_guest, "", 0);
+	unit_put(P.sev_guest, "", 0);
 	snp_status = 0x16;
 	assert_int_equal(snp_get_report(&P, ud, rep, err, sizeof(err)), -EIO);
 	assert_string_equal(err, "SNP_GET_REPORT status 0x16");
@@ -319,7 +293,7 @@ static void test_snp_tsm_ok(void **state)
 		ud[i] = (uint8_t)i;
 	assert_int_equal(mkdir(P.tsm_report, 0755), 0);
 	/* configfs-tsm is preferred even when the legacy device exists. */
-	put(P.sev_guest, "", 0);
+	unit_put(P.sev_guest, "", 0);
 	last_request = 0;
 	assert_int_equal(snp_get_report(&P, ud, rep, err, sizeof(err)), 0);
 	assert_int_equal(last_request, 0);
@@ -362,14 +336,14 @@ static void test_tdx_sysfs(void **state)
 	for (i = 0; i < 48; i++)
 		want[i] = (uint8_t)(0x30 + i);
 	assert_int_equal(mkdir(P.tdx_measurements, 0755), 0);
-	put(at(7, "measurements/mrconfigid"), want, 48);
+	unit_put(at(7, "measurements/mrconfigid"), want, 48);
 	assert_int_equal(tdx_get_mrconfigid(&P, got, err, sizeof(err)), 0);
 	assert_memory_equal(got, want, 48);
 	/* A file of the wrong size is an error, not a fallback. */
-	put(at(7, "measurements/mrconfigid"), want, 47);
+	unit_put(at(7, "measurements/mrconfigid"), want, 47);
 	assert_int_equal(tdx_get_mrconfigid(&P, got, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "is not 48 bytes"));
-	put(at(7, "measurements/mrconfigid"), "0123456789012345678901234567890123456789012345678", 49);
+	unit_put(at(7, "measurements/mrconfigid"), "0123456789012345678901234567890123456789012345678", 49);
 	assert_int_equal(tdx_get_mrconfigid(&P, got, err, sizeof(err)), -EINVAL);
 }
 
@@ -381,7 +355,7 @@ static void test_tdx_tdreport(void **state)
 
 	(void)state;
 	/* No sysfs file: MRCONFIGID comes from a TDREPORT at offset 576. */
-	put(P.tdx_guest, "", 0);
+	unit_put(P.tdx_guest, "", 0);
 	assert_int_equal(tdx_get_mrconfigid(&P, got, err, sizeof(err)), 0);
 	for (i = 0; i < 48; i++)
 		assert_int_equal(got[i], 0xC0 + i);
@@ -404,7 +378,7 @@ static void test_tdx_rtmr(void **state)
 	memset(data, 0x5a, sizeof(data));
 	assert_int_equal(tdx_extend_rtmr(&P, 2, data, err, sizeof(err)), -ENOENT);
 	assert_int_equal(mkdir(P.tdx_measurements, 0755), 0);
-	put(at(7, "measurements/rtmr2:sha384"), "", 0);
+	unit_put(at(7, "measurements/rtmr2:sha384"), "", 0);
 	assert_int_equal(tdx_extend_rtmr(&P, 2, data, err, sizeof(err)), 0);
 	assert_int_equal(get(at(7, "measurements/rtmr2:sha384"), got, sizeof(got)), 48);
 	assert_memory_equal(got, data, 48);

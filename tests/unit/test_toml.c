@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Unit tests for init/toml.c: every string form and escape, integers,
+ * Unit tests for lib/toml.c: every string form and escape, integers,
  * keys, tables and arrays of tables with TOML 1.0's redefinition rules,
  * arrays of strings, the limits, and rejections with their exact line,
  * column and reason. Every document is parsed from an exact-size heap copy

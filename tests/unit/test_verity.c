@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Unit tests for init/verity.c: the strict parser of the verity table. */
+/* Unit tests for lib/verity_table.c, the strict parser of the verity
+ * table, and the initramfs check of the verity step (init/verity.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,8 +12,8 @@
 #include <string.h>
 #include <sys/statfs.h>
 
-#include "step.h"
 #include "verity.h"
+#include "verity_table.h"
 
 #define H "4c3bf85c1140cb06d65151a5179790b95fc4e52d29bb170f94312f077a4fc1ba"
 #define S "b7d3c1e0a2f45b8e9c0d1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e"

@@ -8,7 +8,6 @@
 #include "jwe.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,9 @@
 #include <openssl/crypto.h>
 #include <openssl/params.h>
 #include <openssl/rsa.h>
+
+#include "base64.h"
+#include "errf.h"
 
 /* A reply in the general serialization nests 5 deep; parse it to name it. */
 #define JSON_DEPTH 8
@@ -33,19 +35,6 @@ enum {
 	P256_LEN = 32,                  /* a coordinate and Z */
 	RSA_MAX = 1024,                 /* 8192-bit modulus */
 };
-
-__attribute__((format(printf, 4, 5)))
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
 
 /* A printable, bounded rendering of a sender-chosen string for err. */
 static const char *quote(const char *s, size_t n, char out[48])
@@ -66,94 +55,47 @@ static const char *quote(const char *s, size_t n, char out[48])
 	return out;
 }
 
-/* ---- base64url --------------------------------------------------------------- */
-
-static int b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '-')
-		return 62;
-	if (c == '_')
-		return 63;
-	return -1;
-}
-
-int b64url_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_t *out_len)
-{
-	size_t i, n = 0, need = len / 4 * 3 + (len % 4 ? len % 4 - 1 : 0);
-	uint32_t acc = 0;
-	int bits = 0, v;
-
-	if (len % 4 == 1)
-		return -EINVAL;
-	for (i = 0; i < len; i++)
-		if (b64val((unsigned char)in[i]) < 0)
-			return -EINVAL;
-	if (need > cap)
-		return -ENOSPC;
-	for (i = 0; i < len; i++) {
-		v = b64val((unsigned char)in[i]);
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[n++] = (uint8_t)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	/* RFC 4648 3.5: the pad bits are zero in the one canonical encoding. */
-	if (acc != 0)
-		return -EINVAL;
-	*out_len = n;
-	return 0;
-}
+/* ---- base64url members ----------------------------------------------------- */
 
 /* Why b64url_decode said -EINVAL, for err. */
 static int b64_fail(const char *what, const char *s, size_t n, char *err, size_t errlen)
 {
-	size_t i;
+	size_t i = b64url_span(s, n);
 	unsigned char c;
 
-	for (i = 0; i < n && b64val((unsigned char)s[i]) >= 0; i++)
-		;
 	if (i == n && n % 4 == 1)
-		return fail(err, errlen, -EINVAL, "JWE %s: a length of %zu is not base64url", what, n);
+		return errf(err, errlen, -EINVAL, "JWE %s: a length of %zu is not base64url", what, n);
 	if (i == n)
-		return fail(err, errlen, -EINVAL,
+		return errf(err, errlen, -EINVAL,
 			    "JWE %s: the last character has non-zero unused bits (not canonical base64url)",
 			    what);
 	c = (unsigned char)s[i];
 	if (c == '=')
-		return fail(err, errlen, -EINVAL, "JWE %s: '=' padding at offset %zu (base64url here has none)",
+		return errf(err, errlen, -EINVAL, "JWE %s: '=' padding at offset %zu (base64url here has none)",
 			    what, i);
 	if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
-		return fail(err, errlen, -EINVAL, "JWE %s: whitespace at offset %zu is not base64url", what, i);
+		return errf(err, errlen, -EINVAL, "JWE %s: whitespace at offset %zu is not base64url", what, i);
 	if (c == '+' || c == '/')
-		return fail(err, errlen, -EINVAL, "JWE %s: '%c' at offset %zu is base64, not base64url",
+		return errf(err, errlen, -EINVAL, "JWE %s: '%c' at offset %zu is base64, not base64url",
 			    what, c, i);
-	return fail(err, errlen, -EINVAL, "JWE %s: byte 0x%02x at offset %zu is not base64url", what, c, i);
+	return errf(err, errlen, -EINVAL, "JWE %s: byte 0x%02x at offset %zu is not base64url", what, c, i);
 }
 
 /*
  * Decodes the base64url string s into out (cap bytes); want, if not 0, is
  * the exact decoded size the member must have.
  */
-static int b64_decode(const char *what, const char *s, size_t n, uint8_t *out, size_t cap,
+static int member_b64(const char *what, const char *s, size_t n, uint8_t *out, size_t cap,
 		      size_t *out_len, size_t want, char *err, size_t errlen)
 {
 	int r = b64url_decode(s, n, out, cap, out_len);
 
 	if (r == -ENOSPC)
-		return fail(err, errlen, -EINVAL, "JWE %s is longer than %zu bytes", what, cap);
+		return errf(err, errlen, -EINVAL, "JWE %s is longer than %zu bytes", what, cap);
 	if (r < 0)
 		return b64_fail(what, s, n, err, errlen);
 	if (want && *out_len != want)
-		return fail(err, errlen, -EINVAL, "JWE %s is %zu bytes, want %zu", what, *out_len, want);
+		return errf(err, errlen, -EINVAL, "JWE %s is %zu bytes, want %zu", what, *out_len, want);
 	return 0;
 }
 
@@ -170,23 +112,23 @@ static int parse_object(const char *what, const char *s, size_t n, struct json_o
 
 	*out = NULL;
 	if (memchr(s, '\0', n))
-		return fail(err, errlen, -EINVAL, "%s holds a NUL byte", what);
+		return errf(err, errlen, -EINVAL, "%s holds a NUL byte", what);
 	tok = json_tokener_new_ex(JSON_DEPTH);
 	if (!tok)
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return errf(err, errlen, -ENOMEM, "out of memory");
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	o = json_tokener_parse_ex(tok, s, (int)n);
 	je = json_tokener_get_error(tok);
 	if (je == json_tokener_continue)
-		fail(err, errlen, r, "%s is truncated JSON", what);
+		errf(err, errlen, r, "%s is truncated JSON", what);
 	else if (je != json_tokener_success)
-		fail(err, errlen, r, "%s is not JSON: %s at offset %zu", what,
+		errf(err, errlen, r, "%s is not JSON: %s at offset %zu", what,
 		     json_tokener_error_desc(je), json_tokener_get_parse_end(tok));
 	else if (json_tokener_get_parse_end(tok) != n)
 		/* Strict mode has already refused all but trailing whitespace. */
-		fail(err, errlen, r, "%s has bytes after the JSON value", what);
+		errf(err, errlen, r, "%s has bytes after the JSON value", what);
 	else if (!json_object_is_type(o, json_type_object))
-		fail(err, errlen, r, "%s is JSON but not an object", what);
+		errf(err, errlen, r, "%s is JSON but not an object", what);
 	else
 		r = 0;
 	json_tokener_free(tok);
@@ -212,7 +154,7 @@ static int only_members(struct json_object *o, const char *const *names, size_t 
 		for (i = 0; i < n && strcmp(name, names[i]) != 0; i++)
 			;
 		if (i == n)
-			return fail(err, errlen, -EINVAL, "%s member \"%s\" is not supported", what,
+			return errf(err, errlen, -EINVAL, "%s member \"%s\" is not supported", what,
 				    quote(name, strlen(name), q));
 	}
 	return 0;
@@ -225,11 +167,11 @@ static const char *str_member(struct json_object *o, const char *name, size_t *n
 	struct json_object *m;
 
 	if (!json_object_object_get_ex(o, name, &m)) {
-		fail(err, errlen, -EINVAL, "%s has no \"%s\"", what, name);
+		errf(err, errlen, -EINVAL, "%s has no \"%s\"", what, name);
 		return NULL;
 	}
 	if (!json_object_is_type(m, json_type_string)) {
-		fail(err, errlen, -EINVAL, "%s \"%s\" is not a string", what, name);
+		errf(err, errlen, -EINVAL, "%s \"%s\" is not a string", what, name);
 		return NULL;
 	}
 	*n = (size_t)json_object_get_string_len(m);
@@ -284,7 +226,7 @@ static int epk_load(struct json_object *epk, EVP_PKEY **peer, char *err, size_t 
 	int r;
 
 	if (!json_object_is_type(epk, json_type_object))
-		return fail(err, errlen, -EINVAL, "JWE epk is not an object");
+		return errf(err, errlen, -EINVAL, "JWE epk is not an object");
 	if ((r = only_members(epk, names, 4, "JWE epk", err, errlen)) < 0)
 		return r;
 	if (!(kty = str_member(epk, "kty", &kn, "JWE epk", err, errlen)) ||
@@ -293,12 +235,12 @@ static int epk_load(struct json_object *epk, EVP_PKEY **peer, char *err, size_t 
 	    !(y = str_member(epk, "y", &yn, "JWE epk", err, errlen)))
 		return -EINVAL;
 	if (strcmp(kty, "EC") != 0)
-		return fail(err, errlen, -EINVAL, "JWE epk kty \"%s\" is not EC", quote(kty, kn, q));
+		return errf(err, errlen, -EINVAL, "JWE epk kty \"%s\" is not EC", quote(kty, kn, q));
 	if (strcmp(crv, "P-256") != 0)
-		return fail(err, errlen, -EINVAL, "JWE epk crv \"%s\" is not P-256", quote(crv, cn, q));
+		return errf(err, errlen, -EINVAL, "JWE epk crv \"%s\" is not P-256", quote(crv, cn, q));
 	point[0] = 0x04;        /* SEC 1 uncompressed */
-	if ((r = b64_decode("epk x", x, xn, point + 1, P256_LEN, &n, P256_LEN, err, errlen)) < 0 ||
-	    (r = b64_decode("epk y", y, yn, point + 1 + P256_LEN, P256_LEN, &n, P256_LEN, err, errlen)) < 0)
+	if ((r = member_b64("epk x", x, xn, point + 1, P256_LEN, &n, P256_LEN, err, errlen)) < 0 ||
+	    (r = member_b64("epk y", y, yn, point + 1 + P256_LEN, P256_LEN, &n, P256_LEN, err, errlen)) < 0)
 		return r;
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)"P-256", 0);
 	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point));
@@ -306,19 +248,19 @@ static int epk_load(struct json_object *epk, EVP_PKEY **peer, char *err, size_t 
 	r = -EINVAL;
 	ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
 	if (!ctx) {
-		r = fail(err, errlen, -ENOMEM, "out of memory");
+		r = errf(err, errlen, -ENOMEM, "out of memory");
 		goto out;
 	}
 	if (EVP_PKEY_fromdata_init(ctx) != 1 ||
 	    EVP_PKEY_fromdata(ctx, peer, EVP_PKEY_PUBLIC_KEY, params) != 1) {
-		fail(err, errlen, r, "JWE epk is not a point on P-256");
+		errf(err, errlen, r, "JWE epk is not a point on P-256");
 		goto out;
 	}
 	/* Invalid-curve attacks: the full check, not only what decoding did. */
 	EVP_PKEY_CTX_free(ctx);
 	ctx = EVP_PKEY_CTX_new_from_pkey(NULL, *peer, NULL);
 	if (!ctx || EVP_PKEY_public_check(ctx) != 1) {
-		fail(err, errlen, r, "JWE epk is not a valid P-256 public key");
+		errf(err, errlen, r, "JWE epk is not a valid P-256 public key");
 		EVP_PKEY_free(*peer);
 		*peer = NULL;
 		goto out;
@@ -342,33 +284,33 @@ static int ecdh_cek(EVP_PKEY *key, struct json_object *hdr, const uint8_t *ek, s
 	int outl = 0, fin = 0, r;
 
 	if (!json_object_object_get_ex(hdr, "epk", &epk))
-		return fail(err, errlen, -EINVAL, "JWE protected header has no epk for " ALG_ECDH);
+		return errf(err, errlen, -EINVAL, "JWE protected header has no epk for " ALG_ECDH);
 	if ((r = epk_load(epk, &peer, err, errlen)) < 0)
 		return r;
 	dctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
 	if (!dctx || EVP_PKEY_derive_init(dctx) != 1 || EVP_PKEY_derive_set_peer(dctx, peer) != 1 ||
 	    EVP_PKEY_derive(dctx, z, &zn) != 1 || zn != P256_LEN) {
-		r = fail(err, errlen, -EINVAL, "ECDH with the JWE epk failed");
+		r = errf(err, errlen, -EINVAL, "ECDH with the JWE epk failed");
 		goto out;
 	}
 	if (concat_kdf(z, kek) < 0) {
-		r = fail(err, errlen, -EIO, "Concat KDF failed");
+		r = errf(err, errlen, -EIO, "Concat KDF failed");
 		goto out;
 	}
 	c = EVP_CIPHER_CTX_new();
 	if (!c) {
-		r = fail(err, errlen, -ENOMEM, "out of memory");
+		r = errf(err, errlen, -ENOMEM, "out of memory");
 		goto out;
 	}
 	EVP_CIPHER_CTX_set_flags(c, EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
 	if (EVP_DecryptInit_ex(c, EVP_aes_256_wrap(), NULL, kek, NULL) != 1) {
-		r = fail(err, errlen, -EIO, "AES key unwrap setup failed");
+		r = errf(err, errlen, -EIO, "AES key unwrap setup failed");
 		goto out;
 	}
 	/* RFC 3394 2.2.3: the integrity check value fails for another key or a changed byte. */
 	if (EVP_DecryptUpdate(c, out, &outl, ek, (int)ek_len) != 1 ||
 	    EVP_DecryptFinal_ex(c, out + outl, &fin) != 1 || outl + fin != KEY_LEN) {
-		r = fail(err, errlen, -EBADMSG,
+		r = errf(err, errlen, -EBADMSG,
 			 "JWE key unwrap failed: encrypted_key was altered or is not for our key");
 		goto out;
 	}
@@ -397,11 +339,11 @@ static int rsa_cek(EVP_PKEY *key, const uint8_t *ek, size_t ek_len, uint8_t cek[
 	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING) != 1 ||
 	    EVP_PKEY_CTX_set_rsa_oaep_md(ctx, EVP_sha256()) != 1 ||
 	    EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, EVP_sha256()) != 1) {
-		fail(err, errlen, r, "RSA-OAEP-256 setup failed");
+		errf(err, errlen, r, "RSA-OAEP-256 setup failed");
 		goto out;
 	}
 	if (EVP_PKEY_decrypt(ctx, out, &n, ek, ek_len) != 1 || n != KEY_LEN) {
-		r = fail(err, errlen, -EBADMSG,
+		r = errf(err, errlen, -EBADMSG,
 			 "JWE RSA-OAEP-256 decryption failed: encrypted_key was altered or is not for our key");
 		goto out;
 	}
@@ -424,18 +366,18 @@ static int gcm_decrypt(const uint8_t cek[KEY_LEN], const uint8_t iv[IV_LEN], con
 	int outl = 0, fin = 0, r = -EIO;
 
 	if (!c)
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return errf(err, errlen, -ENOMEM, "out of memory");
 	if (EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_IVLEN, IV_LEN, NULL) != 1 ||
 	    EVP_DecryptInit_ex(c, NULL, NULL, cek, iv) != 1 ||
 	    EVP_DecryptUpdate(c, NULL, &outl, (const uint8_t *)aad, (int)aad_len) != 1 ||
 	    (ct_len && EVP_DecryptUpdate(c, pt, &outl, ct, (int)ct_len) != 1) ||
 	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, TAG_LEN, (void *)tag) != 1) {
-		fail(err, errlen, r, "AES-256-GCM setup failed");
+		errf(err, errlen, r, "AES-256-GCM setup failed");
 		goto out;
 	}
 	if (EVP_DecryptFinal_ex(c, pt + (ct_len ? (size_t)outl : 0), &fin) != 1) {
-		r = fail(err, errlen, -EBADMSG,
+		r = errf(err, errlen, -EBADMSG,
 			 "JWE AES-GCM tag mismatch: the reply was altered or is not for our key");
 		goto out;
 	}
@@ -447,7 +389,7 @@ out:
 
 static uint8_t *pt_alloc(size_t n)
 {
-	/* kbs.c initialises the secure heap; a fuzzer or test may not. */
+	/* The attest step initialises the secure heap; a fuzzer or test may not. */
 	if (CRYPTO_secure_malloc_initialized())
 		return OPENSSL_secure_malloc(n);
 	return OPENSSL_malloc(n);
@@ -474,11 +416,11 @@ int jwe_decrypt(EVP_PKEY *key, const char *json, size_t len, uint8_t **pt, size_
 	if (err && errlen)
 		err[0] = '\0';
 	if (!key)
-		return fail(err, errlen, -EINVAL, "no key to decrypt the JWE with");
+		return errf(err, errlen, -EINVAL, "no key to decrypt the JWE with");
 	if (!json || len == 0)
-		return fail(err, errlen, -EINVAL, "JWE reply is empty");
+		return errf(err, errlen, -EINVAL, "JWE reply is empty");
 	if (len > JWE_MAX_BODY)
-		return fail(err, errlen, -EFBIG, "JWE reply of %zu bytes is over the %d-byte cap",
+		return errf(err, errlen, -EFBIG, "JWE reply of %zu bytes is over the %d-byte cap",
 			    len, JWE_MAX_BODY);
 	r = parse_object("JWE reply", json, len, &o, err, errlen);
 	if (r < 0)
@@ -487,15 +429,15 @@ int jwe_decrypt(EVP_PKEY *key, const char *json, size_t len, uint8_t **pt, size_
 	/* RFC 7516 7.2: flattened only; name what else it is when we can. */
 	r = -EINVAL;
 	if (json_object_object_get_ex(o, "recipients", NULL)) {
-		fail(err, errlen, r, "JWE is in the general JSON serialization (recipients); only the flattened one is accepted");
+		errf(err, errlen, r, "JWE is in the general JSON serialization (recipients); only the flattened one is accepted");
 		goto out;
 	}
 	if (json_object_object_get_ex(o, "aad", NULL)) {
-		fail(err, errlen, r, "JWE has an aad member, which is not accepted");
+		errf(err, errlen, r, "JWE has an aad member, which is not accepted");
 		goto out;
 	}
 	if (json_object_object_get_ex(o, "unprotected", NULL) || json_object_object_get_ex(o, "header", NULL)) {
-		fail(err, errlen, r, "JWE has an unprotected header (unprotected or header), which is not accepted");
+		errf(err, errlen, r, "JWE has an unprotected header (unprotected or header), which is not accepted");
 		goto out;
 	}
 	if ((r = only_members(o, members, 5, "JWE", err, errlen)) < 0)
@@ -511,10 +453,10 @@ int jwe_decrypt(EVP_PKEY *key, const char *json, size_t len, uint8_t **pt, size_
 	/* The protected header. */
 	prot = malloc(sn[0] / 4 * 3 + 3);
 	if (!prot) {
-		r = fail(err, errlen, -ENOMEM, "out of memory");
+		r = errf(err, errlen, -ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((r = b64_decode("protected", s[0], sn[0], prot, sn[0] / 4 * 3 + 3, &n, 0, err, errlen)) < 0)
+	if ((r = member_b64("protected", s[0], sn[0], prot, sn[0] / 4 * 3 + 3, &n, 0, err, errlen)) < 0)
 		goto out;
 	if ((r = parse_object("JWE protected header", (const char *)prot, n, &hdr, err, errlen)) < 0)
 		goto out;
@@ -527,12 +469,12 @@ int jwe_decrypt(EVP_PKEY *key, const char *json, size_t len, uint8_t **pt, size_
 	} else if (strcmp(alg, ALG_RSA) == 0) {
 		ecdh = 0;
 	} else {
-		fail(err, errlen, r, "JWE alg \"%s\" is not supported (only " ALG_ECDH " and " ALG_RSA ")",
+		errf(err, errlen, r, "JWE alg \"%s\" is not supported (only " ALG_ECDH " and " ALG_RSA ")",
 		     quote(alg, alg_n, q));
 		goto out;
 	}
 	if (strcmp(enc, ENC_GCM) != 0) {
-		fail(err, errlen, r, "JWE enc \"%s\" is not supported (only " ENC_GCM ")", quote(enc, enc_n, q));
+		errf(err, errlen, r, "JWE enc \"%s\" is not supported (only " ENC_GCM ")", quote(enc, enc_n, q));
 		goto out;
 	}
 	/* zip, crit, apu, apv, kid...: none is needed, and each would change what we must do. */
@@ -541,30 +483,30 @@ int jwe_decrypt(EVP_PKEY *key, const char *json, size_t len, uint8_t **pt, size_
 		goto out;
 	r = -EINVAL;
 	if (ecdh && !key_is_p256(key)) {
-		fail(err, errlen, r, "JWE alg " ALG_ECDH " needs an EC P-256 key; ours is not one");
+		errf(err, errlen, r, "JWE alg " ALG_ECDH " needs an EC P-256 key; ours is not one");
 		goto out;
 	}
 	if (!ecdh && EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
-		fail(err, errlen, r, "JWE alg " ALG_RSA " needs an RSA key; ours is not one");
+		errf(err, errlen, r, "JWE alg " ALG_RSA " needs an RSA key; ours is not one");
 		goto out;
 	}
 	if (!ecdh && (EVP_PKEY_get_size(key) <= 0 || EVP_PKEY_get_size(key) > RSA_MAX)) {
-		fail(err, errlen, r, "our RSA key has an unsupported size");
+		errf(err, errlen, r, "our RSA key has an unsupported size");
 		goto out;
 	}
 
 	/* The fixed-size members, then the content. */
 	ek_want = ecdh ? WRAPPED_LEN : (size_t)EVP_PKEY_get_size(key);
-	if ((r = b64_decode("iv", s[2], sn[2], iv, sizeof(iv), &n, IV_LEN, err, errlen)) < 0 ||
-	    (r = b64_decode("tag", s[4], sn[4], tag, sizeof(tag), &n, TAG_LEN, err, errlen)) < 0 ||
-	    (r = b64_decode("encrypted_key", s[1], sn[1], ek, ek_want, &ek_len, ek_want, err, errlen)) < 0)
+	if ((r = member_b64("iv", s[2], sn[2], iv, sizeof(iv), &n, IV_LEN, err, errlen)) < 0 ||
+	    (r = member_b64("tag", s[4], sn[4], tag, sizeof(tag), &n, TAG_LEN, err, errlen)) < 0 ||
+	    (r = member_b64("encrypted_key", s[1], sn[1], ek, ek_want, &ek_len, ek_want, err, errlen)) < 0)
 		goto out;
 	ct = malloc(sn[3] / 4 * 3 + 3);
 	if (!ct) {
-		r = fail(err, errlen, -ENOMEM, "out of memory");
+		r = errf(err, errlen, -ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((r = b64_decode("ciphertext", s[3], sn[3], ct, sn[3] / 4 * 3 + 3, &ct_len, 0, err, errlen)) < 0)
+	if ((r = member_b64("ciphertext", s[3], sn[3], ct, sn[3] / 4 * 3 + 3, &ct_len, 0, err, errlen)) < 0)
 		goto out;
 
 	r = ecdh ? ecdh_cek(key, hdr, ek, ek_len, cek, err, errlen) : rsa_cek(key, ek, ek_len, cek, err, errlen);
@@ -573,7 +515,7 @@ int jwe_decrypt(EVP_PKEY *key, const char *json, size_t len, uint8_t **pt, size_
 	out_len = ct_len ? ct_len : 1;
 	out = pt_alloc(out_len);
 	if (!out) {
-		r = fail(err, errlen, -ENOMEM, "out of memory for a %zu-byte plaintext", ct_len);
+		r = errf(err, errlen, -ENOMEM, "out of memory for a %zu-byte plaintext", ct_len);
 		goto out;
 	}
 	/* AAD: the protected member as received (RFC 7516 5.2 step 14). */

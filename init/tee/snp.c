@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * tee_snp: SEV-SNP attestation reports (reference/evidence.md).
+ * snp: AMD SEV-SNP. Found by the CPU flag sev_snp or /dev/sev-guest.
+ * Binds initdata through HOST_DATA, which the host sets at launch (QEMU's
+ * sev-snp-guest host-data=) and the report carries: it must equal the
+ * digest, cut or zero-padded to 32 bytes. The evidence is a fresh
+ * attestation report over the report data (lib/evidence.c's serde form).
  * Reads: configfs-tsm (Linux >= 6.7) when its provider is sev_guest, else
  * /dev/sev-guest (>= 5.19). Changes: creates and removes one configfs-tsm
  * report entry. On failure: -errno with the reason in err.
@@ -15,9 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "file.h"
+#include "errf.h"
 
-/* linux/sev-guest.h, restated so the build needs no particular headers. */
+/* linux include/uapi/linux/sev-guest.h, restated: the build machine's
+ * headers may predate it. */
 struct snp_report_req {
 	uint8_t user_data[64];
 	uint32_t vmpl;
@@ -113,3 +118,53 @@ int snp_get_report(const struct paths *p, const uint8_t *user_data,
 		return r;
 	return ioctl_report(p, user_data, report, err, errlen);
 }
+
+static bool detect(const struct tee_probe *p)
+{
+	return tee_cpu_flag(p, "sev_snp") || tee_exists(p->path->sev_guest);
+}
+
+static int bind(const struct paths *p, enum initdata_alg alg, const uint8_t *digest, size_t len,
+		char *err, size_t errlen)
+{
+	static uint8_t report[SNP_REPORT_SIZE];
+	uint8_t user_data[TEE_USER_DATA] = { 0 }, want[SNP_HOST_DATA_SIZE];
+	char e[256];
+	int r;
+
+	(void)alg;
+	initdata_fit(digest, len, want, sizeof(want));
+	r = snp_get_report(p, user_data, report, e, sizeof(e));
+	if (r < 0)
+		return errf(err, errlen, r, "SNP report: %s", e);
+	if (memcmp(report + SNP_HOST_DATA_OFF, want, SNP_HOST_DATA_SIZE) != 0)
+		return tee_mismatch(err, errlen, "SNP HOST_DATA", report + SNP_HOST_DATA_OFF, want,
+				    SNP_HOST_DATA_SIZE);
+	log_info("initdata: bound: SNP HOST_DATA matches the digest");
+	return 0;
+}
+
+static int evidence(const struct paths *p, const char *nonce, const uint8_t *rd, size_t rd_len,
+		    struct json_object **out, char *err, size_t errlen)
+{
+	uint8_t report[SNP_REPORT_SIZE];
+	int r;
+
+	(void)nonce;
+	(void)rd_len;
+	r = snp_get_report(p, rd, report, err, errlen);
+	if (r < 0)
+		return r;
+	return evidence_snp_json(report, sizeof(report), out, err, errlen);
+}
+
+const struct tee_ops tee_snp = {
+	.name = "snp",
+	.label = "SNP",
+	.exclusive = true,
+	.detect = detect,
+	.bind = bind,
+	.rd_hash = "sha384",
+	.rd_len = 64,
+	.evidence = evidence,
+};

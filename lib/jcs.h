@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * jcs: the JSON Canonicalization Scheme (RFC 8785) of a json-c value: the
- * bytes the KBS hashes into the report data (reference/kbs-protocol.md).
+ * bytes whose hash is the report data (trustee
+ * kbs/docs/kbs_attestation_protocol.md hashes the JCS of the runtime data).
  * Reads: a json-c tree. Changes: nothing outside its out-parameters.
  * On failure: -EINVAL for what it will not canonicalise (a double, an
  * integer beyond +-(2^53 - 1), invalid UTF-8, nesting deeper than

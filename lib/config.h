@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "initdata.h"
+#include "initdata_format.h"
 
 enum {
 	CONF_URL_MAX = 256,

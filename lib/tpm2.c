@@ -1,21 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * tee_tpm: the four TPM 2.0 commands sealroot needs: PCR_Extend (initdata
- * into PCR8), PCR_Read, ReadPublic (the AK) and Quote (the evidence).
- * Reads/changes: the TPM at /dev/tpmrm0 (the kernel's resource manager: one
- * write is one command, one read is its whole response).
- * On failure: -errno, or -EIO with the TPM's response code in err.
- *
- * Why not tpm2-tss: the issue asked for it built static, but Debian's
- * tpm2-tss 3.2.1-3 source tarballs are not served (404, the .dsc is), and
- * four fixed commands do not justify a TSS. The marshalling follows TPM 2.0
- * Part 2 and Part 3 and is checked in tests against swtpm, an independent
- * TPM, with tpm2-tools reading back and verifying (tpm2_checkquote).
+ * tpm2: see tpm2.h.
+ * Why not tpm2-tss: Debian 12's tpm2-tss 3.2.1 source is not served by its
+ * archive, so it cannot be built static for the init, and four fixed
+ * commands do not justify a TSS. The marshalling follows TPM 2.0 Part 2
+ * (structures) and Part 3 (commands) and is checked in tests against
+ * swtpm, an independent TPM, with tpm2-tools reading back and verifying
+ * (tpm2_checkquote).
  */
-#include "tee.h"
+#include "tpm2.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,6 +18,8 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
+
+#include "byteorder.h"
 
 /* TPM 2.0 Part 2 constants. */
 #define TPM_ST_NO_SESSIONS   0x8001
@@ -41,60 +38,34 @@
 #define TPM_ALG_SHA256       0x000B
 #define TPM_HEADER           10
 
-static uint8_t *put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-	return p + 2;
-}
-
-static uint8_t *put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-	return p + 4;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 size_t tpm_marshal_pcr_extend(uint8_t *buf, uint32_t pcr, const uint8_t *sha256)
 {
 	uint8_t *p = buf;
 
-	p = put16(p, TPM_ST_SESSIONS);
-	p = put32(p, 0);                 /* commandSize, filled below */
-	p = put32(p, TPM_CC_PCR_EXTEND);
-	p = put32(p, pcr);               /* @pcrHandle */
+	p = put_be16(p, TPM_ST_SESSIONS);
+	p = put_be32(p, 0);                 /* commandSize, filled below */
+	p = put_be32(p, TPM_CC_PCR_EXTEND);
+	p = put_be32(p, pcr);               /* @pcrHandle */
 	/* Authorization area: one empty password session (PCRs 0-15 have an
 	 * empty auth value). */
-	p = put32(p, 9);                 /* authorizationSize */
-	p = put32(p, TPM_RS_PW);         /* sessionHandle */
-	p = put16(p, 0);                 /* nonce: empty */
+	p = put_be32(p, 9);                 /* authorizationSize */
+	p = put_be32(p, TPM_RS_PW);         /* sessionHandle */
+	p = put_be16(p, 0);                 /* nonce: empty */
 	*p++ = 0;                        /* sessionAttributes */
-	p = put16(p, 0);                 /* hmac (password): empty */
+	p = put_be16(p, 0);                 /* hmac (password): empty */
 	/* TPML_DIGEST_VALUES with one SHA-256 digest. */
-	p = put32(p, 1);
-	p = put16(p, TPM_ALG_SHA256);
+	p = put_be32(p, 1);
+	p = put_be16(p, TPM_ALG_SHA256);
 	memcpy(p, sha256, 32);
 	p += 32;
-	put32(buf + 2, (uint32_t)(p - buf));
+	put_be32(buf + 2, (uint32_t)(p - buf));
 	return (size_t)(p - buf);
 }
 
 static int transact_once(int fd, const uint8_t *cmd, uint8_t *resp, size_t resp_cap,
 			 size_t *resp_len, uint32_t *rc_out, char *err, size_t errlen)
 {
-	size_t len = get32(cmd + 2);
+	size_t len = be32(cmd + 2);
 	uint32_t size, rc;
 	ssize_t n;
 
@@ -120,8 +91,8 @@ static int transact_once(int fd, const uint8_t *cmd, uint8_t *resp, size_t resp_
 		snprintf(err, errlen, "TPM response of %zd bytes is shorter than its header", n);
 		return -EIO;
 	}
-	size = get32(resp + 2);
-	rc = get32(resp + 6);
+	size = be32(resp + 2);
+	rc = be32(resp + 6);
 	if (size != (uint32_t)n) {
 		snprintf(err, errlen, "TPM response size field %u, read %zd bytes", size, n);
 		return -EIO;
@@ -147,9 +118,9 @@ int tpm_transact(int fd, const uint8_t *cmd, uint8_t *resp, size_t resp_cap,
 	int tries, r;
 
 	for (tries = 0; tries < 10; tries++) {
-		/* A try that got no response code must not inherit the last one's
-		 * retry warning (fuzz_tpm: a short read after TPM_RC_RETRY was
-		 * retried, sending more commands than the TPM answered). */
+		/* A try that got no response code must not inherit the last
+		 * one's retry warning, or a malformed response after a warning
+		 * would send the command again. */
 		rc = 0;
 		r = transact_once(fd, cmd, resp, resp_cap, resp_len, &rc, err, errlen);
 		if (r == 0 || (rc != TPM_RC_RETRY && rc != TPM_RC_YIELDED && rc != TPM_RC_TESTING))
@@ -171,22 +142,6 @@ int tpm_pcr_extend_fd(int fd, uint32_t pcr, const uint8_t *sha256, char *err,
 	return r;
 }
 
-int tpm_pcr_extend(const char *path, uint32_t pcr, const uint8_t *sha256,
-		   char *err, size_t errlen)
-{
-	int fd, r;
-
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		snprintf(err, errlen, "open %s: %s", path, strerror(errno));
-		return r;
-	}
-	r = tpm_pcr_extend_fd(fd, pcr, sha256, err, errlen);
-	close(fd);
-	return r;
-}
-
 /* ---- reading a response ----------------------------------------------------- */
 
 /* A cursor over a response; every read is bounds-checked. */
@@ -202,7 +157,7 @@ static uint16_t rd16(struct rd *r)
 		return 0;
 	}
 	r->p += 2;
-	return get16(r->p - 2);
+	return be16(r->p - 2);
 }
 
 static uint32_t rd32(struct rd *r)
@@ -212,7 +167,7 @@ static uint32_t rd32(struct rd *r)
 		return 0;
 	}
 	r->p += 4;
-	return get32(r->p - 4);
+	return be32(r->p - 4);
 }
 
 static const uint8_t *rdn(struct rd *r, size_t n)
@@ -243,7 +198,7 @@ static int call(int fd, uint8_t *cmd, size_t len, uint8_t *resp, size_t cap, str
 	size_t rlen;
 	int r;
 
-	put32(cmd + 2, (uint32_t)len);
+	put_be32(cmd + 2, (uint32_t)len);
 	r = tpm_transact(fd, cmd, resp, cap, &rlen, err, errlen);
 	if (r < 0)
 		return r;
@@ -265,11 +220,11 @@ int tpm_pcr_read_all(int fd, uint8_t pcrs[TPM_PCRS][32], char *err, size_t errle
 
 	/* A TPM returns at most eight digests a call: ask again for the rest. */
 	for (rounds = 0; (want[0] | want[1] | want[2]) && rounds < TPM_PCRS; rounds++) {
-		p = put16(cmd, TPM_ST_NO_SESSIONS);
-		p = put32(p, 0);
-		p = put32(p, TPM_CC_PCR_READ);
-		p = put32(p, 1);                   /* TPML_PCR_SELECTION: one bank */
-		p = put16(p, TPM_ALG_SHA256);
+		p = put_be16(cmd, TPM_ST_NO_SESSIONS);
+		p = put_be32(p, 0);
+		p = put_be32(p, TPM_CC_PCR_READ);
+		p = put_be32(p, 1);                   /* TPML_PCR_SELECTION: one bank */
+		p = put_be16(p, TPM_ALG_SHA256);
 		*p++ = 3;
 		memcpy(p, want, 3);
 		p += 3;
@@ -318,21 +273,21 @@ int tpm_quote(int fd, uint32_t ak, const uint8_t *qd, size_t qd_len, uint8_t *at
 			 TPM_QD_MAX);
 		return -EINVAL;
 	}
-	p = put16(cmd, TPM_ST_SESSIONS);
-	p = put32(p, 0);
-	p = put32(p, TPM_CC_QUOTE);
-	p = put32(p, ak);                  /* @signHandle */
-	p = put32(p, 9);                   /* one empty password session */
-	p = put32(p, TPM_RS_PW);
-	p = put16(p, 0);
+	p = put_be16(cmd, TPM_ST_SESSIONS);
+	p = put_be32(p, 0);
+	p = put_be32(p, TPM_CC_QUOTE);
+	p = put_be32(p, ak);                  /* @signHandle */
+	p = put_be32(p, 9);                   /* one empty password session */
+	p = put_be32(p, TPM_RS_PW);
+	p = put_be16(p, 0);
 	*p++ = 0;
-	p = put16(p, 0);
-	p = put16(p, (uint16_t)qd_len);    /* qualifyingData */
+	p = put_be16(p, 0);
+	p = put_be16(p, (uint16_t)qd_len);    /* qualifyingData */
 	memcpy(p, qd, qd_len);
 	p += qd_len;
-	p = put16(p, TPM_ALG_NULL);        /* inScheme: the AK's own */
-	p = put32(p, 1);                   /* PCRselect: all 24, SHA-256 */
-	p = put16(p, TPM_ALG_SHA256);
+	p = put_be16(p, TPM_ALG_NULL);        /* inScheme: the AK's own */
+	p = put_be32(p, 1);                   /* PCRselect: all 24, SHA-256 */
+	p = put_be16(p, TPM_ALG_SHA256);
 	*p++ = 3;
 	*p++ = 0xff;
 	*p++ = 0xff;
@@ -389,10 +344,10 @@ int tpm_ak_spki(int fd, uint32_t ak, uint8_t **der, size_t *der_len, char *err, 
 	uint8_t *p;
 	int len, rc;
 
-	p = put16(cmd, TPM_ST_NO_SESSIONS);
-	p = put32(p, 0);
-	p = put32(p, TPM_CC_READ_PUBLIC);
-	p = put32(p, ak);
+	p = put_be16(cmd, TPM_ST_NO_SESSIONS);
+	p = put_be32(p, 0);
+	p = put_be32(p, TPM_CC_READ_PUBLIC);
+	p = put_be32(p, ak);
 	rc = call(fd, cmd, (size_t)(p - cmd), resp, sizeof(resp), &r, err, errlen);
 	if (rc < 0)
 		return rc;
@@ -431,10 +386,10 @@ int tpm_ak_spki(int fd, uint32_t ak, uint8_t **der, size_t *der_len, char *err, 
 		goto bad;
 	if (exponent == 0)
 		exponent = 65537;          /* Part 2: 0 means the default */
-	put32(e, exponent);
+	put_be32(e, exponent);
 	n = BN_bin2bn(mod, mlen, NULL);
 	/* The claimed keyBits are not enough: leading zero bytes make a
-	 * smaller modulus (fuzz_tpm found a 2048-bit claim of a tiny key). */
+	 * smaller modulus. */
 	if (n && BN_num_bits(n) != bits) {
 		BN_free(n);
 		goto bad;

@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * kbs: see kbs.h. The client side follows guest-components' rcar_client:
+ * attest: see attest.h. The client side follows guest-components'
+ * attestation-agent/kbs_protocol/src/client/rcar_client.rs:
  * auth -> challenge -> attest (evidence over the JCS of the runtime data)
  * -> token, then GET each resource with the session cookie and decrypt its
  * JWE with the ephemeral key made for this boot.
  */
-#include "kbs.h"
+#include "attest.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -20,18 +19,18 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "attester.h"
+#include "base64.h"
 #include "file.h"
+#include "hex.h"
 #include "http.h"
 #include "jcs.h"
 #include "jwe.h"
+#include "kbs_reply.h"
 #include "storage.h"
 #include "tee.h"
 
+/* The only protocol version Trustee's KBS accepts. */
 #define KBS_VERSION "0.4.0"
-#define JSON_DEPTH 16
-/* The nonce is echoed opaque; for se it is a JSON request carrying the ARCB. */
-#define NONCE_MAX (64 * 1024)
 
 /* A 401 from the KBS: the handshake is run once more. */
 #define E_UNAUTHORIZED (-EKEYREJECTED)
@@ -41,147 +40,15 @@ struct kbs {
 	struct http *http;
 	EVP_PKEY *key;
 	struct json_object *jwk;
-	char cookie[HTTP_COOKIE_MAX];
-	double deadline;
-	const char *tee;
+	char cookie[KBS_COOKIE_MAX];
+	double deadline;           /* on log_uptime()'s monotonic clock */
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* ---- parsing replies ---------------------------------------------------------- */
-
-static struct json_object *parse_json(const char *body, size_t len, char *err, size_t errlen)
-{
-	struct json_tokener *tok;
-	struct json_object *o;
-
-	if (!body || len == 0 || memchr(body, '\0', len)) {
-		snprintf(err, errlen, "empty or binary reply");
-		return NULL;
-	}
-	tok = json_tokener_new_ex(JSON_DEPTH);
-	if (!tok) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	o = json_tokener_parse_ex(tok, body, (int)len);
-	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != len || !json_object_is_type(o, json_type_object)) {
-		snprintf(err, errlen, "reply is not a JSON object");
-		json_object_put(o);
-		o = NULL;
-	}
-	json_tokener_free(tok);
-	return o;
-}
-
-int kbs_parse_challenge(const char *body, size_t len, char **nonce, char *err, size_t errlen)
-{
-	struct json_object *o = parse_json(body, len, err, errlen), *n;
-	const char *s;
-	int r = -EINVAL;
-
-	*nonce = NULL;
-	if (!o)
-		return -EINVAL;
-	if (!json_object_object_get_ex(o, "nonce", &n) || !json_object_is_type(n, json_type_string)) {
-		snprintf(err, errlen, "challenge has no string nonce");
-	} else if (json_object_get_string_len(n) < 1 || json_object_get_string_len(n) > NONCE_MAX) {
-		snprintf(err, errlen, "challenge nonce of %d characters", json_object_get_string_len(n));
-	} else {
-		s = json_object_get_string(n);
-		*nonce = strdup(s);
-		r = *nonce ? 0 : -ENOMEM;
-	}
-	json_object_put(o);
-	return r;
-}
-
-int kbs_parse_token(const char *body, size_t len, char *err, size_t errlen)
-{
-	struct json_object *o = parse_json(body, len, err, errlen), *t;
-	int r = 0;
-
-	if (!o)
-		return -EINVAL;
-	if (!json_object_object_get_ex(o, "token", &t) || !json_object_is_type(t, json_type_string) ||
-	    json_object_get_string_len(t) == 0) {
-		snprintf(err, errlen, "attest reply has no token");
-		r = -EINVAL;
-	}
-	json_object_put(o);
-	return r;
-}
-
-void kbs_error_name(const char *body, size_t len, char *out, size_t cap)
-{
-	char err[64];
-	struct json_object *o = parse_json(body, len, err, sizeof(err)), *t;
-	const char *s, *slash;
-	size_t i, o_len = 0;
-
-	out[0] = '\0';
-	if (!o)
-		return;
-	if (json_object_object_get_ex(o, "type", &t) && json_object_is_type(t, json_type_string)) {
-		s = json_object_get_string(t);
-		slash = strrchr(s, '/');
-		s = slash ? slash + 1 : s;
-		for (i = 0; s[i] && o_len + 1 < cap && o_len < 48; i++)
-			if ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-			    (s[i] >= '0' && s[i] <= '9'))
-				out[o_len++] = s[i];
-		out[o_len] = '\0';
-	}
-	json_object_put(o);
-}
-
-size_t kbs_report_data(int tee, const uint8_t *digest, size_t len, uint8_t *out)
-{
-	size_t n;
-
-	if (tee == TEE_SAMPLE) {
-		memcpy(out, digest, len);
-		return len;
-	}
-	/* TDX, SNP, SE and TPM: 64 bytes, zero-padded. For the TPM that is
-	 * the quote's qualifying data, as Trustee's tpm verifier compares it. */
-	n = len < 64 ? len : 64;
-	memcpy(out, digest, n);
-	memset(out + n, 0, 64 - n);
-	return 64;
-}
 
 /* ---- the ephemeral key ---------------------------------------------------------- */
 
-static char *b64url(const uint8_t *in, size_t n)
-{
-	char *out = malloc(4 * ((n + 2) / 3) + 1);
-	size_t i, o;
-	int len;
-
-	if (!out)
-		return NULL;
-	len = EVP_EncodeBlock((unsigned char *)out, in, (int)n);
-	for (i = 0, o = 0; i < (size_t)len; i++) {
-		if (out[i] == '=')
-			break;
-		out[o++] = out[i] == '+' ? '-' : out[i] == '/' ? '_' : out[i];
-	}
-	out[o] = '\0';
-	return out;
-}
-
 static int add_b64url(struct json_object *o, const char *k, const uint8_t *d, size_t n)
 {
-	char *s = b64url(d, n);
+	char *s = b64url_encode(d, n);
 
 	if (!s)
 		return -ENOMEM;
@@ -261,7 +128,7 @@ static int request(struct kbs *k, const char *what, const char *method, const ch
 
 	snprintf(url, sizeof(url), "%s%s", c->kbs_url, path);
 	for (attempt = 1; attempt <= c->retries; attempt++) {
-		left = k->deadline - now();
+		left = k->deadline - log_uptime();
 		if (left <= 0)
 			return boot_fail(k->b, -ETIMEDOUT, "%s: the %u ms deadline passed", what,
 					 c->deadline_ms);
@@ -274,8 +141,8 @@ static int request(struct kbs *k, const char *what, const char *method, const ch
 		if (r == 0 && resp->status == 401) {
 			kbs_error_name(resp->body, resp->len, name, sizeof(name));
 			log_info("attest: %s: 401 %s", what, name[0] ? name : "Unauthorized");
-			snprintf(k->b->reason, sizeof(k->b->reason), "%s: the KBS refused (401 %s)",
-				 what, name[0] ? name : "Unauthorized");
+			boot_fail(k->b, 0, "%s: the KBS refused (401 %s)", what,
+				  name[0] ? name : "Unauthorized");
 			http_resp_free(resp);
 			return E_UNAUTHORIZED;
 		}
@@ -294,7 +161,7 @@ static int request(struct kbs *k, const char *what, const char *method, const ch
 			return boot_fail(k->b, 0, "%s: %s", what, err);
 		if (attempt == c->retries)
 			break;
-		left = k->deadline - now();
+		left = k->deadline - log_uptime();
 		if (left * 1000 < backoff_ms)
 			backoff_ms = left > 0 ? (unsigned)(left * 1000) : 0;
 		log_info("attest: %s: attempt %u/%u failed (%s); retrying in %u ms", what, attempt,
@@ -312,11 +179,13 @@ static int handshake(struct kbs *k)
 	struct boot *b = k->b;
 	struct json_object *req, *extra, *algs, *att = NULL, *rt = NULL, *rdo = NULL, *ev = NULL;
 	struct json_object *tee_ev, *id;
+	const struct tee_ops *t = b->tee;
 	struct http_resp resp;
-	char err[256], *nonce = NULL, *canon = NULL, hex[97];
-	uint8_t digest[64], rd[64];
+	char err[256], *nonce = NULL, *canon = NULL, hex[2 * EVP_MAX_MD_SIZE + 1];
+	uint8_t digest[EVP_MAX_MD_SIZE], rd[64];
 	size_t canon_len, rd_len;
 	unsigned int dlen = 0;
+	EVP_MD *md = NULL;
 	int r;
 
 	k->cookie[0] = '\0';
@@ -334,7 +203,7 @@ static int handshake(struct kbs *k)
 	json_object_array_add(algs, json_object_new_string("sha512"));
 	json_object_object_add(extra, "supported-hash-algorithms", algs);
 	json_object_object_add(req, "version", json_object_new_string(KBS_VERSION));
-	json_object_object_add(req, "tee", json_object_new_string(k->tee));
+	json_object_object_add(req, "tee", json_object_new_string(t->name));
 	json_object_object_add(req, "extra-params", extra);
 	r = request(k, "auth", "POST", "/kbs/v0/auth", json_text(req), &resp);
 	json_object_put(req);
@@ -364,19 +233,18 @@ static int handshake(struct kbs *k)
 		r = boot_fail(b, r, "JCS of the runtime data");
 		goto out;
 	}
-	if (EVP_Digest(canon, canon_len, digest, &dlen,
-		       b->initdata.tee == TEE_SE ? EVP_sha512() : EVP_sha384(), NULL) != 1) {
+	md = EVP_MD_fetch(NULL, t->rd_hash, NULL);
+	if (!md || EVP_Digest(canon, canon_len, digest, &dlen, md, NULL) != 1) {
 		r = boot_fail(b, -EIO, "report data digest");
 		goto out;
 	}
-	rd_len = kbs_report_data(b->initdata.tee, digest, dlen, rd);
+	rd_len = tee_report_data(t, digest, dlen, rd);
 	hex_encode(digest, dlen, hex);
-	log_info("attest: %s evidence, report data %.16s... (%s of the JCS runtime data)", k->tee,
-		 hex, dlen == 64 ? "sha512" : "sha384");
-	r = attester_evidence(&b->path, (enum tee_kind)b->initdata.tee, nonce, rd, rd_len, &ev, err,
-			      sizeof(err));
+	log_info("attest: %s evidence, report data %.16s... (%s of the JCS runtime data)", t->name,
+		 hex, t->rd_hash);
+	r = tee_evidence(t, &b->path, nonce, rd, rd_len, &ev, err, sizeof(err));
 	if (r < 0) {
-		r = boot_fail(b, r, "%s evidence: %s", k->tee, err);
+		r = boot_fail(b, r, "%s evidence: %s", t->name, err);
 		goto out;
 	}
 
@@ -414,6 +282,7 @@ static int handshake(struct kbs *k)
 	}
 	log_info("attest: the KBS accepted the evidence");
 out:
+	EVP_MD_free(md);
 	free(nonce);
 	free(canon);
 	json_object_put(rdo);
@@ -425,11 +294,28 @@ out:
 
 /* ---- secrets ---------------------------------------------------------------------------- */
 
+/* GETs the resource repo/type/tag and decrypts it into *pt (secure heap). */
+static int fetch(struct kbs *k, const char *what, const char *tag, uint8_t **pt, size_t *pt_len)
+{
+	char path[CONF_URL_MAX + 32], err[256];
+	struct http_resp resp;
+	int r;
+
+	snprintf(path, sizeof(path), "/kbs/v0/resource/%s", tag);
+	r = request(k, what, "GET", path, NULL, &resp);
+	if (r < 0)
+		return r;
+	r = jwe_decrypt(k->key, resp.body, resp.len, pt, pt_len, err, sizeof(err));
+	http_resp_free(&resp);
+	if (r < 0)
+		return boot_fail(k->b, r, "%s: %s", what, err);
+	return 0;
+}
+
 static int fetch_all(struct kbs *k, int dfd)
 {
 	const struct attest_config *c = &k->b->attest;
-	struct http_resp resp;
-	char path[CONF_URL_MAX + 32], what[CONF_URL_MAX + 32], err[256];
+	char what[CONF_URL_MAX + 32];
 	const char *op;
 	uint8_t *pt = NULL;
 	size_t i, pt_len = 0;
@@ -438,15 +324,10 @@ static int fetch_all(struct kbs *k, int dfd)
 	for (i = 0; i < c->n_res; i++) {
 		/* A file from an earlier round (before a 401) is replaced. */
 		unlinkat(dfd, c->res[i].path, 0);
-		snprintf(path, sizeof(path), "/kbs/v0/resource/%s", c->res[i].repo_type_tag);
 		snprintf(what, sizeof(what), "resource %s", c->res[i].repo_type_tag);
-		r = request(k, what, "GET", path, NULL, &resp);
+		r = fetch(k, what, c->res[i].repo_type_tag, &pt, &pt_len);
 		if (r < 0)
 			return r;
-		r = jwe_decrypt(k->key, resp.body, resp.len, &pt, &pt_len, err, sizeof(err));
-		http_resp_free(&resp);
-		if (r < 0)
-			return boot_fail(k->b, r, "%s: %s", what, err);
 		r = file_write_new(dfd, c->res[i].path, pt, pt_len, &op);
 		OPENSSL_secure_clear_free(pt, pt_len ? pt_len : 1);
 		pt = NULL;
@@ -459,15 +340,10 @@ static int fetch_all(struct kbs *k, int dfd)
 		/* The scratch disk's key stays in (locked) memory for the storage step. */
 		OPENSSL_secure_clear_free(k->b->storage_key, k->b->storage_key_len);
 		k->b->storage_key = NULL;
-		snprintf(path, sizeof(path), "/kbs/v0/resource/%s", c->storage.key);
 		snprintf(what, sizeof(what), "scratch disk key %s", c->storage.key);
-		r = request(k, what, "GET", path, NULL, &resp);
+		r = fetch(k, what, c->storage.key, &pt, &pt_len);
 		if (r < 0)
 			return r;
-		r = jwe_decrypt(k->key, resp.body, resp.len, &pt, &pt_len, err, sizeof(err));
-		http_resp_free(&resp);
-		if (r < 0)
-			return boot_fail(k->b, r, "%s: %s", what, err);
 		if (pt_len < STORAGE_KBS_KEY_MIN) {
 			OPENSSL_secure_clear_free(pt, pt_len ? pt_len : 1);
 			return boot_fail(k->b, 0, "%s: %zu bytes, at least %d", what, pt_len,
@@ -491,26 +367,15 @@ int step_attest(struct boot *b)
 		log_info("attest: the initdata asks for no resources; nothing to attest for");
 		return 0;
 	}
+	if (!b->tee)
+		return boot_fail(b, 0, "no TEE detected (the tee step runs first)");
+	/* Never a silent fallback: sample only when the measured config allows it. */
+	if (b->tee->sample && !c->allow_sample)
+		return boot_fail(b, 0, "no TEE found, and sealroot.toml does not allow "
+				 "sample evidence ([attestation] allow_sample = true)");
 	memset(&k, 0, sizeof(k));
 	k.b = b;
-	switch (b->initdata.tee) {
-	case TEE_SAMPLE:
-		/* Never a silent fallback: only when the measured config allows it. */
-		if (!c->allow_sample)
-			return boot_fail(b, 0, "no TEE found, and sealroot.toml does not allow "
-					 "sample evidence ([attestation] allow_sample = true)");
-		k.tee = "sample";
-		break;
-	case TEE_SNP:
-	case TEE_TDX:
-	case TEE_SE:
-	case TEE_TPM:
-		k.tee = tee_name((enum tee_kind)b->initdata.tee);
-		break;
-	default:
-		return boot_fail(b, 0, "unknown TEE %d", b->initdata.tee);
-	}
-	k.deadline = now() + c->deadline_ms / 1000.0;
+	k.deadline = log_uptime() + c->deadline_ms / 1000.0;
 	/* Locked memory for the private key and the plaintexts (mlock'd,
 	 * never swapped, cleansed on free). Without it OpenSSL falls back to
 	 * the normal heap, which the guest also never swaps: say so. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * jwe: decrypts the flattened JWE in which a Trustee KBS returns a resource
- * (reference/kbs-protocol.md): ECDH-ES+A256KW with an EC P-256 key or
- * RSA-OAEP-256 with an RSA key, content in A256GCM.
+ * (what confidential-containers/trustee kbs/src/jwe/mod.rs writes: no aad
+ * member): ECDH-ES+A256KW with an EC P-256 key or RSA-OAEP-256 with an RSA
+ * key, content in A256GCM.
  * Reads: the reply body (hostile: at most JWE_MAX_BODY bytes, parsed
  * strictly) and our private key. Changes: nothing outside its out-parameters.
  * On failure: -EINVAL for a malformed or unsupported JWE, -EFBIG for an
@@ -26,7 +27,7 @@ enum {
 /*
  * Decrypts the flattened JWE json (len bytes, not NUL-terminated) with our
  * ephemeral private key. Exactly the members protected, encrypted_key, iv,
- * ciphertext and tag, all strings, in strict base64url (below); anything
+ * ciphertext and tag, all strings, in strict base64url (base64.h); anything
  * else (aad, unprotected, header, recipients) is refused. The protected
  * header holds exactly alg and enc, plus epk for ECDH-ES+A256KW:
  *   ECDH-ES+A256KW: key must be EC P-256; epk {kty EC, crv P-256, x, y}
@@ -45,14 +46,5 @@ enum {
  */
 int jwe_decrypt(EVP_PKEY *key, const char *json, size_t len, uint8_t **pt, size_t *pt_len,
 		char *err, size_t errlen);
-
-/*
- * Strict base64url without padding (RFC 7515 2, RFC 4648 5): only
- * A-Z a-z 0-9 - _, no '=', no whitespace, no length of 4k+1, and the unused
- * bits of the last character zero (one encoding per byte string). Writes
- * *out_len bytes to out; returns 0, -EINVAL for bad input, or -ENOSPC when
- * cap is below the decoded size ((len * 3) / 4 at most), before writing.
- */
-int b64url_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_t *out_len);
 
 #endif

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * reap: see reap.h. The tini and dumb-init pattern: signals stay blocked and
- * are taken synchronously, and reaping loops on waitpid(-1, WNOHANG).
+ * supervise: see supervise.h. The pattern of tini (krallin/tini src/tini.c)
+ * and dumb-init (Yelp/dumb-init dumb-init.c): signals stay blocked and are
+ * taken synchronously, and reaping loops on waitpid(-1, WNOHANG).
  */
-#include "reap.h"
+#include "supervise.h"
 
 #include <errno.h>
 #include <string.h>

@@ -10,20 +10,16 @@
  * records the details.
  */
 #include "evidence.h"
-#include "tee.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <openssl/evp.h>
-
-#include "file.h"
+#include "base64.h"
+#include "byteorder.h"
+#include "hex.h"
 
 /* ---- SNP ------------------------------------------------------------------- */
 
@@ -102,16 +98,6 @@ enum {
 	SNP_SIG_LEN = 72,
 };
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
 static bool all_zero(const uint8_t *p, size_t n)
 {
 	while (n--)
@@ -148,6 +134,18 @@ static int add(struct json_object *o, const char *key, struct json_object *v)
 	return 0;
 }
 
+/* Appends v to the array a; -ENOMEM (v released) as add() does. */
+static int add_element(struct json_object *a, struct json_object *v)
+{
+	if (!v)
+		return -ENOMEM;
+	if (json_object_array_add(a, v) < 0) {
+		json_object_put(v);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* A NULL value is json-c's JSON null (json_object_new_null() returns NULL). */
 static int add_null(struct json_object *o, const char *key)
 {
@@ -162,10 +160,7 @@ static struct json_object *byte_array(const uint8_t *b, size_t n)
 	if (!a)
 		return NULL;
 	for (i = 0; i < n; i++) {
-		struct json_object *v = json_object_new_int(b[i]);
-
-		if (!v || json_object_array_add(a, v) < 0) {
-			json_object_put(v);
+		if (add_element(a, json_object_new_int(b[i])) < 0) {
 			json_object_put(a);
 			return NULL;
 		}
@@ -367,14 +362,11 @@ fail:
 struct json_object *evidence_b64_string(const uint8_t *b, size_t n)
 {
 	struct json_object *s;
-	char *buf;
-	int w;
+	char *buf = b64_encode(b, n);
 
-	buf = malloc(4 * ((n + 2) / 3) + 1);
 	if (!buf)
 		return NULL;
-	w = EVP_EncodeBlock((unsigned char *)buf, b, (int)n);
-	s = w < 0 ? NULL : json_object_new_string_len(buf, w);
+	s = json_object_new_string(buf);
 	free(buf);
 	return s;
 }
@@ -438,13 +430,8 @@ enum {
 	QUOTE_REPORT_DATA = 520,    /* within either body */
 };
 
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static int quote_check(const uint8_t *q, size_t len, const uint8_t *report_data,
-		       char *err, size_t errlen)
+int evidence_tdx_quote_check(const uint8_t *q, size_t len, const uint8_t *report_data,
+			      char *err, size_t errlen)
 {
 	size_t body_off, body_len, sig_len;
 	uint16_t version, key, type;
@@ -500,84 +487,81 @@ static int quote_check(const uint8_t *q, size_t len, const uint8_t *report_data,
 	return 0;
 }
 
-int tdx_get_quote(const struct paths *p, const uint8_t *report_data, uint8_t *quote, size_t cap,
-		  size_t *len, char *err, size_t errlen)
-{
-	int r;
+/* ---- sample, TPM, SE ------------------------------------------------------------ */
 
-	r = tsm_report(p, "sealroot-tdx", "tdx_guest", report_data, EVIDENCE_TDX_REPORT_DATA, quote,
-		       cap, len, "TDX quote", err, errlen);
-	if (r == -ENOENT) {
-		snprintf(err, errlen, "no configfs-tsm at %s: %s", p->tsm_report, strerror(ENOENT));
-		return r;
-	}
-	if (r == 0)
-		r = quote_check(quote, *len, report_data, err, errlen);
-	if (r < 0)
-		*len = 0;
-	return r;
-}
-
-int tdx_read_ccel(const char *path, uint8_t **out, size_t *len, char *err, size_t errlen)
+int evidence_sample_json(const uint8_t *rd, size_t n, struct json_object **out, char *err,
+			 size_t errlen)
 {
-	size_t cap = 64 * 1024, n = 0;
-	uint8_t *buf, *nb;
-	ssize_t got;
-	int fd, r = 0;
+	struct json_object *ev = json_object_new_object();
 
 	*out = NULL;
-	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		snprintf(err, errlen, "open %s: %s", path, strerror(errno));
-		return r;
-	}
-	buf = malloc(cap);
-	if (!buf) {
-		close(fd);
-		snprintf(err, errlen, "CCEL buffer: out of memory");
+	if (!ev || add(ev, "svn", json_object_new_string("1")) < 0 ||
+	    add(ev, "report_data", evidence_b64_string(rd, n)) < 0) {
+		json_object_put(ev);
+		snprintf(err, errlen, "sample evidence: out of memory");
 		return -ENOMEM;
 	}
-	for (;;) {
-		if (n == cap) {
-			if (cap > EVIDENCE_CCEL_MAX) {
-				snprintf(err, errlen, "%s is larger than %d bytes", path, EVIDENCE_CCEL_MAX);
-				r = -EFBIG;
-				break;
-			}
-			/* Up to EVIDENCE_CCEL_MAX + 1: one byte more tells "too big". */
-			cap = cap * 2 > EVIDENCE_CCEL_MAX ? EVIDENCE_CCEL_MAX + 1 : cap * 2;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				snprintf(err, errlen, "CCEL buffer: out of memory");
-				r = -ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		got = read(fd, buf + n, cap - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			r = -errno;
-			snprintf(err, errlen, "read %s: %s", path, strerror(errno));
-			break;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
+	*out = ev;
+	return 0;
+}
+
+int evidence_tpm_json(const struct tpm_evidence *t, struct json_object **out, char *err,
+		      size_t errlen)
+{
+	struct json_object *ev = NULL, *q = NULL, *list = NULL;
+	char hex[2 * 32 + 1];
+	size_t i;
+	int r = -ENOMEM;
+
+	*out = NULL;
+	ev = json_object_new_object();
+	q = json_object_new_object();
+	list = json_object_new_array_ext(EVIDENCE_TPM_PCRS);
+	if (!ev || !q || !list)
+		goto fail;
+	for (i = 0; i < EVIDENCE_TPM_PCRS; i++) {
+		hex_encode(t->pcrs[i], 32, hex);
+		if (add_element(list, json_object_new_string(hex)) < 0)
+			goto fail;
 	}
-	close(fd);
-	if (r == 0 && n > EVIDENCE_CCEL_MAX) {
-		snprintf(err, errlen, "%s is larger than %d bytes", path, EVIDENCE_CCEL_MAX);
-		r = -EFBIG;
+	if (add(q, "signature", evidence_b64_string(t->signature, t->signature_len)) < 0 ||
+	    add(q, "message", evidence_b64_string(t->attest, t->attest_len)) < 0)
+		goto fail;
+	r = add(q, "pcrs", list);
+	list = NULL;
+	if (r < 0)
+		goto fail;
+	r = add(ev, "tpm_quote", q);
+	q = NULL;
+	if (r < 0 || (r = add(ev, "ak_public", evidence_b64_string(t->ak_der, t->ak_der_len))) < 0)
+		goto fail;
+	*out = ev;
+	return 0;
+fail:
+	json_object_put(list);
+	json_object_put(q);
+	json_object_put(ev);
+	snprintf(err, errlen, "TPM evidence: out of memory");
+	return -ENOMEM;
+}
+
+int evidence_se_json(const struct se_evidence *s, struct json_object **out, char *err,
+		     size_t errlen)
+{
+	struct json_object *ev = json_object_new_object();
+
+	*out = NULL;
+	if (!ev || add(ev, "measurement", evidence_b64_string(s->measurement, s->meas_len)) < 0 ||
+	    add(ev, "additional_data", evidence_b64_string(s->additional, s->add_len)) < 0 ||
+	    add(ev, "user_data", evidence_b64_string(s->user_data, s->user_data_len)) < 0 ||
+	    add(ev, "cuid", evidence_b64_string(s->cuid, EVIDENCE_SE_CUID)) < 0 ||
+	    add(ev, "encr_measurement_key", json_object_new_string(s->encr_measurement_key)) < 0 ||
+	    add(ev, "encr_request_nonce", json_object_new_string(s->encr_request_nonce)) < 0 ||
+	    add(ev, "image_hdr_tags", json_object_new_string(s->image_hdr_tags)) < 0) {
+		json_object_put(ev);
+		snprintf(err, errlen, "SE evidence: out of memory");
+		return -ENOMEM;
 	}
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*out = buf;
-	*len = n;
+	*out = ev;
 	return 0;
 }

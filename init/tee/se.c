@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * tee_se: IBM Secure Execution attestation through the Ultravisor device
- * (reference/evidence.md; Linux arch/s390/include/uapi/asm/uvdevice.h,
- * Kconfig S390_UV_UAPI). The request control block (ARCB) comes from the
- * KBS's challenge; the Ultravisor returns the measurement (an HMAC over the
- * boot image, the ARCB's nonce and our user data, keyed by the measurement
- * key that only the KBS can decrypt), the additional data and the
- * configuration UID.
+ * se: IBM Secure Execution (s390x). Found by the Ultravisor device /dev/uv
+ * (linux arch/s390/include/uapi/asm/uvdevice.h, Kconfig S390_UV_UAPI).
+ * It has no field for the initdata digest, and Trustee's SE verifier does
+ * not read init-data. The evidence is the Ultravisor's answer to the
+ * attestation request control block (ARCB) the KBS's challenge carries:
+ * the measurement (an HMAC over the boot image, the ARCB's nonce and our
+ * user data, keyed by the measurement key that only the KBS can decrypt),
+ * the additional data and the configuration UID.
  * Reads: /dev/uv. Changes: nothing. On failure: -errno with one reason.
  */
 #include "tee.h"
@@ -16,10 +17,13 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-/* asm/uvdevice.h, restated: Debian's amd64 headers do not carry it. */
+#include "kbs_reply.h"
+
+/* asm/uvdevice.h, restated: x86_64 headers do not carry it. */
 struct uvio_attest {
 	uint64_t arcb_addr;
 	uint64_t meas_addr;
@@ -110,3 +114,66 @@ int se_attest(const struct paths *p, const struct se_request *req, struct se_res
 	resp->add_len = req->add_len;
 	return 0;
 }
+
+static int evidence(const struct paths *p, const char *nonce, const uint8_t *rd, size_t rd_len,
+		    struct json_object **out, char *err, size_t errlen)
+{
+	struct se_challenge c;
+	struct se_request req;
+	struct se_response resp;
+	struct se_evidence s;
+	int r;
+
+	r = kbs_parse_se_challenge(nonce, &c, err, errlen);
+	if (r < 0)
+		return r;
+	memset(&resp, 0, sizeof(resp));
+	resp.measurement = malloc(c.meas_len);
+	resp.additional = malloc(c.add_len ? c.add_len : 1);
+	if (!resp.measurement || !resp.additional) {
+		snprintf(err, errlen, "SE evidence: out of memory");
+		r = -ENOMEM;
+		goto out;
+	}
+	req.arcb = c.arcb;
+	req.arcb_len = c.arcb_len;
+	req.meas_len = c.meas_len;
+	req.add_len = c.add_len;
+	req.user_data = rd;
+	req.user_data_len = rd_len;
+	r = se_attest(p, &req, &resp, err, errlen);
+	if (r < 0)
+		goto out;
+	s.measurement = resp.measurement;
+	s.meas_len = resp.meas_len;
+	s.additional = resp.additional;
+	s.add_len = resp.add_len;
+	s.user_data = rd;
+	s.user_data_len = rd_len;
+	s.cuid = resp.config_uid;
+	s.encr_measurement_key = c.encr_measurement_key;
+	s.encr_request_nonce = c.encr_request_nonce;
+	s.image_hdr_tags = c.image_hdr_tags;
+	r = evidence_se_json(&s, out, err, errlen);
+out:
+	free(resp.measurement);
+	free(resp.additional);
+	kbs_se_challenge_free(&c);
+	return r;
+}
+
+static bool detect(const struct tee_probe *p)
+{
+	return tee_exists(p->path->uv);
+}
+
+const struct tee_ops tee_se = {
+	.name = "se",
+	.label = "IBM SE",
+	.detect = detect,
+	.unbound = "IBM SE has no field for it",
+	/* Trustee's Challenge for se selects sha512 (extra-params). */
+	.rd_hash = "sha512",
+	.rd_len = 64,
+	.evidence = evidence,
+};

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * reap: PID 1's supervision loop.
- * Reads: blocked signals, with sigtimedwait (no handlers run in PID 1).
+ * supervise: PID 1's supervision loop, after the last step.
+ * Reads: blocked signals, with sigwaitinfo (no handlers run in PID 1).
  * Changes: reaps every child, zombies re-parented to us included; forwards
  * SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 to the agent, and turns
  * SIGPWR (the host's power button) into SIGTERM for it.
  * On failure: none; it returns when the agent has exited.
  */
-#ifndef SEALROOT_REAP_H
-#define SEALROOT_REAP_H
+#ifndef SEALROOT_SUPERVISE_H
+#define SEALROOT_SUPERVISE_H
 
 #include <signal.h>
 

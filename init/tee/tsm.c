@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * tsm: configfs-tsm reports, the one kernel interface (Linux >= 6.7, linux
+ * Documentation/ABI/testing/configfs-tsm-report) through which a guest asks
+ * its TEE for a report over data of its own; SNP and TDX use it here, Arm
+ * CCA would too. See tsm_report() in tee.h.
+ * Reads and changes: one entry under the configfs-tsm report directory,
+ * made and removed again. On failure: -errno with one reason in err.
+ */
+#include "tee.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file.h"
+
+int tsm_report(const struct paths *p, const char *label, const char *provider,
+	       const uint8_t *in, size_t in_len, uint8_t *out, size_t cap, size_t *len,
+	       const char *what, char *err, size_t errlen)
+{
+	char dir[PATH_MAX_SR], f[PATH_MAX_SR + 16], small[64];
+	size_t n, glen;
+	char *buf;
+	int r;
+
+	*len = 0;
+	if (access(p->tsm_report, F_OK) < 0)
+		return -ENOENT;
+	buf = malloc(cap + 1); /* one byte more tells "too big" from "exactly full" */
+	if (!buf) {
+		snprintf(err, errlen, "%s buffer: out of memory", what);
+		return -ENOMEM;
+	}
+	snprintf(dir, sizeof(dir), "%s/%s-%ld", p->tsm_report, label, (long)getpid());
+	if (mkdir(dir, 0700) < 0) {
+		r = -errno;
+		snprintf(err, errlen, "mkdir %s: %s", dir, strerror(errno));
+		free(buf);
+		return r;
+	}
+	snprintf(f, sizeof(f), "%s/provider", dir);
+	r = file_read_all(f, small, sizeof(small), &n);
+	if (r < 0) {
+		snprintf(err, errlen, "read %s: %s", f, strerror(-r));
+		goto out;
+	}
+	if (strncmp(small, provider, strlen(provider)) != 0 || strcmp(small + strlen(provider), "\n") != 0) {
+		snprintf(err, errlen, "configfs-tsm provider is \"%.32s\", not %s", small, provider);
+		r = -ENODEV;
+		goto out;
+	}
+	snprintf(f, sizeof(f), "%s/inblob", dir);
+	r = file_write_value(f, in, in_len, NULL);
+	if (r < 0) {
+		snprintf(err, errlen, "write %s: %s", f, strerror(-r));
+		goto out;
+	}
+	snprintf(f, sizeof(f), "%s/outblob", dir);
+	r = file_read_all(f, buf, cap + 1, &n);
+	if (r == -EFBIG) {
+		snprintf(err, errlen, "%s from %s is larger than %zu bytes", what, f, cap);
+		goto out;
+	}
+	if (r < 0) {
+		snprintf(err, errlen, "read %s: %s", f, strerror(-r));
+		goto out;
+	}
+	/* One write (inblob): another writer would have raised the count. */
+	snprintf(f, sizeof(f), "%s/generation", dir);
+	r = file_read_all(f, small, sizeof(small), &glen);
+	if (r < 0) {
+		snprintf(err, errlen, "read %s: %s", f, strerror(-r));
+		goto out;
+	}
+	if (strcmp(small, "1\n") != 0 && strcmp(small, "1") != 0) {
+		snprintf(err, errlen, "configfs-tsm generation is %.16s, want 1: another writer raced", small);
+		r = -EBUSY;
+		goto out;
+	}
+	memcpy(out, buf, n);
+	*len = n;
+out:
+	rmdir(dir);
+	free(buf);
+	return r;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kcmdline: the sealroot.* keys of a kernel command line. The host writes
+ * the line; the launch measurement covers it, but it is parsed before
+ * anything has checked that.
+ * Reads: the line given. Changes: nothing outside *cfg.
+ * On failure: -EINVAL with a one-line reason in err for an unknown
+ * sealroot.* key, a duplicate, a missing required key or a malformed
+ * value; *cfg may then be half set and must not be used.
+ */
+#ifndef SEALROOT_KCMDLINE_H
+#define SEALROOT_KCMDLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "verity_table.h"
+
+enum { CMDLINE_MAX = 4096 };
+
+/* The measured kernel command line, parsed. */
+struct cmdline_config {
+	char roothash[ROOTHASH_HEX_MAX + 1]; /* lower-case hex, required unless root_initramfs */
+	bool root_initramfs;                  /* sealroot.root=initramfs: / is the measured initrd */
+	unsigned grace_ms;                    /* shutdown: SIGTERM to SIGKILL */
+	bool verity_scan;                     /* read the whole root at boot */
+	bool initdata_required;               /* no initdata device is fatal */
+	char scratch[CONF_DEVICE_MAX];        /* sealroot.scratch: serial or /dev path */
+	unsigned run_size_mib;                /* sealroot.run_size: cap /run (0 = tmpfs default) */
+};
+
+/* The defaults of docs/init.md: grace 5000 ms, full scan, initdata required. */
+void cmdline_defaults(struct cmdline_config *cfg);
+
+/*
+ * Parses a whole command line (kernel quoting rules) into cfg, which must
+ * hold the defaults already. Keys outside the "sealroot." namespace are
+ * ignored.
+ */
+int cmdline_parse(const char *line, struct cmdline_config *cfg, char *err, size_t errlen);
+
+#endif
