@@ -122,14 +122,16 @@ MODULES_LIST := rootfs/modules.list
 
 # The s390x busybox is cross-built in deps; x86_64 uses Debian's busybox-static.
 BUSYBOX  = $(if $(CROSS),"$$(cat $(DEPS))/bin/busybox",/bin/busybox)
-$(STAGE)/rootfs.erofs $(STAGE)/initrd.cpio: $(B)/$(ARCH)/sealroot-init $(AGENT) $(B)/kernel-$(TEE).dir $(MODULES_LIST) rootfs/build.sh
+# The shell the stage scripts source (build-aux/stage.sh, tools/common.sh,
+# verity/cmdline.sh) is an input of every stage that sources it.
+$(STAGE)/rootfs.erofs $(STAGE)/initrd.cpio: $(B)/$(ARCH)/sealroot-init $(AGENT) $(B)/kernel-$(TEE).dir $(MODULES_LIST) rootfs/build.sh build-aux/stage.sh
 	@mkdir -p $(@D)
 	rootfs/build.sh --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) \
 	    --busybox $(BUSYBOX) --mke2fs "$$(cat $(DEPS))/bin/mke2fs" \
 	    --modules-dir "$$(cat $(B)/kernel-$(TEE).dir)/modules" --modules-list $(MODULES_LIST) \
 	    --format $(if $(filter %.cpio,$@),cpio,erofs) --out $@
 
-$(STAGE)/verity/rootfs.img: $(STAGE)/rootfs.erofs verity/build.sh
+$(STAGE)/verity/rootfs.img: $(STAGE)/rootfs.erofs verity/build.sh verity/cmdline.sh build-aux/stage.sh
 	verity/build.sh --data $< --out $(STAGE)/verity
 
 # The launch-measurement calculator, for the TEEs that have launch digests.
@@ -138,7 +140,8 @@ MEASURE_TOOL := $(if $(filter snp tdx,$(TEE)),$(B)/host/sealroot-measure)
 ROOT_IMG := $(if $(filter se,$(TEE)),$(STAGE)/initrd.cpio,$(STAGE)/verity/rootfs.img)
 ROOT_ARG  = $(if $(filter se,$(TEE)),--initrd $(STAGE)/initrd.cpio,--verity-dir $(STAGE)/verity)
 $(OUT)/manifest.json: $(ROOT_IMG) $(B)/kernel-$(TEE).dir $(B)/firmware-$(TEE).dir \
-    $(MEASURE_TOOL) tools/bundle.sh tools/kata-config.sh tools/reference-values.sh
+    $(MEASURE_TOOL) tools/bundle.sh tools/kata-config.sh tools/reference-values.sh \
+    tools/common.sh verity/cmdline.sh build-aux/stage.sh
 	tools/bundle.sh --tee $(TEE) --kernel-dir "$$(cat $(B)/kernel-$(TEE).dir)" \
 	    $(ROOT_ARG) --deps-prefix "$$(cat $(DEPS))" \
 	    --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) --out $(OUT) \

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# init/tee_tpm.c against swtpm, an independent TPM 2.0:
+# lib/tpm2.c (used by init/tee/tpm.c) against swtpm, an independent TPM 2.0:
 # - the init's hand-marshalled TPM2_PCR_Extend must leave PCR8 (SHA-256
 #   bank) at SHA256(0^32 || digest), which is what the verifier expects for
 #   initdata, read back with tpm2-tools; a bad PCR index is a TPM error;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * tpm-tool: drives init/tee_tpm.c against swtpm over TCP, so that the
+ * tpm-tool: drives lib/tpm2.c (the commands init/tee/tpm.c sends) against swtpm over TCP, so that the
  * hand-marshalled commands are checked by an independent TPM, and their
  * results by tpm2-tools and Python (tests/shell/test_tpm.sh).
  *   tpm-tool PORT extend PCR HEX-SHA256
@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "tee.h"
+#include "tpm2.h"
 
 static int hex(const char *s, uint8_t *out, size_t n)
 {
