@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """A small test Key Broker Service speaking Trustee's RCAR protocol 0.4.0.
 
-It exists so that the init's C client (init/kbs.c, init/jcs.c, init/jwe.c) can
-be tested against an independent implementation: the report data, the JCS
-canonicalisation (RFC 8785) and the session handling are written here from
-Trustee's sources, and the JWE is made by jwcrypto. Only the Python standard
-library and Debian's python3-jwcrypto and python3-cryptography are used. See
-tests/kbs/README.md, which lists where each rule comes from and where this
-server differs from Trustee.
+It exists so that the init's C client (init/attest.c, with lib/kbs_reply.c,
+lib/jcs.c and lib/jwe.c) can be tested against an independent implementation:
+the report data, the JCS canonicalisation (RFC 8785) and the session handling
+are written here from Trustee's sources, and the JWE is made by jwcrypto.
+Only the Python standard library and Debian's python3-jwcrypto and
+python3-cryptography are used. See tests/kbs/README.md, which lists where each
+rule comes from and where this server differs from Trustee.
 
 Upstream sources (confidential-containers/trustee unless named otherwise):
   kbs/docs/kbs_attestation_protocol.md   the protocol text
