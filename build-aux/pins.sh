@@ -74,7 +74,9 @@ pin_refresh() {
 		for _t in deb deb-src; do echo "$_t [signed-by=$PIN_KEYRING] $PIN_SECURITY $1-security main"; done
 	} >"$_d/sources.list"
 	say "fetching the Debian $1 package indices (private apt configuration in $_d)"
-	pin_apt "$1" apt-get update >"$_d/update.log" 2>&1 ||
+	# One refresh of a release at a time (apt's own list lock would fail a
+	# second stage that refreshes at the same moment, not wait for it).
+	(flock 8 && pin_apt "$1" apt-get update) 8>"$_d/.refresh.lock" >"$_d/update.log" 2>&1 ||
 		{ sed 's/^/  /' "$_d/update.log" >&2; die "apt-get update for Debian $1 failed"; }
 	touch "$_d/.updated"
 }
