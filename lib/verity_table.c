@@ -39,6 +39,42 @@ static bool is_hex(const char *s, size_t min, size_t max)
 	return true;
 }
 
+/*
+ * The optional arguments: none, or one that makes a corrupted block end the
+ * machine (restart_on_corruption, panic_on_corruption). Every other one
+ * weakens the check the root's trust rests on: ignore_corruption only logs,
+ * check_at_most_once verifies a block once and trusts it on every later
+ * read, ignore_zero_blocks returns zeros unverified, and the FEC and
+ * signature arguments hand the host other inputs (Linux
+ * Documentation/admin-guide/device-mapper/verity.rst). tok is the first
+ * token after the salt, or NULL.
+ */
+static int check_optional(char *tok, char **save, char *err, size_t errlen)
+{
+	unsigned long long count, i;
+
+	if (tok == NULL)
+		return 0;
+	if (parse_uint(tok, 1, &count) < 0 || count > 1) {
+		snprintf(err, errlen, "verity optional arguments: count \"%.8s\", want 0 or 1", tok);
+		return -EINVAL;
+	}
+	for (i = 0; i < count; i++) {
+		tok = strtok_r(NULL, " ", save);
+		if (tok == NULL || (strcmp(tok, "restart_on_corruption") != 0 &&
+				    strcmp(tok, "panic_on_corruption") != 0)) {
+			snprintf(err, errlen, "verity optional argument \"%.32s\" refused: only "
+				 "restart_on_corruption or panic_on_corruption", tok ? tok : "");
+			return -EINVAL;
+		}
+	}
+	if ((tok = strtok_r(NULL, " ", save)) != NULL) {
+		snprintf(err, errlen, "verity table: \"%.32s\" after the optional arguments", tok);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int verity_parse_table(const char *params, struct verity_table *t, char *err,
 		       size_t errlen)
 {
@@ -64,7 +100,9 @@ int verity_parse_table(const char *params, struct verity_table *t, char *err,
 		snprintf(err, errlen, "verity table lacks the %s", names[n]);
 		return -EINVAL;
 	}
-	/* Optional arguments may follow; they cannot change the hash. */
+	/* The loop has read the token after the salt, if any. */
+	if (check_optional(tok, &save, err, errlen) < 0)
+		return -EINVAL;
 	if (parse_uint(f[0], 1, &v) < 0 || v != 1) {
 		snprintf(err, errlen, "verity table version \"%.8s\", want 1", f[0]);
 		return -EINVAL;

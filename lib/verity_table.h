@@ -27,8 +27,9 @@ struct verity_table {
  * Parses the params of a "verity" target:
  *   <version> <data dev> <hash dev> <data bs> <hash bs> <#blocks> <hash start>
  *   <algorithm> <root digest> <salt> [<#opt args> <opt args>...]
- * (linux Documentation/admin-guide/device-mapper/verity.rst). Optional
- * arguments may follow; they cannot change the hash.
+ * (linux Documentation/admin-guide/device-mapper/verity.rst). The only
+ * optional argument taken is restart_on_corruption or panic_on_corruption;
+ * any other (ignore_corruption, check_at_most_once, ...) is refused.
  */
 int verity_parse_table(const char *params, struct verity_table *t, char *err,
 		       size_t errlen);

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <linux/magic.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/statfs.h>
 
@@ -51,6 +52,33 @@ static void test_optional_args_and_no_salt(void **state)
 	assert_int_equal(parse("1 8:1 8:2 4096 4096 10 1 sha256 " H " - 1 panic_on_corruption", &t, err), 0);
 	assert_string_equal(t.salt, "-");
 	assert_int_equal(t.hash_start, 1);
+}
+
+/* Optional arguments that weaken the check are refused (issue: verity
+ * optional arguments passed unchecked): only a count of 0 or 1 with
+ * restart_on_corruption or panic_on_corruption is taken. */
+static void test_optional_args_strict(void **state)
+{
+	static const char *const bad[] = {
+		"1 ignore_corruption", "1 check_at_most_once", "1 ignore_zero_blocks",
+		"2 panic_on_corruption check_at_most_once", "2 restart_on_corruption panic_on_corruption",
+		"1", "1 panic_on_corruption extra", "x", "0 panic_on_corruption",
+		"4 use_fec_from_device /dev/vdc fec_roots 2",
+	};
+	struct verity_table t;
+	char err[128], table[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(table, sizeof(table), "1 8:1 8:2 4096 4096 10 0 sha256 " H " " S " %s", bad[i]);
+		assert_int_equal(parse(table, &t, err), -EINVAL);
+		assert_non_null(strstr(err, "verity"));
+	}
+	assert_int_equal(parse("1 8:1 8:2 4096 4096 10 0 sha256 " H " " S " 1 check_at_most_once", &t, err), -EINVAL);
+	assert_string_equal(err, "verity optional argument \"check_at_most_once\" refused: only "
+			    "restart_on_corruption or panic_on_corruption");
+	assert_int_equal(parse("1 8:1 8:2 4096 4096 10 0 sha256 " H " " S " 1 restart_on_corruption", &t, err), 0);
+	assert_int_equal(parse("1 8:1 8:2 4096 4096 10 0 sha256 " H " " S " 0", &t, err), 0);
 }
 
 static void test_rejects(void **state)
@@ -99,6 +127,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kernel_form),
 		cmocka_unit_test(test_optional_args_and_no_salt),
+		cmocka_unit_test(test_optional_args_strict),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_initramfs_root_must_be_ramfs),
 	};
