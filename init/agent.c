@@ -107,6 +107,9 @@ int step_agent(struct boot *b)
 		.envp = agent_env,
 		.mask = &b->child_mask,
 		.setsid = true,
+		/* The console is the host's to write: the agent reads nothing
+		 * from it. Its output still goes there. */
+		.null_stdin = true,
 	};
 	const char *what;
 	struct stat st;

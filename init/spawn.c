@@ -16,12 +16,10 @@ static int child(const struct spawn *s)
 	char procs[256];
 	int fd, r;
 
-	if (s->null_stdio) {
+	if (s->null_stdio || s->null_stdin) {
 		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (fd >= 0) {
-			dup2(fd, 0);
-			dup2(fd, 1);
-		}
+		if (fd < 0 || dup2(fd, 0) < 0 || (s->null_stdio && dup2(fd, 1) < 0))
+			return errno;
 	}
 	if (s->cgroup) {
 		snprintf(procs, sizeof(procs), "%s/cgroup.procs", s->cgroup);

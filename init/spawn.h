@@ -22,6 +22,7 @@ struct spawn {
 	const sigset_t *mask;       /* the child's signal mask */
 	bool setsid;                /* a session of its own */
 	bool null_stdio;            /* stdin and stdout on /dev/null; stderr stays */
+	bool null_stdin;            /* stdin alone on /dev/null (not the console) */
 	const char *cgroup;         /* a cgroup2 directory to join first, or NULL */
 };
 

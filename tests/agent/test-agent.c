@@ -222,6 +222,7 @@ static void check_fds(void)
 
 static void check_process(void)
 {
+	struct stat st;
 	char **e;
 
 	if (getpid() == 1)
@@ -233,6 +234,9 @@ static void check_process(void)
 	for (e = environ; *e; e++)
 		if (strncmp(*e, "PATH=", 5) != 0 && strncmp(*e, "HOME=", 5) != 0)
 			fail("unexpected environment variable %.40s", *e);
+	/* stdin is /dev/null (1:3), never the host-writable console. */
+	if (fstat(0, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+		fail("stdin is not /dev/null", "");
 }
 
 static int not_dot(const struct dirent *d)
