@@ -234,6 +234,10 @@ static void check_process(void)
 	for (e = environ; *e; e++)
 		if (strncmp(*e, "PATH=", 5) != 0 && strncmp(*e, "HOME=", 5) != 0)
 			fail("unexpected environment variable %.40s", *e);
+	/* The host's SSLKEYLOGFILE (boot case 029 sets it) reached no library
+	 * of the init's: no TLS key log was written. */
+	if (access("/run/sealroot-keylog", F_OK) == 0)
+		fail("a TLS key log /run/sealroot-keylog exists", "");
 	/* stdin is /dev/null (1:3), never the host-writable console. */
 	if (fstat(0, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
 		fail("stdin is not /dev/null", "");
