@@ -40,6 +40,9 @@ void boot_init(struct boot *b)
 	memset(b, 0, sizeof(*b));
 	paths_init(&b->path);
 	cmdline_defaults(&b->cfg);
+	/* Also without initdata (sealroot.initdata=optional): the storage
+	 * step then still has its mountpoint. */
+	config_defaults(&b->attest);
 	sigemptyset(&b->child_mask);
 	b->agent_pid = -1;
 }

@@ -350,6 +350,14 @@ static int storage(const struct toml_node *t, struct storage_config *st, char *e
 	return 0;
 }
 
+void config_defaults(struct attest_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->retries = 5;
+	c->deadline_ms = 60000;
+	snprintf(c->storage.mountpoint, sizeof(c->storage.mountpoint), "%s", STORAGE_MOUNTPOINT);
+}
+
 int config_parse(const struct initdata_doc *doc, struct attest_config *c,
 		 char *err, size_t errlen)
 {
@@ -362,10 +370,7 @@ int config_parse(const struct initdata_doc *doc, struct attest_config *c,
 	size_t len;
 	int r;
 
-	memset(c, 0, sizeof(*c));
-	c->retries = 5;
-	c->deadline_ms = 60000;
-	snprintf(c->storage.mountpoint, sizeof(c->storage.mountpoint), "%s", STORAGE_MOUNTPOINT);
+	config_defaults(c);
 	r = kbs_from(toml_get(toml_get(doc->aa, "token_configs"), "kbs"), "aa.toml [token_configs.kbs]",
 		     "cert", c, err, errlen);
 	if (r == 0)

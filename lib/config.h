@@ -91,7 +91,12 @@ static inline bool config_device_ok(const char *s)
 	return true;
 }
 
-/* Fills c from doc (which may hold no sealroot.toml: then nothing is asked). */
+/* The settings when no initdata says otherwise (and when there is none):
+ * retries, deadline, the scratch disk's mountpoint; everything else empty. */
+void config_defaults(struct attest_config *c);
+
+/* Fills c from doc (which may hold no sealroot.toml: then nothing is asked),
+ * starting from config_defaults(). */
 int config_parse(const struct initdata_doc *doc, struct attest_config *c,
 		 char *err, size_t errlen);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Unit tests for init/step.c: the step runner, boot_fail and the FATAL line. */
+/* Unit tests for init/step.c and init/boot.c: the step runner, boot_fail,
+ * the FATAL line, and the state boot_init starts from. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "calls.h"
@@ -17,6 +19,24 @@ static int ok_b(struct boot *b) { (void)b; CALL("b"); return 0; }
 static int bad_c(struct boot *b) { CALL("c"); return boot_fail(b, -EIO, "read %s", "/dev/vdz"); }
 static int silent_d(struct boot *b) { (void)b; CALL("d"); return -EPERM; }
 static int never_e(struct boot *b) { (void)b; CALL("e"); return 0; }
+
+/* Without initdata (sealroot.initdata=optional and no disk), the storage
+ * step still reads a complete configuration: boot_init gives it the same
+ * defaults config_parse starts from, never an empty mountpoint (issue:
+ * make_dirs("") on an unset configuration). */
+static void test_boot_init_config_defaults(void **state)
+{
+	struct boot b;
+
+	(void)state;
+	memset(&b, 0x5a, sizeof(b));
+	boot_init(&b);
+	assert_string_equal(b.attest.storage.mountpoint, STORAGE_MOUNTPOINT);
+	assert_int_equal(b.attest.retries, 5);
+	assert_int_equal(b.attest.deadline_ms, 60000);
+	assert_string_equal(b.attest.storage.device, "");
+	assert_int_equal(b.attest.n_res, 0);
+}
 
 static int setup(void **state)
 {
@@ -112,6 +132,7 @@ int main(void)
 		cmocka_unit_test_setup(test_generic_reason, setup),
 		cmocka_unit_test_setup(test_boot_fail_without_errno, setup),
 		cmocka_unit_test_setup(test_fatal_line_format, setup),
+		cmocka_unit_test(test_boot_init_config_defaults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
