@@ -150,7 +150,7 @@ static int bind(struct boot *b)
 	return 0;
 }
 
-static int expose(struct boot *b)
+int initdata_expose(struct boot *b)
 {
 	const struct toml_node *data = b->initdata.doc.data;
 	const char *dir = b->path.initdata_dir, *name, *val, *what;
@@ -241,5 +241,5 @@ int step_initdata(struct boot *b)
 	r = bind(b);
 	if (r < 0)
 		return r;
-	return expose(b);
+	return initdata_expose(b);
 }

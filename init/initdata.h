@@ -19,4 +19,9 @@
 
 int step_initdata(struct boot *b);
 
+/* The step's last part: writes initdata.toml and every [data] entry of
+ * b->initdata.doc into b->path.initdata_dir, checking each name again right
+ * before it becomes a path. */
+int initdata_expose(struct boot *b);
+
 #endif

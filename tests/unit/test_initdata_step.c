@@ -375,11 +375,35 @@ static void test_tpm_needs_sha256(void **state)
 	expect_fail("the algorithm must be sha256, not sha384");
 }
 
+/* The write step checks each name again right before it becomes a path,
+ * although the document parser refuses such names: fed a document that
+ * did not come through that parser, "../x" is refused and nothing is
+ * written outside the initdata directory (review: the re-check was
+ * unreachable through the parser, so no test could reach it). */
+static void test_write_rechecks_names(void **state)
+{
+	static const char text[] = "[data]\n\"../x\" = \"escape\"\n\"ok\" = \"v\"\n";
+	struct toml_error te;
+
+	(void)state;
+	B.initdata.doc.root = toml_parse(text, strlen(text), &te);
+	assert_non_null(B.initdata.doc.root);
+	B.initdata.doc.data = toml_get(B.initdata.doc.root, "data");
+	assert_non_null(B.initdata.doc.data);
+	B.initdata.toml = strdup(text);
+	B.initdata.toml_len = strlen(text);
+	assert_true(initdata_expose(&B) < 0);
+	assert_non_null(strstr(B.reason, "data entry 1 is not a plain file name"));
+	assert_int_equal(access(at(0, "run/confidential-containers/x"), F_OK), -1);
+	assert_int_equal(access(at(0, "run/confidential-containers/initdata/ok"), F_OK), -1);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_ok),
+		T(test_write_rechecks_names),
 		T(test_missing),
 		T(test_scsi_and_order),
 		T(test_two_devices),
