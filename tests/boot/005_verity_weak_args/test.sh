@@ -7,6 +7,10 @@
 #  b) ignore_corruption: a corrupted block is only logged: refused too.
 #  c) restart_on_corruption: a corrupted block ends the machine: taken, and
 #     the agent runs.
+# The arguments and their meaning: Linux
+# Documentation/admin-guide/device-mapper/verity.rst (the 6.12 tree that
+# kernel-config/source pins), and drivers/md/dm-verity-target.c
+# verity_parse_opt_args(), which accepts them in any number.
 . "$TOP/tests/lib/boot.sh"
 
 cmdline=$(sr_bundle_cmdline "$BUNDLE")
