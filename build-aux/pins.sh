@@ -17,6 +17,8 @@
 # names or rejected.
 #
 #   pin_release FILE              the release a pin file names
+#   pin_lines FILE                its pin lines: no comments, blank lines
+#                                 or release line
 #   pin_apt REL TOOL ARGS...      apt-get or apt-cache on that release alone
 #   pin_refresh REL               fetches the release's indices
 #   pin_served REL deb|src PKG    the versions served, newest first
@@ -51,6 +53,8 @@ pin_release() {
 	*) die "$1 names no Debian release (a line 'release bookworm' or 'release trixie')" ;;
 	esac
 }
+
+pin_lines() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e '/^release[[:space:]]/d' "$1"; }
 
 pin_apt() {
 	_d=$cache/apt/$1 _tool=$2

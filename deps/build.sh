@@ -127,7 +127,6 @@ trap 'exit 130' INT TERM HUP
 # ---- the pins ---------------------------------------------------------------
 # A cross build: musl first (the toolchain), then deps/pins, then busybox.
 release=$(pin_release "$here/pins")
-pin_lines() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e '/^release[[:space:]]/d' "$1"; }
 pins=$(pin_lines "$here/pins")
 if [ -n "$cross" ]; then
 	[ "$(pin_release "$here/pins.cross")" = "$release" ] || die "deps/pins.cross names another Debian release than deps/pins"

@@ -47,7 +47,7 @@ case $jobs in '' | *[!0-9]* | 0) die "JOBS must be a positive number, not '$jobs
 
 # ---- the pins ---------------------------------------------------------------
 release=$(pin_release "$here/pins")
-pins=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e '/^release[[:space:]]/d' "$here/pins")
+pins=$(pin_lines "$here/pins")
 # (mawk, Debian's default awk, has no {n} in regular expressions.)
 echo "$pins" | awk '
 	function sha(s) { return length(s) == 64 && s !~ /[^0-9a-f]/ }

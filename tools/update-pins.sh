@@ -126,8 +126,6 @@ refresh() {
 	refreshed="$refreshed $1"
 }
 
-pin_lines() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e '/^release[[:space:]]/d' "$1"; }
-
 # ---- deps/pins, deps/pins.cross: source packages -----------------------------
 for f in deps/pins deps/pins.cross; do
 	rel=$(pin_release "$top/$f")

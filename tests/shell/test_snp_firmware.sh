@@ -42,6 +42,16 @@ test_pinned_firmware_has_kernel_hashes() {
 	assertNotEquals "another command line, another digest" "$a" "$c"
 }
 
+# snp_bundle FIRMWARE_DIR: tools/bundle.sh for snp with the none build's
+# kernel and root into $W/out-snp; its output and status.
+snp_bundle() {
+	b=$TOP/build
+	"$TOP/tools/bundle.sh" --tee snp --kernel-dir "$(cat "$b/kernel-none.dir")" \
+		--verity-dir "$b/none/verity" --deps-prefix "$(cat "$b/deps.prefix")" \
+		--init "$b/x86_64/sealroot-init" --agent "$b/x86_64/test-agent" --out "$W/out-snp" \
+		--firmware-dir "$1" --measure "$MEASURE" 2>&1
+}
+
 # A firmware whose metadata names no kernel-hashes section (the section's
 # type rewritten to plain SNP_SEC_MEM, as 2022.11 declared that memory).
 test_bundle_refuses_firmware_without_kernel_hashes() {
@@ -64,19 +74,12 @@ PY
 	echo "test firmware" >"$W/oldfw/source"
 	assertNotContains "no kernel-hashes section left" \
 		"$("$MEASURE" snp --ovmf "$W/oldfw/AMDSEV.fd" --mode sections)" "type=kernel-hashes"
-	b=$TOP/build
-	out=$("$TOP/tools/bundle.sh" --tee snp --kernel-dir "$(cat "$b/kernel-none.dir")" \
-		--verity-dir "$b/none/verity" --deps-prefix "$(cat "$b/deps.prefix")" \
-		--init "$b/x86_64/sealroot-init" --agent "$b/x86_64/test-agent" --out "$W/out-snp" \
-		--firmware-dir "$W/oldfw" --measure "$MEASURE" 2>&1)
+	out=$(snp_bundle "$W/oldfw")
 	assertEquals "refused" 1 $?
 	assertContains "$out" "AMDSEV.fd has no SNP kernel-hashes section, so its launch digest would not cover the kernel, initrd or command line; refusing"
 	assertFalse "no bundle" "[ -e '$W/out-snp/reference-values.json' ]"
 	# The pinned firmware in the same call makes a bundle.
-	out=$("$TOP/tools/bundle.sh" --tee snp --kernel-dir "$(cat "$b/kernel-none.dir")" \
-		--verity-dir "$b/none/verity" --deps-prefix "$(cat "$b/deps.prefix")" \
-		--init "$b/x86_64/sealroot-init" --agent "$b/x86_64/test-agent" --out "$W/out-snp" \
-		--firmware-dir "$FW" --measure "$MEASURE" 2>&1)
+	out=$(snp_bundle "$FW")
 	assertEquals "the pinned firmware is taken: $out" 0 $?
 	assertTrue "launch digests cover the kernel" \
 		"python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))[\"snp\"]; assert s[\"kernel_hashes\"] is True and s[\"launch_digests\"]' '$W/out-snp/reference-values.json'"
