@@ -355,6 +355,8 @@ void config_defaults(struct attest_config *c)
 	memset(c, 0, sizeof(*c));
 	c->retries = 5;
 	c->deadline_ms = 60000;
+	/* XTS alone is malleable and replayable: integrity unless the owner says not. */
+	c->storage.integrity = true;
 	snprintf(c->storage.mountpoint, sizeof(c->storage.mountpoint), "%s", STORAGE_MOUNTPOINT);
 }
 
@@ -362,7 +364,8 @@ int config_parse(const struct initdata_doc *doc, struct attest_config *c,
 		 char *err, size_t errlen)
 {
 	static const char *const top[] = { "attestation", "network", "resource", "storage", NULL };
-	static const char *const att[] = { "allow_sample", "key", "retries", "deadline_ms", NULL };
+	static const char *const att[] = { "allow_sample", "allow_http", "key", "retries",
+					   "deadline_ms", NULL };
 	const struct toml_node *conf = NULL, *a, *n;
 	struct toml_node *own = NULL;
 	struct toml_error te;
@@ -402,6 +405,12 @@ int config_parse(const struct initdata_doc *doc, struct attest_config *c,
 			else
 				c->allow_sample = b;
 		}
+		if (r == 0 && toml_get(a, "allow_http")) {
+			if (!toml_boolean(toml_get(a, "allow_http"), &b))
+				r = bad(err, errlen, "[attestation]: allow_http must be true or false%s", "");
+			else
+				c->allow_http = b;
+		}
 		if (r == 0) {
 			s = str(a, "key", "[attestation]", &len, &r, err, errlen);
 			if (r == 0 && s && strcmp(s, "ec") != 0 && strcmp(s, "rsa") != 0)
@@ -426,6 +435,20 @@ int config_parse(const struct initdata_doc *doc, struct attest_config *c,
 	if (r == 0 && c->kbs_url[0] && strncmp(c->kbs_url, "https://", 8) == 0 && !c->kbs_cert_len)
 		r = bad(err, errlen, "the KBS URL is https:// but the initdata gives no certificate "
 			"to trust (aa.toml cert or cdh.toml kbs_cert)%s", "");
+	/*
+	 * Plain HTTP: the JWE hides a secret from the network but does not say
+	 * who sent it, so whoever answers on the path (the host) can run the
+	 * whole protocol and encrypt values of its own choosing. Only the owner
+	 * can accept that, and never for the scratch disk's key, which the host
+	 * would then know.
+	 */
+	if (r == 0 && strncmp(c->kbs_url, "http://", 7) == 0 && c->storage.key[0])
+		r = bad(err, errlen, "[storage]: the key would come from the KBS over plain http://, "
+			"so the host could choose it; the KBS URL must be https://%s", "");
+	if (r == 0 && strncmp(c->kbs_url, "http://", 7) == 0 && c->n_res && !c->allow_http)
+		r = bad(err, errlen, "the KBS URL is plain http://, over which the host can choose "
+			"every secret; use https:// with the KBS's certificate, or set [attestation] "
+			"allow_http = true%s", "");
 	toml_free(own);
 	return r;
 }

@@ -31,7 +31,7 @@ enum {
 struct storage_config {
 	bool set;                          /* the table is present */
 	char device[CONF_DEVICE_MAX];      /* a virtio serial, or /dev/<disk>; "" = from cmdline */
-	bool integrity;                    /* dm-integrity with hmac-sha256 */
+	bool integrity;                    /* dm-integrity with hmac-sha256; on unless false */
 	char key[CONF_URL_MAX];            /* repo/type/tag of a KBS key; "" = ephemeral */
 	char mountpoint[CONF_PATH_MAX];    /* default /run/kata-containers/image */
 	bool exec, suid, dev;              /* mount flags; all off by default */
@@ -49,6 +49,7 @@ struct attest_config {
 	size_t kbs_cert_len;
 	/* [attestation] */
 	bool allow_sample;        /* sample evidence only when this says so */
+	bool allow_http;          /* plain http:// to the KBS only when this says so */
 	bool rsa;                 /* RSA-OAEP-256 instead of ECDH-ES+A256KW */
 	unsigned retries;         /* attempts per request, 1..20 */
 	unsigned deadline_ms;     /* the whole attestation, 1000..600000 */
@@ -92,7 +93,8 @@ static inline bool config_device_ok(const char *s)
 }
 
 /* The settings when no initdata says otherwise (and when there is none):
- * retries, deadline, the scratch disk's mountpoint; everything else empty. */
+ * retries, deadline, the scratch disk's mountpoint and integrity;
+ * everything else empty or off. */
 void config_defaults(struct attest_config *c);
 
 /* Fills c from doc (which may hold no sealroot.toml: then nothing is asked),

@@ -56,8 +56,13 @@ boot_run_kbs() {
 # ATTEST_ALGORITHM the digest, sha384 by default; ATTEST_TAIL is appended
 # to sealroot.toml, ATTEST_DATA to [data]), with a sealroot.toml that allows sample
 # evidence, configures the network and asks for default/key/web as web.key;
-# then its disk image (INITDATA). The document is $OUT.toml.
+# then its disk image (INITDATA). The document is $OUT.toml. A plain
+# http:// URL gets the owner's allow_http = true, which the init requires
+# for it; ATTEST_ALLOW_HTTP=no leaves it out.
 attest_initdata() {
+	_url=${ATTEST_URL:-$KBS_GUEST_URL}
+	_http=
+	case $_url in http://*) [ "${ATTEST_ALLOW_HTTP:-yes}" = no ] || _http='allow_http = true' ;; esac
 	_cert=
 	if [ -n "${ATTEST_CERT:-}" ]; then
 		_cert=$(printf 'cert = """\n%s\n"""' "$(cat "$ATTEST_CERT")")
@@ -68,12 +73,13 @@ algorithm = "${ATTEST_ALGORITHM:-sha384}"
 [data]
 "aa.toml" = '''
 [token_configs.kbs]
-url = "${ATTEST_URL:-$KBS_GUEST_URL}"
+url = "${_url}"
 ${_cert}
 '''
 "sealroot.toml" = '''
 [attestation]
 allow_sample = true
+${_http}
 retries = ${ATTEST_RETRIES:-3}
 deadline_ms = ${ATTEST_DEADLINE_MS:-20000}
 ${ATTEST_EXTRA:-}

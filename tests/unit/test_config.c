@@ -49,6 +49,8 @@ static int conf(const char *data_lines)
 #define AA(url, cert) "\"aa.toml\" = '''\n[token_configs.kbs]\nurl = \"" url "\"\ncert = \"\"\"" cert "\"\"\"\n'''\n"
 #define CDH(url, cert) "\"cdh.toml\" = '''\n[kbc]\nname = \"cc_kbc\"\nurl = \"" url "\"\nkbs_cert = \"" cert "\"\n'''\n"
 #define SR(body) "\"sealroot.toml\" = '''\n" body "'''\n"
+/* The owner's explicit consent to a plain-http KBS, first in sealroot.toml. */
+#define HTTPOK "[attestation]\nallow_http = true\n"
 
 static void test_defaults(void **state)
 {
@@ -61,6 +63,37 @@ static void test_defaults(void **state)
 	assert_false(C.net);
 	assert_int_equal(C.retries, 5);
 	assert_int_equal(C.deadline_ms, 60000);
+	assert_false(C.allow_http);
+	assert_true(C.storage.integrity);
+}
+
+/*
+ * Plain http:// (issue 16, finding 5): over it the host can answer the
+ * whole protocol and encrypt secrets of its choosing, so the init uses it
+ * only with the owner's explicit allow_http, and never for the storage key.
+ */
+static void test_plain_http(void **state)
+{
+	(void)state;
+	/* A URL nobody uses (nothing asked) is not refused: aa.toml may be for
+	 * the attestation-agent alone. */
+	assert_int_equal(conf(AA("http://k:1", "")), 0);
+	assert_int_equal(conf(AA("http://k:1", "") SR("[[resource]]\nuri = \"kbs:///a/b/c\"\npath = \"p\"\n")), -EINVAL);
+	assert_string_equal(err, "the KBS URL is plain http://, over which the host can choose every "
+			    "secret; use https:// with the KBS's certificate, or set [attestation] "
+			    "allow_http = true");
+	assert_int_equal(conf(AA("http://k:1", "") SR(HTTPOK "[[resource]]\nuri = \"kbs:///a/b/c\"\npath = \"p\"\n")), 0);
+	assert_true(C.allow_http);
+	assert_int_equal(conf(AA("https://k:1", "PEM") SR("[[resource]]\nuri = \"kbs:///a/b/c\"\npath = \"p\"\n")), 0);
+	assert_false(C.allow_http);
+	/* The storage key: never over http, whatever the owner allows. */
+	assert_int_equal(conf(AA("http://k:1", "") SR(HTTPOK "[storage]\ndevice = \"s\"\nkey = \"kbs:///a/b/c\"\n")), -EINVAL);
+	assert_string_equal(err, "[storage]: the key would come from the KBS over plain http://, so the "
+			    "host could choose it; the KBS URL must be https://");
+	assert_int_equal(conf(CDH("http://k:1", "") SR("[storage]\ndevice = \"s\"\nkey = \"kbs:///a/b/c\"\n")), -EINVAL);
+	assert_int_equal(conf(AA("https://k:1", "PEM") SR("[storage]\ndevice = \"s\"\nkey = \"kbs:///a/b/c\"\n")), 0);
+	assert_int_equal(conf(SR("[attestation]\nallow_http = 1\n")), -EINVAL);
+	assert_string_equal(err, "[attestation]: allow_http must be true or false");
 }
 
 static void test_kbs_sources(void **state)
@@ -144,7 +177,7 @@ static void test_network(void **state)
 static void test_resources(void **state)
 {
 	(void)state;
-	assert_int_equal(conf(AA("http://k:1", "") SR("[[resource]]\nuri = \"kbs:///default/key/web\"\npath = \"web.key\"\n"
+	assert_int_equal(conf(AA("http://k:1", "") SR(HTTPOK "[[resource]]\nuri = \"kbs:///default/key/web\"\npath = \"web.key\"\n"
 						      "[[resource]]\nuri = \"kbs:///r/t/tag-1.x_y\"\npath = \"b\"\n")), 0);
 	assert_int_equal(C.n_res, 2);
 	assert_string_equal(C.res[0].repo_type_tag, "default/key/web");
@@ -159,18 +192,18 @@ static void test_resources(void **state)
 	for (size_t i = 0; i < sizeof(bad_uri) / sizeof(bad_uri[0]); i++) {
 		char line[256];
 
-		snprintf(line, sizeof(line), AA("http://k:1", "") SR("[[resource]]\nuri = \"%s\"\npath = \"p\"\n"), bad_uri[i]);
+		snprintf(line, sizeof(line), AA("http://k:1", "") SR(HTTPOK "[[resource]]\nuri = \"%s\"\npath = \"p\"\n"), bad_uri[i]);
 		if (conf(line) != -EINVAL || !strstr(err, "is not kbs:///repository/type/tag"))
 			fail_msg("uri %s: %s", bad_uri[i], err);
 	}
-	assert_int_equal(conf(AA("http://k:1", "") SR("[[resource]]\nuri = \"kbs:///a/b/c\"\npath = \"../x\"\n")), -EINVAL);
+	assert_int_equal(conf(AA("http://k:1", "") SR(HTTPOK "[[resource]]\nuri = \"kbs:///a/b/c\"\npath = \"../x\"\n")), -EINVAL);
 	assert_string_equal(err, "[[resource]]: path \"../x\" is not a plain file name");
-	assert_int_equal(conf(AA("http://k:1", "") SR("[[resource]]\nuri = \"kbs:///a/b/c\"\npath = \"x\"\n"
+	assert_int_equal(conf(AA("http://k:1", "") SR(HTTPOK "[[resource]]\nuri = \"kbs:///a/b/c\"\npath = \"x\"\n"
 						      "[[resource]]\nuri = \"kbs:///a/b/d\"\npath = \"x\"\n")), -EINVAL);
 	assert_string_equal(err, "[[resource]]: path \"x\" is used twice");
-	assert_int_equal(conf(AA("http://k:1", "") SR("[[resource]]\nuri = \"kbs:///a/b/c\"\n")), -EINVAL);
+	assert_int_equal(conf(AA("http://k:1", "") SR(HTTPOK "[[resource]]\nuri = \"kbs:///a/b/c\"\n")), -EINVAL);
 	assert_string_equal(err, "[[resource]]: uri and path are both required");
-	assert_int_equal(conf(AA("http://k:1", "") SR("[resource]\nuri = \"kbs:///a/b/c\"\npath = \"x\"\n")), -EINVAL);
+	assert_int_equal(conf(AA("http://k:1", "") SR(HTTPOK "[resource]\nuri = \"kbs:///a/b/c\"\npath = \"x\"\n")), -EINVAL);
 	assert_string_equal(err, "sealroot.toml: resource must be [[resource]] tables");
 }
 
@@ -180,19 +213,21 @@ static void test_storage(void **state)
 	/* Absent: nothing set, the default mount point. */
 	assert_int_equal(conf(SR("")), 0);
 	assert_false(C.storage.set);
+	assert_true(C.storage.integrity);
 	assert_string_equal(C.storage.mountpoint, "/run/kata-containers/image");
 	assert_int_equal(conf(SR("[storage]\ndevice = \"scratch0\"\n")), 0);
 	assert_true(C.storage.set);
 	assert_string_equal(C.storage.device, "scratch0");
-	assert_false(C.storage.integrity);
+	/* Integrity unless the owner turns it off. */
+	assert_true(C.storage.integrity);
 	assert_false(C.storage.exec || C.storage.suid || C.storage.dev);
 	assert_string_equal(C.storage.key, "");
 	assert_string_equal(C.storage.mountpoint, "/run/kata-containers/image");
-	assert_int_equal(conf(AA("http://k:1", "") SR("[storage]\ndevice = \"/dev/vdc\"\nintegrity = true\n"
+	assert_int_equal(conf(AA("https://k:1", "PEM") SR("[storage]\ndevice = \"/dev/vdc\"\nintegrity = false\n"
 						      "key = \"kbs:///default/key/disk\"\nmountpoint = \"/run/scratch/a\"\n"
 						      "exec = true\nsuid = false\ndev = true\n")), 0);
 	assert_string_equal(C.storage.device, "/dev/vdc");
-	assert_true(C.storage.integrity);
+	assert_false(C.storage.integrity);
 	assert_string_equal(C.storage.key, "default/key/disk");
 	assert_string_equal(C.storage.mountpoint, "/run/scratch/a");
 	assert_true(C.storage.exec);
@@ -238,6 +273,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_kbs_sources),
+		cmocka_unit_test(test_plain_http),
 		cmocka_unit_test(test_attestation_table),
 		cmocka_unit_test(test_network),
 		cmocka_unit_test(test_resources),
