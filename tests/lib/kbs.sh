@@ -58,7 +58,8 @@ boot_run_kbs() {
 # evidence, configures the network and asks for default/key/web as web.key;
 # then its disk image (INITDATA). The document is $OUT.toml. A plain
 # http:// URL gets the owner's allow_http = true, which the init requires
-# for it; ATTEST_ALLOW_HTTP=no leaves it out.
+# for it; ATTEST_ALLOW_HTTP=no leaves it out. ATTEST_RAW=yes writes the disk
+# with initdata_raw, for documents the host tool refuses.
 attest_initdata() {
 	_url=${ATTEST_URL:-$KBS_GUEST_URL}
 	_http=
@@ -94,7 +95,11 @@ ${ATTEST_TAIL:-}
 '''
 ${ATTEST_DATA:-}
 TOML
-	initdata_image "$1.toml" "$1"
+	if [ "${ATTEST_RAW:-}" = yes ]; then
+		initdata_raw "$1.toml" "$1"
+	else
+		initdata_image "$1.toml" "$1"
+	fi
 	INITDATA=$1
 }
 
