@@ -594,11 +594,12 @@ int tdx_rtmr1(const uint8_t kernel_digest[TDX_DIGEST_LEN], uint8_t out[TDX_DIGES
 	return rtmr_fold((const uint8_t (*)[TDX_DIGEST_LEN])d, 5, out);
 }
 
-int tdx_cmdline_digest(const char *cmdline, int have_initrd,
+int tdx_cmdline_digest(const char *cmdline, int have_initrd, enum tdx_initrd_form form,
 		       uint8_t out[TDX_DIGEST_LEN], char *err, size_t errlen)
 {
-	static const char suffix[] = " initrd=initrd";
-	size_t n = strlen(cmdline), total;
+	static const char appended[] = " initrd=initrd", prepended[] = "initrd=initrd ";
+	const char *pre = "", *post = "";
+	size_t n = strlen(cmdline), total, k = 0;
 	uint8_t *u;
 	int r;
 
@@ -608,23 +609,28 @@ int tdx_cmdline_digest(const char *cmdline, int have_initrd,
 				    (unsigned char)cmdline[i], i);
 	if (n > 65536)
 		return errf(err, errlen, -EINVAL, "cmdline: %zu bytes is too long", n);
-	/* OVMF X86QemuLoadImageLib: "%a%a" into CHAR16, NUL included. */
-	total = n + (have_initrd ? sizeof(suffix) - 1 : 0);
+	if (have_initrd && form == TDX_INITRD_PREPENDED)
+		pre = prepended;
+	else if (have_initrd)
+		post = appended;
+	/* OVMF X86QemuLoadImageLib: "%a%a%a" into CHAR16, NUL included. */
+	total = strlen(pre) + n + strlen(post);
 	u = calloc(total + 1, 2);
 	if (!u)
 		return errf(err, errlen, -ENOMEM, "cmdline: out of memory");
-	for (size_t i = 0; i < total; i++)
-		u[2 * i] = (uint8_t)(i < n ? cmdline[i] : suffix[i - n]);
+	for (const char *part[] = { pre, cmdline, post }, **p = part; p < part + 3; p++)
+		for (const char *c = *p; *c; c++)
+			u[2 * k++] = (uint8_t)*c;
 	r = tdx_sha384(u, 2 * (total + 1), out);
 	free(u);
 	return r < 0 ? errf(err, errlen, r, "sha384: OpenSSL failure") : 0;
 }
 
-int tdx_rtmr2(const char *cmdline, const uint8_t *initrd_digest,
+int tdx_rtmr2(const char *cmdline, const uint8_t *initrd_digest, enum tdx_initrd_form form,
 	      uint8_t out[TDX_DIGEST_LEN], char *err, size_t errlen)
 {
 	uint8_t d[2][TDX_DIGEST_LEN];
-	int r = tdx_cmdline_digest(cmdline, initrd_digest != NULL, d[0], err, errlen);
+	int r = tdx_cmdline_digest(cmdline, initrd_digest != NULL, form, d[0], err, errlen);
 
 	if (r < 0)
 		return r;
@@ -644,6 +650,7 @@ static void usage(FILE *f)
 		"usage: sealroot-measure tdx --ovmf FILE [--kernel FILE [--initrd FILE] [--append STRING]\n"
 		"                            [--mem-size BYTES] [--kernel-patch qemu|none]]\n"
 		"                            [--page-order interleaved|add-then-extend]\n"
+		"                            [--initrd-form appended|prepended]\n"
 		"Prints \"mrtd <hex>\", and with --kernel \"rtmr1 <hex>\" and \"rtmr2 <hex>\"\n"
 		"(QEMU q35 direct kernel boot on TDVF; RTMR0 is measured on the host).\n"
 		"  --page-order     interleaved: per page add then extend (QEMU/KVM upstream, default);\n"
@@ -652,7 +659,10 @@ static void usage(FILE *f)
 		"                   while the setup header is patched, to place the initrd as QEMU does\n"
 		"  --kernel-patch   qemu: measure the kernel with QEMU's setup-header patches (default;\n"
 		"                   OVMF up to edk2-stable202502); none: as the file is (newer OVMF that\n"
-		"                   loads QEMU's unpatched etc/boot/kernel)\n");
+		"                   loads QEMU's unpatched etc/boot/kernel)\n"
+		"  --initrd-form    where the firmware puts initrd=initrd in the command line it\n"
+		"                   measures into RTMR2 when there is an initrd: appended (default;\n"
+		"                   edk2 up to stable202505) or prepended (edk2-stable202508 on)\n");
 }
 
 /* Reads a whole file of at most max bytes. */
@@ -752,7 +762,7 @@ static void print_hex(const char *name, const uint8_t d[TDX_DIGEST_LEN])
 }
 
 struct opts {
-	const char *ovmf, *kernel, *initrd, *append, *order, *mem, *patch;
+	const char *ovmf, *kernel, *initrd, *append, *order, *mem, *patch, *form;
 };
 
 /* The flags, as data: name and where its value goes. */
@@ -767,6 +777,7 @@ static const struct {
 	{ "--page-order", offsetof(struct opts, order) },
 	{ "--mem-size", offsetof(struct opts, mem) },
 	{ "--kernel-patch", offsetof(struct opts, patch) },
+	{ "--initrd-form", offsetof(struct opts, form) },
 };
 
 /* 0 ok, 1 --help, -1 usage error (reported). */
@@ -807,8 +818,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		fprintf(stderr, PROG ": --ovmf is required\n");
 		return -1;
 	}
-	if (!o->kernel && (o->initrd || o->append || o->mem || o->patch)) {
-		fprintf(stderr, PROG ": --initrd, --append, --mem-size and --kernel-patch need --kernel\n");
+	if (!o->kernel && (o->initrd || o->append || o->mem || o->patch || o->form)) {
+		fprintf(stderr, PROG ": --initrd, --append, --mem-size, --kernel-patch and --initrd-form "
+			"need --kernel\n");
 		return -1;
 	}
 	return 0;
@@ -820,6 +832,7 @@ int measure_tdx_main(int argc, char **argv)
 	uint8_t mrtd[TDX_DIGEST_LEN], rtmr1[TDX_DIGEST_LEN], rtmr2[TDX_DIGEST_LEN];
 	uint8_t kdig[TDX_DIGEST_LEN], idig[TDX_DIGEST_LEN];
 	enum tdx_page_order order = TDX_ORDER_INTERLEAVED;
+	enum tdx_initrd_form form = TDX_INITRD_APPENDED;
 	uint64_t mem_size = 0, initrd_size = 0;
 	int patch = 1, r;
 	uint8_t *fw = NULL, *k = NULL;
@@ -844,6 +857,12 @@ int measure_tdx_main(int argc, char **argv)
 		patch = 0;
 	} else if (o.patch && strcmp(o.patch, "qemu")) {
 		fprintf(stderr, PROG ": --kernel-patch must be qemu or none\n");
+		return 2;
+	}
+	if (o.form && !strcmp(o.form, "prepended")) {
+		form = TDX_INITRD_PREPENDED;
+	} else if (o.form && strcmp(o.form, "appended")) {
+		fprintf(stderr, PROG ": --initrd-form must be appended or prepended\n");
 		return 2;
 	}
 	if (o.mem && parse_size(o.mem, &mem_size) < 0) {
@@ -887,7 +906,7 @@ int measure_tdx_main(int argc, char **argv)
 	if (r == 0)
 		r = tdx_rtmr1(kdig, rtmr1) < 0 ? errf(err, sizeof(err), -ENOMEM, "sha384: OpenSSL failure") : 0;
 	if (r == 0)
-		r = tdx_rtmr2(cmdline, o.initrd ? idig : NULL, rtmr2, err, sizeof(err));
+		r = tdx_rtmr2(cmdline, o.initrd ? idig : NULL, form, rtmr2, err, sizeof(err));
 	if (r < 0) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return 1;

@@ -82,18 +82,28 @@ int tdx_patch_kernel(uint8_t *k, size_t len, const char *cmdline,
 int tdx_rtmr1(const uint8_t kernel_digest[TDX_DIGEST_LEN], uint8_t out[TDX_DIGEST_LEN]);
 
 /*
- * The digest of the kernel's LoadOptions as OVMF builds them from QEMU's
- * command line: UTF-16LE of cmdline, plus " initrd=initrd" when there is an
- * initrd, plus the NUL. Refuses bytes outside printable ASCII.
+ * Where OVMF puts "initrd=initrd" in the LoadOptions when there is an
+ * initrd (edk2 OvmfPkg/Library/X86QemuLoadImageLib/X86QemuLoadImageLib.c,
+ * QemuLoadKernelImage): appended as " initrd=initrd" up to
+ * edk2-stable202505 (edk2 2025.02 included); prepended as "initrd=initrd "
+ * from edk2 commit a2ac0fea49 (edk2-stable202508) on.
  */
-int tdx_cmdline_digest(const char *cmdline, int have_initrd,
+enum tdx_initrd_form { TDX_INITRD_APPENDED, TDX_INITRD_PREPENDED };
+
+/*
+ * The digest of the kernel's LoadOptions as OVMF builds them from QEMU's
+ * command line: UTF-16LE of cmdline with "initrd=initrd" where form puts
+ * it when there is an initrd, plus the NUL. Refuses bytes outside
+ * printable ASCII.
+ */
+int tdx_cmdline_digest(const char *cmdline, int have_initrd, enum tdx_initrd_form form,
 		       uint8_t out[TDX_DIGEST_LEN], char *err, size_t errlen);
 
 /*
  * RTMR2 of a direct boot: the LoadOptions event, then the initrd event when
  * initrd_digest is not NULL (the EFI stub measures none without an initrd).
  */
-int tdx_rtmr2(const char *cmdline, const uint8_t *initrd_digest,
+int tdx_rtmr2(const char *cmdline, const uint8_t *initrd_digest, enum tdx_initrd_form form,
 	      uint8_t out[TDX_DIGEST_LEN], char *err, size_t errlen);
 
 #endif

@@ -81,15 +81,13 @@ printf '%s' "$cmdline" >"$empty.cmd"
 	tdx)
 		if [ -n "$firmware" ]; then
 			# No initrd: RTMR2 then holds the command line alone.
+			form=$(tdx_initrd_form)
 			out=$("$measure" tdx --ovmf "$dir/$firmware" --kernel "$dir/$kernel" \
-				--append "$cmdline")
+				--append "$cmdline" --initrd-form "$form")
 			v() { printf '%s\n' "$out" | sed -n "s/^$1 //p"; }
 			echo "  \"tdx\": {\"firmware\": {\"file\": $(json_str "$firmware"), \"sha256\": \"$(sha256_of "$dir/$firmware")\"},"
 			echo "    \"mrtd\": $(json_str "$(v mrtd)"), \"rtmr1\": $(json_str "$(v rtmr1)"), \"rtmr2\": $(json_str "$(v rtmr2)"),"
-			# edk2 2025.02 (firmware/pins) appends " initrd=initrd"
-			# (edk2 OvmfPkg/Library/X86QemuLoadImageLib/X86QemuLoadImageLib.c);
-			# sealroot-measure tdx computes that form.
-			echo "    \"rtmr2_cmdline_form\": \"appended\","
+			echo "    \"rtmr2_cmdline_form\": \"$form\","
 			echo '    "rtmr0": "measured on the target host: it depends on QEMU'"'"'s ACPI tables and the firmware variables"},'
 		else
 			echo '  "tdx": {"unavailable": "no IntelTdx firmware (firmware/build.sh tdx)"},'

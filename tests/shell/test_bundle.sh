@@ -44,6 +44,28 @@ test_dependencies_and_inputs_recorded() {
 	assertEquals "commit" "$(git -C "$TOP" rev-parse HEAD)" "$(field inputs/git_commit)"
 }
 
+# The RTMR2 form follows the tdx firmware's edk2 version: edk2 commit
+# a2ac0fea49 (tianocore/edk2, in edk2-stable202508; OvmfPkg/Library/
+# X86QemuLoadImageLib/X86QemuLoadImageLib.c, QemuLoadKernelImage) moved
+# "initrd=initrd" in front of the command line.
+test_tdx_initrd_form_follows_the_firmware_pin() {
+	form() { # PINS_TEXT [TDX_INITRD_FORM]
+		printf '%s\n' "$1" >"$SHUNIT_TMPDIR/pins"
+		(top=$TOP STAGE=test FIRMWARE_PINS=$SHUNIT_TMPDIR/pins TDX_INITRD_FORM=${2:-} &&
+			. "$TOP/tools/common.sh" && tdx_initrd_form) 2>&1
+	}
+	assertEquals "the pinned firmware" appended "$(FIRMWARE_PINS= TDX_INITRD_FORM= sh -c \
+		'top=$1 STAGE=test; . "$1/tools/common.sh"; tdx_initrd_form' - "$TOP")"
+	assertEquals appended "$(form 'image OVMF.inteltdx.fd tdx 2025.05-1 edk2:x - y')"
+	assertEquals prepended "$(form 'image OVMF.inteltdx.fd tdx 2025.08-1 edk2:x - y')"
+	assertEquals prepended "$(form 'image OVMF.inteltdx.fd tdx 2026.02~rc1-3 edk2:x - y')"
+	assertEquals "override" prepended "$(form 'image OVMF.inteltdx.fd tdx 2025.02-8 edk2:x - y' prepended)"
+	assertContains "$(form 'image OVMF.inteltdx.fd tdx 0~git1-1 edk2:x - y')" "is not an edk2 YYYY.MM version"
+	assertContains "$(form 'image OVMF.fd none 2025.02-8 deb:x - y')" "is not an edk2 YYYY.MM version"
+	assertContains "$(form 'image OVMF.inteltdx.fd tdx 2025.08-1 edk2:x - y' before)" \
+		"TDX_INITRD_FORM=before is neither appended nor prepended"
+}
+
 test_bad_arguments() {
 	out=$("$TOP/tools/bundle.sh" --tee none --bogus 1 2>&1)
 	assertNotEquals 0 $?

@@ -687,7 +687,7 @@ static void test_rtmr2(void **state)
 	sha384sum(s.b, s.len, d);
 	fold(want, d);
 	fold(want, idig);
-	assert_int_equal(tdx_rtmr2(cmdline, idig, got, err, sizeof(err)), 0);
+	assert_int_equal(tdx_rtmr2(cmdline, idig, TDX_INITRD_APPENDED, got, err, sizeof(err)), 0);
 	assert_memory_equal(got, want, 48);
 
 	/* No initrd: OVMF adds no " initrd=initrd" and the EFI stub logs no initrd. */
@@ -696,20 +696,58 @@ static void test_rtmr2(void **state)
 	sha384sum(s.b, s.len, d);
 	memset(want, 0, 48);
 	fold(want, d);
-	assert_int_equal(tdx_rtmr2(cmdline, NULL, got, err, sizeof(err)), 0);
+	assert_int_equal(tdx_rtmr2(cmdline, NULL, TDX_INITRD_APPENDED, got, err, sizeof(err)), 0);
 	assert_memory_equal(got, want, 48);
 
 	/* Empty command line: still the UTF-16 NUL (QEMU passes "" with size 1). */
 	memset(want, 0, 48);
 	sha384sum("\0\0", 2, d);
 	fold(want, d);
-	assert_int_equal(tdx_rtmr2("", NULL, got, err, sizeof(err)), 0);
+	assert_int_equal(tdx_rtmr2("", NULL, TDX_INITRD_APPENDED, got, err, sizeof(err)), 0);
 	assert_memory_equal(got, want, 48);
 	free(s.b);
 
-	assert_int_equal(tdx_rtmr2("caf\xc3\xa9", NULL, got, err, sizeof(err)), -EINVAL);
+	assert_int_equal(tdx_rtmr2("caf\xc3\xa9", NULL, TDX_INITRD_APPENDED, got, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "ASCII"));
-	assert_int_equal(tdx_rtmr2("a\nb", NULL, got, err, sizeof(err)), -EINVAL);
+	assert_int_equal(tdx_rtmr2("a\nb", NULL, TDX_INITRD_PREPENDED, got, err, sizeof(err)), -EINVAL);
+}
+
+/*
+ * Both places OVMF puts "initrd=initrd" (edk2
+ * OvmfPkg/Library/X86QemuLoadImageLib/X86QemuLoadImageLib.c,
+ * QemuLoadKernelImage): " initrd=initrd" appended up to edk2-stable202505,
+ * "initrd=initrd " prepended from commit a2ac0fea49 (edk2-stable202508).
+ * The answers were computed apart from this code, with Python:
+ *   fold = lambda evs: functools.reduce(lambda r, e: sha384(r + e).digest(), evs, bytes(48))
+ *   fold([sha384((S + "\0").encode("utf-16-le")).digest(),
+ *         sha384(b"070701 not really a cpio\0").digest()]).hex()
+ * with S = "console=hvc0 root=/dev/vda1 ro initrd=initrd" (appended) and
+ * S = "initrd=initrd console=hvc0 root=/dev/vda1 ro" (prepended).
+ */
+static void test_rtmr2_initrd_forms_known_answers(void **state)
+{
+	static const char initrd[] = "070701 not really a cpio";
+	static const char *const want[] = {
+		[TDX_INITRD_APPENDED] = "87c4936db686d2da8e29a490820cc0ac95ad8880b0cdad15"
+					"8d9c307b22341f703b411b87d744151bc9fbfa8d2c354c6f",
+		[TDX_INITRD_PREPENDED] = "334ad2966cfe13f7a97fcb52144e75ab80e1ff95680cbfd3"
+					 "d6bb3696ae688aa45eb08e24dacc73ec89aa5d55e5f59d90",
+	};
+	uint8_t idig[48], got[48], nogot[2][48];
+	char err[TDX_ERR_LEN], hex[97];
+
+	(void)state;
+	sha384sum(initrd, sizeof(initrd), idig);
+	for (int f = TDX_INITRD_APPENDED; f <= TDX_INITRD_PREPENDED; f++) {
+		assert_int_equal(tdx_rtmr2("console=hvc0 root=/dev/vda1 ro", idig, f, got, err,
+					   sizeof(err)), 0);
+		for (int i = 0; i < 48; i++)
+			snprintf(hex + 2 * i, 3, "%02x", got[i]);
+		assert_string_equal(hex, want[f]);
+		/* Without an initrd the firmware adds nothing: both forms agree. */
+		assert_int_equal(tdx_rtmr2("a b", NULL, f, nogot[f], err, sizeof(err)), 0);
+	}
+	assert_memory_equal(nogot[0], nogot[1], 48);
 }
 
 /* ---- the CLI ---------------------------------------------------------------------- */
@@ -800,6 +838,24 @@ static void test_cli(void **state)
 	assert_int_equal(RUN(out, "tdx", "--ovmf", fwp, "--kernel", kp,
 		"--initrd", ip, "--append", "console=hvc0", "--kernel-patch=none"), 0);
 	assert_string_equal(out, want);
+	assert_int_equal(RUN(out, "tdx", "--ovmf", fwp, "--kernel", kp, "--initrd-form", "appended",
+		"--initrd", ip, "--append", "console=hvc0", "--kernel-patch=none"), 0);
+	assert_string_equal(out, want);
+
+	/* --initrd-form prepended: "initrd=initrd " in front; RTMR1 as before. */
+	memset(r2, 0, sizeof(r2));
+	s = (struct stream){ 0 };
+	utf16z(&s, "initrd=initrd console=hvc0");
+	sha384sum(s.b, s.len, d);
+	free(s.b);
+	fold(r2, d);
+	digest_of(initrd, d);
+	fold(r2, d);
+	tohex(r2, h3);
+	snprintf(want, sizeof(want), "mrtd %s\nrtmr1 %s\nrtmr2 %s\n", h1, h2, h3);
+	assert_int_equal(RUN(out, "tdx", "--ovmf", fwp, "--kernel", kp, "--initrd-form=prepended",
+		"--initrd", ip, "--append", "console=hvc0", "--kernel-patch=none"), 0);
+	assert_string_equal(out, want);
 
 	/* Usage errors: 2, nothing on stdout. */
 	assert_int_equal(RUN(out, "tdx"), 2);
@@ -809,6 +865,8 @@ static void test_cli(void **state)
 	assert_int_equal(RUN(out, "tdx", "--ovmf", fwp, "--initrd", ip), 2);
 	assert_int_equal(RUN(out, "tdx", "--ovmf", fwp, "--ovmf", fwp), 2);
 	assert_int_equal(RUN(out, "tdx", "--ovmf", fwp, "--page-order", "x"), 2);
+	assert_int_equal(RUN(out, "tdx", "--ovmf", fwp, "--initrd-form", "prepended"), 2);
+	assert_int_equal(RUN(out, "tdx", "--ovmf", fwp, "--kernel", kp, "--initrd-form", "before"), 2);
 	assert_int_equal(RUN(out, "tdx", "--ovmf", fwp, "--kernel", kp,
 		"--initrd", ip), 2);	/* patched kernel + initrd needs --mem-size */
 	assert_int_equal(RUN(out, "tdx", "--ovmf", fwp, "--kernel", kp,
@@ -855,6 +913,7 @@ int main(void)
 		cmocka_unit_test(test_patch_kernel_refusals),
 		cmocka_unit_test(test_rtmr1),
 		cmocka_unit_test(test_rtmr2),
+		cmocka_unit_test(test_rtmr2_initrd_forms_known_answers),
 		cmocka_unit_test(test_cli),
 	};
 
