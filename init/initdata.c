@@ -271,8 +271,9 @@ int step_initdata(struct boot *b)
 	free(gz);
 	if (r < 0)
 		return boot_fail(b, 0, "%s: %s", s->device, err);
-	if (b->cfg.initdata_digest_set && check_cmdline_digest(b) < 0)
-		return -EINVAL;
+	r = b->cfg.initdata_digest_set ? check_cmdline_digest(b) : 0;
+	if (r < 0)
+		return r;
 	r = initdata_doc_parse(s->toml, s->toml_len, &s->doc, err, sizeof(err));
 	if (r < 0)
 		return boot_fail(b, 0, "%s: %s", s->device, err);
