@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 
 #include "file.h"
+#include "hex.h"
 #include "kcmdline.h"
 
 int step_cmdline(struct boot *b)
@@ -30,6 +31,13 @@ int step_cmdline(struct boot *b)
 		 b->cfg.root_initramfs ? "" : b->cfg.roothash, b->cfg.grace_ms,
 		 b->cfg.verity_scan ? "full" : "off",
 		 b->cfg.initdata_required ? "required" : "optional");
+	if (b->cfg.initdata_digest_set) {
+		char hex[2 * INITDATA_DIGEST_MAX + 1];
+
+		hex_encode(b->cfg.initdata_digest, initdata_alg_size(b->cfg.initdata_digest_alg), hex);
+		log_info("cmdline: initdata must be %s %s", initdata_alg_name(b->cfg.initdata_digest_alg),
+			 hex);
+	}
 	if (b->cfg.run_size_mib) {
 		char opts[48];
 

@@ -131,7 +131,35 @@ static int find_device(struct boot *b, int *fd_out, uint64_t *len)
 	return *fd_out >= 0;
 }
 
-/* The TEE binds the digest, or says why it cannot. */
+/*
+ * sealroot.initdata_digest: the measured command line names the digest of
+ * the document, checked over the decompressed bytes before any of them is
+ * parsed, with the key's algorithm.
+ */
+static int check_cmdline_digest(struct boot *b)
+{
+	const struct cmdline_config *c = &b->cfg;
+	struct initdata_state *s = &b->initdata;
+	const char *alg = initdata_alg_name(c->initdata_digest_alg);
+	size_t n = initdata_alg_size(c->initdata_digest_alg);
+	char have_hex[2 * INITDATA_DIGEST_MAX + 1], want_hex[2 * INITDATA_DIGEST_MAX + 1];
+	uint8_t have[INITDATA_DIGEST_MAX];
+
+	if (initdata_digest(c->initdata_digest_alg, s->toml, s->toml_len, have) < 0)
+		return boot_fail(b, -EIO, "%s digest", alg);
+	if (memcmp(have, c->initdata_digest, n) == 0)
+		return 0;
+	hex_encode(have, n, have_hex);
+	hex_encode(c->initdata_digest, n, want_hex);
+	return boot_fail(b, 0, "%s: %s %s does not match sealroot.initdata_digest %s", s->device,
+			 alg, have_hex, want_hex);
+}
+
+/*
+ * The TEE binds the digest; or the measured command line did
+ * (check_cmdline_digest); or the TEE says why nothing can, unless it binds
+ * only through the sealed command line and the key is missing: fatal.
+ */
 static int bind(struct boot *b)
 {
 	struct initdata_state *s = &b->initdata;
@@ -139,14 +167,25 @@ static int bind(struct boot *b)
 	char err[INITDATA_ERR];
 	int r;
 
-	if (!t->bind) {
-		log_info("initdata: not bound: %s", t->unbound);
+	if (b->cfg.initdata_digest_set) {
+		log_info("initdata: bound: the measured command line's sealroot.initdata_digest "
+			 "matches");
+		s->bound = true;
+	}
+	if (t->bind) {
+		r = t->bind(&b->path, s->doc.alg, s->digest, s->digest_len, err, sizeof(err));
+		if (r < 0)
+			return boot_fail(b, 0, "%s", err);
+		s->bound = true;
 		return 0;
 	}
-	r = t->bind(&b->path, s->doc.alg, s->digest, s->digest_len, err, sizeof(err));
-	if (r < 0)
-		return boot_fail(b, 0, "%s", err);
-	s->bound = true;
+	if (s->bound)
+		return 0;
+	if (t->sealed_cmdline_only)
+		return boot_fail(b, 0, "%s binds initdata only through its sealed command line, "
+				 "which has no sealroot.initdata_digest: seal the parmfile with the "
+				 "digest (tools/se-image.sh --initdata FILE.toml)", t->label);
+	log_info("initdata: not bound: %s", t->unbound);
 	return 0;
 }
 
@@ -203,11 +242,18 @@ int step_initdata(struct boot *b)
 	if (r < 0)
 		return r;
 	if (r == 0) {
+		if (b->cfg.initdata_digest_set)
+			return boot_fail(b, 0, "no initdata device on %s/vd* or %s/sd*, but the "
+					 "command line names one (sealroot.initdata_digest)",
+					 b->path.dev, b->path.dev);
 		if (b->cfg.initdata_required)
 			return boot_fail(b, 0, "no initdata device on %s/vd* or %s/sd* "
 					 "(required unless the command line has sealroot.initdata=optional)",
 					 b->path.dev, b->path.dev);
 		log_info("initdata: none attached (optional by the command line)");
+		/* No initdata must look like none in the TEE's evidence too. */
+		if (b->tee->no_initdata && b->tee->no_initdata(&b->path, err, sizeof(err)) < 0)
+			return boot_fail(b, 0, "%s", err);
 		return 0;
 	}
 	gz = malloc((size_t)len);
@@ -225,9 +271,17 @@ int step_initdata(struct boot *b)
 	free(gz);
 	if (r < 0)
 		return boot_fail(b, 0, "%s: %s", s->device, err);
+	r = b->cfg.initdata_digest_set ? check_cmdline_digest(b) : 0;
+	if (r < 0)
+		return r;
 	r = initdata_doc_parse(s->toml, s->toml_len, &s->doc, err, sizeof(err));
 	if (r < 0)
 		return boot_fail(b, 0, "%s: %s", s->device, err);
+	if (b->cfg.initdata_digest_set && s->doc.alg != b->cfg.initdata_digest_alg)
+		return boot_fail(b, 0, "%s: the document's algorithm %s is not that of "
+				 "sealroot.initdata_digest (%s)", s->device,
+				 initdata_alg_name(s->doc.alg),
+				 initdata_alg_name(b->cfg.initdata_digest_alg));
 	r = config_parse(&s->doc, &b->attest, err, sizeof(err));
 	if (r < 0)
 		return boot_fail(b, 0, "%s: %s", s->device, err);

@@ -2,13 +2,16 @@
 /*
  * initdata: the boot step that finds, measures, binds and exposes the
  * workload owner's initdata: Kata's initdata block on a disk the host
- * attaches (lib/initdata_format.h), whose TOML digest the TEE binds, and
- * whose [data] files Kata's agent and the attestation read.
- * Reads: /sys/block and the virtio and SCSI disks in /dev, b->tee.
+ * attaches (lib/initdata_format.h), whose TOML digest the TEE binds (and
+ * the measured command line, with sealroot.initdata_digest, checked before
+ * the TOML is parsed), and whose [data] files Kata's agent and the
+ * attestation read. With no initdata the TEE checks that too (tee.h's
+ * no_initdata).
+ * Reads: /sys/block and the virtio and SCSI disks in /dev, b->tee, b->cfg.
  * Changes: writes initdata.toml and one file per [data] entry, 0400, into
  * the 0700 directory /run/confidential-containers/initdata on tmpfs;
- * the TEE's bind may extend a PCR or RTMR; fills b->initdata and
- * b->attest (sealroot.toml and the KBS, lib/config.h).
+ * the TEE's bind or no_initdata may extend a PCR or RTMR; fills
+ * b->initdata and b->attest (sealroot.toml and the KBS, lib/config.h).
  * On failure: the step fails (power off). Nothing is written before the
  * whole document has been checked and its digest bound.
  */

@@ -136,6 +136,11 @@ int step_tee(struct boot *b)
 	return 0;
 }
 
+int tee_no_initdata_digest(enum initdata_alg alg, uint8_t *out)
+{
+	return initdata_digest(alg, TEE_NO_INITDATA_EVENT, strlen(TEE_NO_INITDATA_EVENT), out);
+}
+
 int tee_mismatch(char *err, size_t errlen, const char *field, const uint8_t *have,
 		 const uint8_t *want, size_t n)
 {
@@ -147,6 +152,23 @@ int tee_mismatch(char *err, size_t errlen, const char *field, const uint8_t *hav
 	hex_encode(want, n, want_hex);
 	snprintf(err, errlen, "%s %s does not match the initdata digest %s", field, have_hex,
 		 want_hex);
+	return -EINVAL;
+}
+
+int tee_field_zero(char *err, size_t errlen, const char *field, const uint8_t *have, size_t n)
+{
+	char hex[2 * TEE_FIELD_MAX + 1];
+	size_t i;
+
+	if (n > TEE_FIELD_MAX)
+		n = TEE_FIELD_MAX;
+	for (i = 0; i < n && have[i] == 0; i++)
+		;
+	if (i == n)
+		return 0;
+	hex_encode(have, n, hex);
+	snprintf(err, errlen, "%s %s is set, but no initdata is attached: without initdata "
+		 "it must be zero", field, hex);
 	return -EINVAL;
 }
 

@@ -48,12 +48,26 @@ struct tee_ops {
 	/*
 	 * Binds the initdata digest (len bytes of alg) to the TEE: checks it
 	 * against the field the host set at launch, or extends it into a
-	 * register. Logs how on success. NULL: the TEE has no place for it,
-	 * and unbound says why in the log.
+	 * register. Logs how on success. NULL: the TEE has no place for it;
+	 * then either sealed_cmdline_only, or unbound says why in the log.
 	 */
 	int (*bind)(const struct paths *p, enum initdata_alg alg, const uint8_t *digest,
 		    size_t len, char *err, size_t errlen);
+	/*
+	 * The TEE binds initdata only through the measured, host-proof command
+	 * line (sealroot.initdata_digest): initdata without that key is fatal
+	 * (IBM SE, whose parmfile genprotimg seals into the image).
+	 */
+	bool sealed_cmdline_only;
 	const char *unbound;
+	/*
+	 * No initdata is attached (sealroot.initdata=optional): makes the TEE
+	 * say so too. Checks that the launch field the host could have set to
+	 * an owner's digest is zero, or extends TEE_NO_INITDATA_EVENT into the
+	 * register the digest would have gone to, so that no later process
+	 * can make it look bound. Logs what it did. NULL: nothing to check.
+	 */
+	int (*no_initdata)(const struct paths *p, char *err, size_t errlen);
 	/*
 	 * Report data: rd_hash of the KBS runtime data, placed in rd_len bytes
 	 * (zero-padded or cut), or as it is when rd_len is 0.
@@ -74,6 +88,17 @@ int step_tee(struct boot *b);
  */
 int tee_detect(const struct paths *p, const struct tee_ops **out, char *err, size_t errlen);
 
+/*
+ * The event a TPM or TDX guest extends, in place of an initdata digest, when
+ * no initdata is attached: these ASCII bytes, no terminator. The register
+ * then holds H(0 || H(event)) in the bank's hash (sha256 for PCR8, sha384
+ * for RTMR2), never a value an owner's digest could give.
+ */
+#define TEE_NO_INITDATA_EVENT "sealroot: no initdata"
+
+/* H(TEE_NO_INITDATA_EVENT) with alg into out (initdata_alg_size(alg) bytes). */
+int tee_no_initdata_digest(enum initdata_alg alg, uint8_t *out);
+
 /* The TEE of that KBS name, or NULL. */
 const struct tee_ops *tee_by_name(const char *name);
 
@@ -87,6 +112,11 @@ bool tee_exists(const char *path);
 enum { TEE_FIELD_MAX = 64 };
 int tee_mismatch(char *err, size_t errlen, const char *field, const uint8_t *have,
 		 const uint8_t *want, size_t n);
+
+/* A launch field (n bytes, at most TEE_FIELD_MAX) that must be zero because
+ * no initdata is attached: 0 when it is, else "<field> <hex> is set, but no
+ * initdata is attached ..." and -EINVAL. */
+int tee_field_zero(char *err, size_t errlen, const char *field, const uint8_t *have, size_t n);
 
 /* The report data for t from digest (len bytes) into out (64 bytes of room); its length. */
 size_t tee_report_data(const struct tee_ops *t, const uint8_t *digest, size_t len, uint8_t *out);

@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "hex.h"
+#include "initdata_format.h"
 
 #define PREFIX "sealroot."
 
@@ -142,6 +144,53 @@ static int set_scratch(struct cmdline_config *cfg, const char *val, char *err, s
 	return 0;
 }
 
+/*
+ * sealroot.initdata_digest=<alg>:<hex>: alg exactly sha256, sha384 or sha512
+ * (not the spec's sha-256 spellings: one way to write it), then exactly that
+ * many bytes in lower-case hex, as sealroot-initdata prints them.
+ */
+static int set_initdata_digest(struct cmdline_config *cfg, const char *val, char *err,
+			       size_t errlen)
+{
+	const char *colon = strchr(val, ':'), *name = NULL;
+	size_t i, n, want;
+	int a;
+
+	for (a = ALG_SHA256; colon && a <= ALG_SHA512; a++) {
+		name = initdata_alg_name((enum initdata_alg)a);
+		if ((size_t)(colon - val) == strlen(name) && strncmp(val, name, strlen(name)) == 0)
+			break;
+	}
+	if (!colon || a > ALG_SHA512) {
+		snprintf(err, errlen, PREFIX "initdata_digest: want sha256:, sha384: or sha512: "
+			 "and the hex digest, got \"%.32s\"", val);
+		return -EINVAL;
+	}
+	n = strlen(colon + 1);
+	want = 2 * initdata_alg_size((enum initdata_alg)a);
+	if (n != want) {
+		snprintf(err, errlen, PREFIX "initdata_digest: %s wants %zu hex digits, got %zu",
+			 name, want, n);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		char c = colon[1 + i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+			snprintf(err, errlen, PREFIX "initdata_digest: not lower-case hex at "
+				 "position %zu", i + 1);
+			return -EINVAL;
+		}
+	}
+	if (hex_decode(colon + 1, cfg->initdata_digest, n / 2) < 0) {
+		snprintf(err, errlen, PREFIX "initdata_digest: not hex");
+		return -EINVAL;
+	}
+	cfg->initdata_digest_alg = (enum initdata_alg)a;
+	cfg->initdata_digest_set = true;
+	return 0;
+}
+
 /* No key is required as such: roothash is, unless sealroot.root=initramfs
  * (checked after the loop). */
 static const struct key keys[] = {
@@ -152,6 +201,7 @@ static const struct key keys[] = {
 	{ "initdata",    set_initdata },
 	{ "scratch",     set_scratch },
 	{ "run_size",    set_run_size },
+	{ "initdata_digest", set_initdata_digest },
 };
 enum { N_KEYS = sizeof(keys) / sizeof(keys[0]) };
 

@@ -14,7 +14,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "config.h"
+#include "initdata_format.h"
 #include "verity_table.h"
 
 enum { CMDLINE_MAX = 4096 };
@@ -28,6 +31,11 @@ struct cmdline_config {
 	bool initdata_required;               /* no initdata device is fatal */
 	char scratch[CONF_DEVICE_MAX];        /* sealroot.scratch: serial or /dev path */
 	unsigned run_size_mib;                /* sealroot.run_size: cap /run (0 = tmpfs default) */
+	/* sealroot.initdata_digest=<alg>:<hex>: the initdata the owner sealed
+	 * into the measured line; the initdata step checks the TOML against it. */
+	bool initdata_digest_set;
+	enum initdata_alg initdata_digest_alg;
+	uint8_t initdata_digest[INITDATA_DIGEST_MAX];   /* initdata_alg_size() bytes */
 };
 
 /* The defaults of docs/init.md: grace 5000 ms, full scan, initdata required. */

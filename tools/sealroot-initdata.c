@@ -3,8 +3,10 @@
  * sealroot-initdata: the host side of initdata. Checks a TOML document
  * exactly as the init will (the same lib/initdata_format.c, lib/toml.c and
  * lib/config.c), writes Kata's block image, and prints the digest and the
- * values the host puts into the TEE: SNP host-data and TDX mrconfigid,
- * base64 as QEMU's options take them.
+ * values that bind it: SNP host-data and TDX mrconfigid, base64 as QEMU's
+ * options take them, and the measured command-line key
+ * sealroot.initdata_digest=<alg>:<hex> (what tools/se-image.sh --initdata
+ * seals into an IBM SE parmfile).
  *
  *   sealroot-initdata [-o IMAGE] [--annotation] FILE.toml
  *
@@ -31,7 +33,8 @@
 static const char usage[] =
 	"usage: sealroot-initdata [-o IMAGE] [--annotation] FILE.toml\n"
 	"  Checks FILE as sealroot's init does and prints its digest and the\n"
-	"  SNP host-data and TDX mrconfigid values (base64) that bind it.\n"
+	"  SNP host-data and TDX mrconfigid values (base64) that bind it, and the\n"
+	"  kernel command-line key sealroot.initdata_digest=<alg>:<hex> (cmdline-key).\n"
 	"  -o IMAGE       write Kata's initdata block image (attach as a raw disk)\n"
 	"  --annotation   also print base64(gzip(FILE)), the value of Kata's\n"
 	"                 io.katacontainers.config.hypervisor.cc_init_data\n";
@@ -190,6 +193,7 @@ int main(int argc, char **argv)
 	print_b64("snp-host-data", field, 32);
 	initdata_fit(digest, initdata_alg_size(doc.alg), field, 48);
 	print_b64("tdx-mrconfigid", field, 48);
+	printf("cmdline-key: sealroot.initdata_digest=%s:%s\n", initdata_alg_name(doc.alg), hex);
 	if (annotation)
 		print_b64("kata-annotation", gz, gz_len);
 	initdata_doc_free(&doc);

@@ -3,7 +3,10 @@
  * se: IBM Secure Execution (s390x). Found by the Ultravisor device /dev/uv
  * (linux arch/s390/include/uapi/asm/uvdevice.h, Kconfig S390_UV_UAPI).
  * It has no field for the initdata digest, and Trustee's SE verifier does
- * not read init-data. The evidence is the Ultravisor's answer to the
+ * not read init-data; what the SE image seals is the kernel command line
+ * (the parmfile), so the initdata is bound there: sealroot.initdata_digest,
+ * which the initdata step checks (sealed_cmdline_only: initdata without it
+ * is fatal). The evidence is the Ultravisor's answer to the
  * attestation request control block (ARCB) the KBS's challenge carries:
  * the measurement (an HMAC over the boot image, the ARCB's nonce and our
  * user data, keyed by the measurement key that only the KBS can decrypt),
@@ -171,7 +174,10 @@ const struct tee_ops tee_se = {
 	.name = "se",
 	.label = "IBM SE",
 	.detect = detect,
-	.unbound = "IBM SE has no field for it",
+	/* The parmfile is sealed in the image: the host cannot change it. */
+	.sealed_cmdline_only = true,
+	/* No no_initdata: nothing the host sets at launch could carry a
+	 * digest, and sealroot.initdata_digest without a disk is fatal. */
 	/* Trustee's Challenge for se selects sha512 (extra-params). */
 	.rd_hash = "sha512",
 	.rd_len = 64,

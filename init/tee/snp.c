@@ -3,7 +3,9 @@
  * snp: AMD SEV-SNP. Found by the CPU flag sev_snp or /dev/sev-guest.
  * Binds initdata through HOST_DATA, which the host sets at launch (QEMU's
  * sev-snp-guest host-data=) and the report carries: it must equal the
- * digest, cut or zero-padded to 32 bytes. The evidence is a fresh
+ * digest, cut or zero-padded to 32 bytes; with no initdata it must be
+ * zero, or the host could show an owner's digest while no owner's
+ * configuration is in force. The evidence is a fresh
  * attestation report over the report data (lib/evidence.c's serde form).
  * Reads: configfs-tsm (Linux >= 6.7) when its provider is sev_guest, else
  * /dev/sev-guest (>= 5.19). Changes: creates and removes one configfs-tsm
@@ -144,6 +146,23 @@ static int bind(const struct paths *p, enum initdata_alg alg, const uint8_t *dig
 	return 0;
 }
 
+static int no_initdata(const struct paths *p, char *err, size_t errlen)
+{
+	static uint8_t report[SNP_REPORT_SIZE];
+	uint8_t user_data[TEE_USER_DATA] = { 0 };
+	char e[256];
+	int r;
+
+	r = snp_get_report(p, user_data, report, e, sizeof(e));
+	if (r < 0)
+		return errf(err, errlen, r, "SNP report: %s", e);
+	r = tee_field_zero(err, errlen, "SNP HOST_DATA", report + SNP_HOST_DATA_OFF,
+			   SNP_HOST_DATA_SIZE);
+	if (r == 0)
+		log_info("initdata: none: SNP HOST_DATA is zero");
+	return r;
+}
+
 static int evidence(const struct paths *p, const char *nonce, const uint8_t *rd, size_t rd_len,
 		    struct json_object **out, char *err, size_t errlen)
 {
@@ -164,6 +183,7 @@ const struct tee_ops tee_snp = {
 	.exclusive = true,
 	.detect = detect,
 	.bind = bind,
+	.no_initdata = no_initdata,
 	.rd_hash = "sha384",
 	.rd_len = 64,
 	.evidence = evidence,

@@ -6,12 +6,14 @@
  * zero-padded to 48 bytes. A host that set none leaves it zero; then the
  * digest is extended into RTMR2, where guest-components maps PCRs 8-15
  * (pcr_to_rtmr in attestation-agent/attester/src/tdx/mod.rs) and so where
- * a TPM's PCR8 binding lands on TDX. The evidence is a quote
+ * a TPM's PCR8 binding lands on TDX. With no initdata MRCONFIGID must be
+ * zero, and the fixed no-initdata event goes into RTMR2 where the kernel
+ * can extend it (tee.h). The evidence is a quote
  * from the host's quote service through configfs-tsm, with the CC event
  * log (the CCEL ACPI table) when the firmware provides one.
  * Reads: the measurements sysfs directory (Linux >= 6.16), else a TDREPORT
  * from /dev/tdx_guest (>= 6.2); configfs-tsm (>= 6.7); the CCEL table.
- * Changes: extends RTMR2 when binding needs it; one configfs-tsm entry,
+ * Changes: extends RTMR2 when binding needs it or no initdata is attached; one configfs-tsm entry,
  * made and removed. On failure: -errno with the reason in err.
  */
 #include "tee.h"
@@ -201,6 +203,36 @@ static int bind(const struct paths *p, enum initdata_alg alg, const uint8_t *dig
 	return 0;
 }
 
+static int no_initdata(const struct paths *p, char *err, size_t errlen)
+{
+	uint8_t have[TDX_MR_SIZE], event[TDX_MR_SIZE];
+	char e[256];
+	int r;
+
+	r = tdx_get_mrconfigid(p, have, e, sizeof(e));
+	if (r < 0)
+		return errf(err, errlen, r, "TDX MRCONFIGID: %s", e);
+	r = tee_field_zero(err, errlen, "TDX MRCONFIGID", have, TDX_MR_SIZE);
+	if (r < 0)
+		return r;
+	if (tee_no_initdata_digest(ALG_SHA384, event) < 0)
+		return errf(err, errlen, -EIO, "sha384 of the no-initdata event");
+	r = tdx_extend_rtmr(p, TDX_INITDATA_RTMR, event, e, sizeof(e));
+	if (r == -ENOENT) {
+		/* The 6.16 sysfs file is the only RTMR extend a guest process
+		 * has, and module loading is off by now: nothing can extend
+		 * RTMR2 later, so there is nothing to pre-empt. */
+		log_info("initdata: none: TDX MRCONFIGID is zero; this kernel cannot extend "
+			 "RTMR%d (Linux >= 6.16), nor can anything after us", TDX_INITDATA_RTMR);
+		return 0;
+	}
+	if (r < 0)
+		return errf(err, errlen, r, "%s", e);
+	log_info("initdata: none: TDX MRCONFIGID is zero, the no-initdata event extended "
+		 "into RTMR%d", TDX_INITDATA_RTMR);
+	return 0;
+}
+
 static int evidence(const struct paths *p, const char *nonce, const uint8_t *rd, size_t rd_len,
 		    struct json_object **out, char *err, size_t errlen)
 {
@@ -245,6 +277,7 @@ const struct tee_ops tee_tdx = {
 	.exclusive = true,
 	.detect = detect,
 	.bind = bind,
+	.no_initdata = no_initdata,
 	.rd_hash = "sha384",
 	.rd_len = 64,
 	.evidence = evidence,

@@ -3,11 +3,14 @@
  * tpm: a vTPM and no confidential-computing TEE. Found by /dev/tpmrm0.
  * Binds initdata by extending PCR8 of the SHA-256 bank with the digest
  * once, as Trustee's tpm verifier expects (PCR8 = SHA256(0^32 || digest)),
- * so the algorithm must be sha256. The evidence is TPM2_Quote with the AK
+ * so the algorithm must be sha256. With no initdata PCR8 gets the fixed
+ * no-initdata event instead (tee.h), so that no later process can extend
+ * it into what an owner's digest would give. The evidence is TPM2_Quote with the AK
  * over all 24 SHA-256 PCRs, the PCR values and the AK's public key; the
  * report data is the quote's qualifying data, zero-padded to 64 bytes as
  * that verifier compares it. The commands themselves are lib/tpm2.c.
- * Reads and changes: the TPM at /dev/tpmrm0 (PCR8 when binding).
+ * Reads and changes: the TPM at /dev/tpmrm0 (PCR8 when binding, or when
+ * there is no initdata).
  * On failure: -errno, or -EIO with the TPM's response code, in err.
  */
 #include "tee.h"
@@ -62,6 +65,22 @@ static int bind(const struct paths *p, enum initdata_alg alg, const uint8_t *dig
 	return 0;
 }
 
+static int no_initdata(const struct paths *p, char *err, size_t errlen)
+{
+	uint8_t event[32];
+	char e[256];
+	int r;
+
+	if (tee_no_initdata_digest(ALG_SHA256, event) < 0)
+		return errf(err, errlen, -EIO, "sha256 of the no-initdata event");
+	r = tpm_pcr_extend(p->tpm, TPM_INITDATA_PCR, event, e, sizeof(e));
+	if (r < 0)
+		return errf(err, errlen, r, "extend PCR%d: %s", TPM_INITDATA_PCR, e);
+	log_info("initdata: none: the no-initdata event extended into PCR%d (sha256 bank)",
+		 TPM_INITDATA_PCR);
+	return 0;
+}
+
 static int evidence(const struct paths *p, const char *nonce, const uint8_t *rd, size_t rd_len,
 		    struct json_object **out, char *err, size_t errlen)
 {
@@ -103,6 +122,7 @@ const struct tee_ops tee_tpm = {
 	.label = "vTPM",
 	.detect = detect,
 	.bind = bind,
+	.no_initdata = no_initdata,
 	.rd_hash = "sha384",
 	.rd_len = 64,
 	.evidence = evidence,

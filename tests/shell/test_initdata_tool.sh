@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # tools/sealroot-initdata, checked with coreutils, gzip and base64 rather
 # than with its own code: the digest, the SNP and TDX binding values, the
-# block image layout, reproducibility, the Kata annotation, and refusals.
+# command-line key, the block image layout, reproducibility, the Kata
+# annotation, and refusals.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 TOOL=$TOP/build/host/sealroot-initdata
 EX=$TOP/tests/boot/initdata.toml
@@ -32,6 +33,20 @@ test_digest_and_binding_values() {
 	# SNP HOST_DATA is 32 bytes: the digest cut; TDX MRCONFIGID is 48: all of it.
 	assertEquals "$(printf %.64s "$d")" "$(field snp-host-data "$W/out" | b64hex)"
 	assertEquals "$d" "$(field tdx-mrconfigid "$W/out" | b64hex)"
+}
+
+# The measured command-line key (sealroot.initdata_digest, what
+# tools/se-image.sh --initdata seals into an SE parmfile): the document's
+# own algorithm and the digest of the file's bytes, lower-case hex.
+test_cmdline_key() {
+	"$TOOL" "$EX" >"$W/out"
+	assertEquals "sealroot.initdata_digest=sha384:$(sha384sum "$EX" | cut -d' ' -f1)" \
+		"$(field cmdline-key "$W/out")"
+	printf 'version = "0.1.0"\nalgorithm = "sha-512"\n' >"$W/s.toml"
+	"$TOOL" "$W/s.toml" >"$W/out"
+	assertEquals "the spec spelling gives the one key spelling" \
+		"sealroot.initdata_digest=sha512:$(sha512sum "$W/s.toml" | cut -d' ' -f1)" \
+		"$(field cmdline-key "$W/out")"
 }
 
 test_sha256_is_zero_padded_for_tdx() {

@@ -122,7 +122,8 @@ test_manifest_lists_kata_config() {
 # the initrd), name the genprotimg inputs' digests, and the installed
 # config's kernel is the SE image that tools/se-image.sh writes from those
 # inputs (a stand-in genprotimg here: the real one needs IBM Z host key
-# documents and is not packaged for amd64).
+# documents and is not packaged for amd64), with the initdata's digest in the
+# parmfile it seals (--initdata).
 test_se_bundle_and_se_image() {
 	SE=$TOP/out/se
 	(cd "$TOP" && make -s image TEE=se >"$W/se.log" 2>&1)
@@ -156,22 +157,64 @@ print(tomllib.load(open(sys.argv[1], "rb"))["hypervisor"]["qemu"]["kernel"])' "$
 	mkdir -p "$W/fakebin"
 	cat >"$W/fakebin/genprotimg" <<'FAKE'
 #!/bin/sh
-# Stand-in: records its arguments, writes the output, or fails on request.
+# Stand-in: records its arguments and the parmfile it is given, writes the
+# output, or fails on request.
 printf '%s\n' "$@" >"$FAKE_ARGS"
+for a in "$@"; do case $a in --parmfile=*) cp "${a#--parmfile=}" "$FAKE_ARGS.parmfile" ;; esac; done
 [ -z "${FAKE_FAIL:-}" ] || { echo "genprotimg: fake failure" >&2; exit 1; }
 for a in "$@"; do case $a in --output=*) echo sealed >"${a#--output=}" ;; esac; done
 FAKE
 	chmod 755 "$W/fakebin/genprotimg"
 	echo hkd >"$W/HKD.crt"
-	out=$(PATH=$W/fakebin:$PATH FAKE_ARGS=$W/args FAKE_FAIL=1 "$TOP/tools/se-image.sh" "$d" "$W/HKD.crt" 2>&1)
+	(cd "$TOP" && make -s tools >/dev/null 2>&1)
+	id=$TOP/tests/boot/initdata.toml
+	parm=$(cat "$d/parmfile")
+	out=$(PATH=$W/fakebin:$PATH FAKE_ARGS=$W/args FAKE_FAIL=1 "$TOP/tools/se-image.sh" --initdata "$id" \
+		"$d" "$W/HKD.crt" 2>&1)
 	assertNotEquals "a failing genprotimg fails" 0 $?
 	assertFalse "and leaves no image" "[ -e '$d/sealroot-se.img' ] || [ -e '$d/sealroot-se.img.tmp' ]"
-	PATH=$W/fakebin:$PATH FAKE_ARGS=$W/args "$TOP/tools/se-image.sh" "$d" "$W/HKD.crt" -- --no-verify 2>/dev/null
+	assertFalse "and no sealed parmfile" "[ -e '$d/sealroot-se.parmfile' ] || [ -e '$d/sealroot-se.parmfile.tmp' ]"
+	PATH=$W/fakebin:$PATH FAKE_ARGS=$W/args "$TOP/tools/se-image.sh" --initdata "$id" "$d" "$W/HKD.crt" \
+		-- --no-verify 2>/dev/null
 	assertEquals "se-image.sh" 0 $?
 	assertTrue "the configured kernel now exists" "[ -f '$W/se-root$kernel' ]"
 	assertEquals "genprotimg's arguments" "$(printf '%s\n' "--image=$d/bzImage" "--ramdisk=$d/initrd.img" \
-		"--parmfile=$d/parmfile" "--host-key-document=$W/HKD.crt" "--output=$d/sealroot-se.img.tmp" --no-verify)" \
-		"$(cat "$W/args")"
+		"--parmfile=$d/sealroot-se.parmfile.tmp" "--host-key-document=$W/HKD.crt" \
+		"--output=$d/sealroot-se.img.tmp" --no-verify)" "$(cat "$W/args")"
+	# Issue 16, finding 1: the sealed command line carries the initdata's
+	# digest (the document's algorithm over the file's bytes), which the
+	# init checks; the bundle's own parmfile is unchanged.
+	sealed="$parm sealroot.initdata_digest=sha384:$(sha384sum <"$id" | cut -d' ' -f1)"
+	assertEquals "the sealed parmfile" "$sealed" "$(cat "$W/args.parmfile")"
+	assertEquals "kept beside the image" "$sealed" "$(cat "$d/sealroot-se.parmfile")"
+	assertEquals "the bundle's parmfile" "$parm" "$(cat "$d/parmfile")"
+	# Without --initdata the image would refuse every initdata while the
+	# parmfile requires one: refused before genprotimg runs.
+	rm -f "$W/args" "$W/args.parmfile"
+	out=$(PATH=$W/fakebin:$PATH FAKE_ARGS=$W/args "$TOP/tools/se-image.sh" "$d" "$W/HKD.crt" 2>&1)
+	assertEquals "no --initdata" 1 $?
+	assertContains "$out" "no --initdata FILE.toml: an SE guest binds initdata only through the sealed parmfile"
+	assertFalse "genprotimg not run" "[ -e '$W/args' ]"
+	# A document the init would refuse is refused here.
+	printf 'version = "0.1.0"\nalgorithm = "md5"\n' >"$W/md5.toml"
+	out=$(PATH=$W/fakebin:$PATH FAKE_ARGS=$W/args "$TOP/tools/se-image.sh" --initdata "$W/md5.toml" \
+		"$d" "$W/HKD.crt" 2>&1)
+	assertEquals "a bad initdata" 1 $?
+	assertContains "$out" 'unknown algorithm "md5"'
+	assertFalse "genprotimg not run" "[ -e '$W/args' ]"
+	# With sealroot.initdata=optional the image runs without initdata: a warning.
+	printf '%s sealroot.initdata=optional\n' "$parm" >"$d/parmfile"
+	out=$(PATH=$W/fakebin:$PATH FAKE_ARGS=$W/args "$TOP/tools/se-image.sh" "$d" "$W/HKD.crt" 2>&1)
+	assertEquals "optional, no --initdata" 0 $?
+	assertContains "$out" "WARNING: no --initdata: this image accepts no initdata"
+	assertEquals "$parm sealroot.initdata=optional" "$(cat "$W/args.parmfile")"
+	# A parmfile that names a digest already is not given a second one.
+	printf '%s\n' "$sealed" >"$d/parmfile"
+	out=$(PATH=$W/fakebin:$PATH FAKE_ARGS=$W/args "$TOP/tools/se-image.sh" --initdata "$id" "$d" \
+		"$W/HKD.crt" 2>&1)
+	assertEquals "a second key" 1 $?
+	assertContains "$out" "already has sealroot.initdata_digest"
+	printf '%s\n' "$parm" >"$d/parmfile"
 	out=$("$TOP/tools/se-image.sh" "$d" 2>&1)
 	assertEquals "no host key document" 2 $?
 	assertContains "$out" "usage: se-image.sh"

@@ -199,6 +199,73 @@ static void test_initdata_key(void **state)
 	assert_string_equal(err, "duplicate key \"sealroot.initdata\"");
 }
 
+/* sealroot.initdata_digest=<alg>:<hex>: exactly the three names, lower-case
+ * hex of exactly the algorithm's length; anything else is refused. */
+#define H96 H64 "0123456789abcdef0123456789abcdef"
+#define H128 H64 H64
+static void test_initdata_digest_key(void **state)
+{
+	struct cmdline_config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("sealroot.roothash=" H64, &c, err), 0);
+	assert_false(c.initdata_digest_set);
+	assert_int_equal(parse("sealroot.root=initramfs sealroot.initdata_digest=sha384:" H96, &c,
+			       err), 0);
+	assert_true(c.initdata_digest_set);
+	assert_int_equal(c.initdata_digest_alg, ALG_SHA384);
+	assert_memory_equal(c.initdata_digest, "\x01\x23\x45\x67\x89\xab\xcd\xef", 8);
+	assert_int_equal(c.initdata_digest[47], 0xef);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata_digest=sha256:" H64, &c,
+			       err), 0);
+	assert_int_equal(c.initdata_digest_alg, ALG_SHA256);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata_digest=sha512:" H128, &c,
+			       err), 0);
+	assert_int_equal(c.initdata_digest_alg, ALG_SHA512);
+	assert_int_equal(c.initdata_digest[63], 0xef);
+
+	/* Lengths belong to the algorithm. */
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata_digest=sha384:" H64, &c,
+			       err), -EINVAL);
+	assert_string_equal(err, "sealroot.initdata_digest: sha384 wants 96 hex digits, got 64");
+	assert_false(c.initdata_digest_set);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata_digest=sha256:" H96, &c,
+			       err), -EINVAL);
+	assert_string_equal(err, "sealroot.initdata_digest: sha256 wants 64 hex digits, got 96");
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata_digest=sha512:", &c,
+			       err), -EINVAL);
+	/* Upper case, the spec's spelling, other names, no colon, nothing. */
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata_digest=sha256:"
+			       "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+			       &c, err), -EINVAL);
+	assert_string_equal(err, "sealroot.initdata_digest: not lower-case hex at position 11");
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata_digest=sha-256:" H64, &c,
+			       err), -EINVAL);
+	assert_non_null(strstr(err, "want sha256:, sha384: or sha512: and the hex digest, got "
+				    "\"sha-256:"));
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata_digest=SHA256:" H64, &c,
+			       err), -EINVAL);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata_digest=sha1:" H64, &c,
+			       err), -EINVAL);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata_digest=sha2566:" H64, &c,
+			       err), -EINVAL);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata_digest=" H64, &c, err),
+			 -EINVAL);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata_digest=", &c, err),
+			 -EINVAL);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata_digest", &c, err),
+			 -EINVAL);
+	assert_non_null(strstr(err, "has no value"));
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata_digest=sha256:" H64
+			       " x", &c, err), 0);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata_digest=sha256:" H64 "0",
+			       &c, err), -EINVAL);
+	assert_int_equal(parse("sealroot.roothash=" H64 " sealroot.initdata_digest=sha256:" H64
+			       " sealroot.initdata_digest=sha256:" H64, &c, err), -EINVAL);
+	assert_string_equal(err, "duplicate key \"sealroot.initdata_digest\"");
+}
+
 static void test_scratch_key(void **state)
 {
 	struct cmdline_config c;
@@ -320,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_root_key),
 		cmocka_unit_test(test_grace_bounds),
 		cmocka_unit_test(test_initdata_key),
+		cmocka_unit_test(test_initdata_digest_key),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_step_reads_file),
 		cmocka_unit_test(test_step_refuses_oversized_file),

@@ -4,7 +4,11 @@
  * finding the device among fake disks (regular files standing in for
  * /dev/vd*), measuring, binding through fake TDX and SNP interfaces, and
  * writing the files. Every failure case also checks that nothing at all
- * was written.
+ * was written. The binding through the measured command line
+ * (sealroot.initdata_digest) and IBM SE's refusal without it run here with a
+ * fake /dev/uv; the no-initdata checks run against a fake SNP device (this
+ * file's ioctl()), fake TDX measurement files, and a fake TPM (a raw pty
+ * whose other end the test reads).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,8 +22,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
+#include <termios.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -44,6 +51,52 @@ int __wrap_fstatfs(int fd, struct statfs *sf)
 	if (r == 0 && !fake_not_tmpfs)
 		sf->f_type = (__typeof__(sf->f_type))TMPFS_MAGIC_;
 	return r;
+}
+
+/*
+ * A fake SNP guest device: ioctl() is defined here, so the init's
+ * SNP_GET_REPORT (init/tee/snp.c) lands in this file rather than in libc
+ * (the executable's definition wins). With snp_report set it answers like
+ * linux drivers/virt/coco/sev-guest; any other call goes to the kernel.
+ */
+struct snp_report_req_ {
+	uint8_t user_data[64];
+	uint32_t vmpl;
+	uint8_t rsvd[28];
+};
+struct snp_guest_request_ioctl_ {
+	uint8_t msg_version;
+	uint64_t req_data;
+	uint64_t resp_data;
+	uint64_t exitinfo2;
+};
+#define SNP_GET_REPORT_ _IOWR('S', 0x0, struct snp_guest_request_ioctl_)
+static uint8_t *snp_report;
+static uint8_t snp_user_data[64];
+static int snp_calls;
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (snp_report && req == SNP_GET_REPORT_) {
+		struct snp_guest_request_ioctl_ *io = arg;
+		struct snp_report_req_ *rq = (void *)(uintptr_t)io->req_data;
+		uint8_t *resp = (void *)(uintptr_t)io->resp_data;
+		uint32_t status = 0, size = SNP_REPORT_SIZE;
+
+		snp_calls++;
+		memcpy(snp_user_data, rq->user_data, 64);
+		memcpy(resp, &status, 4);
+		memcpy(resp + 4, &size, 4);
+		memcpy(resp + 0x20, snp_report, SNP_REPORT_SIZE);
+		return 0;
+	}
+	return (int)syscall(SYS_ioctl, fd, req, arg);
 }
 
 static const char *at(int i, const char *rel)
@@ -126,12 +179,21 @@ static int setup(void **state)
 	/* vda: the root disk, no magic. */
 	disk("vda", "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
 	fake_not_tmpfs = 0;
+	snp_report = NULL;
+	snp_calls = 0;
 	return 0;
 }
+
+static int tpm_master = -1, tpm_slave = -1;
 
 static int teardown(void **state)
 {
 	(void)state;
+	if (tpm_master >= 0)
+		close(tpm_master);
+	if (tpm_slave >= 0)
+		close(tpm_slave);
+	tpm_master = tpm_slave = -1;
 	unit_rmtree(root);
 	free(B.initdata.toml);
 	initdata_doc_free(&B.initdata.doc);
@@ -375,6 +437,265 @@ static void test_tpm_needs_sha256(void **state)
 	expect_fail("the algorithm must be sha256, not sha384");
 }
 
+/* ---- sealroot.initdata_digest and IBM SE (issue 16, finding 1) ------------------- */
+
+/* The digest of text as the command-line key's value. */
+static void cmdline_digest(enum initdata_alg alg, const char *text)
+{
+	B.cfg.initdata_digest_set = true;
+	B.cfg.initdata_digest_alg = alg;
+	assert_int_equal(initdata_digest(alg, text, strlen(text), B.cfg.initdata_digest), 0);
+}
+
+/* The owner's document with the host's policy: aa.toml (the KBS) kept. */
+static const char forged[] =
+	"version = \"0.1.0\"\n"
+	"algorithm = \"sha384\"\n"
+	"[data]\n"
+	"\"aa.toml\" = '''\n[token_configs.kbs]\nurl = \"http://127.0.0.1:8080\"\n'''\n"
+	"\"policy.rego\" = \"package agent_policy\\ndefault AllowRequestsFailingPolicy := true\\n\"\n";
+
+static void se(void)
+{
+	unit_put(B.path.uv, "", 0);
+}
+
+/* On SE the initdata is bound only through the sealed parmfile: without
+ * the key, initdata is fatal, with the fix in the message (it was logged
+ * "not bound" and written). */
+static void test_se_without_cmdline_digest_fails_closed(void **state)
+{
+	(void)state;
+	se();
+	initdata_disk("vdb", doc);
+	expect_fail("IBM SE binds initdata only through its sealed command line, which has no "
+		    "sealroot.initdata_digest");
+	assert_string_equal(B.tee->name, "se");
+	assert_non_null(strstr(B.reason, "tools/se-image.sh --initdata FILE.toml"));
+	assert_false(B.initdata.bound);
+}
+
+static void test_se_cmdline_digest_bound(void **state)
+{
+	(void)state;
+	se();
+	cmdline_digest(ALG_SHA384, doc);
+	initdata_disk("vdb", doc);
+	assert_int_equal(run_steps(), 0);
+	assert_string_equal(B.tee->name, "se");
+	assert_true(B.initdata.bound);
+	assert_file("run/confidential-containers/initdata/policy.rego", "package agent_policy\n", 21);
+	/* SE with no initdata and no key: nothing to check. */
+	teardown(NULL);
+	setup(NULL);
+	se();
+	B.cfg.initdata_required = false;
+	assert_int_equal(run_steps(), 0);
+	assert_false(B.initdata.present);
+	assert_nothing_written();
+}
+
+/* The host keeps aa.toml and swaps policy.rego: one FATAL naming both
+ * digests, nothing written; on every TEE (here SE and no TEE). */
+static void test_cmdline_digest_mismatch(void **state)
+{
+	uint8_t d[48];
+	char hex[97];
+
+	(void)state;
+	se();
+	cmdline_digest(ALG_SHA384, doc);
+	initdata_disk("vdb", forged);
+	expect_fail("does not match sealroot.initdata_digest a413e223f56b56436fd4961a9d5eafe7abe70298"
+		    "9d3ae05b1ed3dab238c34254983802c7f1d78b5de136172115e44d64");
+	assert_int_equal(initdata_digest(ALG_SHA384, forged, strlen(forged), d), 0);
+	hex_encode(d, 48, hex);
+	assert_non_null(strstr(B.reason, hex));
+	assert_non_null(strstr(B.reason, "dev/vdb: sha384 "));
+	assert_false(B.initdata.present);
+	teardown(NULL);
+	setup(NULL);
+	cmdline_digest(ALG_SHA384, doc);
+	initdata_disk("vdb", forged);
+	expect_fail("does not match sealroot.initdata_digest a413e223");
+	assert_string_equal(B.tee->name, "sample");
+}
+
+/* Checked before the TOML is parsed: a document the parser would refuse
+ * fails on the digest, not in the parser. */
+static void test_cmdline_digest_before_parse(void **state)
+{
+	(void)state;
+	cmdline_digest(ALG_SHA384, doc);
+	initdata_disk("vdb", "version = \"0.1.0\"\nalgorithm = \"sha384\"\n[data]\nx = 'a\n");
+	expect_fail("does not match sealroot.initdata_digest");
+	assert_null(strstr(B.reason, "TOML"));
+}
+
+/* The key's algorithm must be the document's: a sha256 key that matches a
+ * sha384 document's bytes is still refused. */
+static void test_cmdline_digest_algorithm(void **state)
+{
+	(void)state;
+	cmdline_digest(ALG_SHA256, doc);
+	initdata_disk("vdb", doc);
+	expect_fail("the document's algorithm sha384 is not that of sealroot.initdata_digest (sha256)");
+	/* The match, where no TEE binds (sample): bound by the command line. */
+	teardown(NULL);
+	setup(NULL);
+	cmdline_digest(ALG_SHA384, doc);
+	initdata_disk("vdb", doc);
+	assert_int_equal(run_steps(), 0);
+	assert_true(B.initdata.bound);
+}
+
+/* The key without a disk is fatal, even with sealroot.initdata=optional. */
+static void test_cmdline_digest_without_disk(void **state)
+{
+	(void)state;
+	se();
+	cmdline_digest(ALG_SHA384, doc);
+	B.cfg.initdata_required = false;
+	expect_fail("no initdata device on");
+	assert_non_null(strstr(B.reason, "but the command line names one (sealroot.initdata_digest)"));
+}
+
+/* ---- no initdata: the TEE must say none too (issue 16, finding 4) ------------------ */
+
+static void snp(uint8_t *report)
+{
+	unit_put(B.path.cpuinfo, "flags\t\t: fpu sev_snp\n", 22);
+	unit_put(B.path.sev_guest, "", 0);
+	snp_report = report;
+	B.cfg.initdata_required = false;
+}
+
+static void test_none_snp_host_data(void **state)
+{
+	static uint8_t report[SNP_REPORT_SIZE];
+	uint8_t zero[64] = { 0 };
+	size_t i;
+
+	(void)state;
+	/* The host set HOST_DATA to an owner's digest and attached nothing. */
+	memset(report, 0x5a, sizeof(report));
+	for (i = 0; i < 32; i++)
+		report[SNP_HOST_DATA_OFF + i] = (uint8_t)(0xa0 + i);
+	snp(report);
+	expect_fail("SNP HOST_DATA a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf "
+		    "is set, but no initdata is attached");
+	assert_int_equal(snp_calls, 1);
+	assert_memory_equal(snp_user_data, zero, 64);
+	/* One byte is enough. */
+	memset(report + SNP_HOST_DATA_OFF, 0, 32);
+	report[SNP_HOST_DATA_OFF + 31] = 1;
+	expect_fail("SNP HOST_DATA 00000000000000000000000000000000000000000000000000000000000000"
+		    "01 is set");
+	/* All zero: no initdata, and the TEE agrees. */
+	memset(report + SNP_HOST_DATA_OFF, 0, 32);
+	assert_int_equal(run_steps(), 0);
+	assert_false(B.initdata.present);
+	assert_nothing_written();
+	/* No report at all fails closed. */
+	snp_report = NULL;
+	expect_fail("SNP report: SNP_GET_REPORT on");
+}
+
+static void tdx_mrconfigid(const uint8_t *v)
+{
+	unit_put(B.path.cpuinfo, "flags\t\t: fpu tdx_guest\n", 24);
+	assert_int_equal(mkdir(B.path.tdx_measurements, 0755), 0);
+	unit_put(at(15, "measurements/mrconfigid"), v, 48);
+	B.cfg.initdata_required = false;
+}
+
+static void test_none_tdx_mrconfigid(void **state)
+{
+	uint8_t v[48] = { 0 };
+	size_t len;
+	char *got;
+
+	(void)state;
+	v[0] = 0x5f;
+	tdx_mrconfigid(v);
+	unit_put(at(15, "measurements/rtmr2:sha384"), "", 0);
+	expect_fail("TDX MRCONFIGID 5f0000");
+	assert_non_null(strstr(B.reason, "is set, but no initdata is attached"));
+	/* Nothing was extended either. */
+	got = unit_slurp(at(15, "measurements/rtmr2:sha384"), &len);
+	assert_int_equal(len, 0);
+	free(got);
+}
+
+/* MRCONFIGID zero: the fixed event goes into RTMR2, so nothing later can
+ * extend RTMR2 into what an owner's digest gives; without the RTMR file
+ * (Linux < 6.16) nothing can extend it at all, and the boot goes on. */
+static void test_none_tdx_extends_event(void **state)
+{
+	static const uint8_t zero[48] = { 0 };
+	uint8_t want[48];
+	size_t len;
+	char *got;
+
+	(void)state;
+	/* printf 'sealroot: no initdata' | sha384sum */
+	assert_int_equal(hex_decode("433e31feea2aeaba23966bd4b1432e2ed9f595d1b59737f9"
+				    "54a267c5790ea6bb8c16056cbd23d1a0a2934593f14ecadd", want, 48), 0);
+	tdx_mrconfigid(zero);
+	assert_int_equal(run_steps(), 0);
+	unit_put(at(15, "measurements/rtmr2:sha384"), "", 0);
+	assert_int_equal(run_steps(), 0);
+	got = unit_slurp(at(15, "measurements/rtmr2:sha384"), &len);
+	assert_int_equal(len, 48);
+	assert_memory_equal(got, want, 48);
+	free(got);
+	assert_nothing_written();
+}
+
+/* A TPM whose device is a raw pty: the answer is queued first, and what
+ * the init sends is read from the other end. */
+static void fake_tpm(void)
+{
+	static const uint8_t ok[] = { 0x80, 0x02, 0, 0, 0, 19, 0, 0, 0, 0,
+				      0, 0, 0, 0, 0, 0, 1, 0, 0 };
+	static char name[64];
+	struct termios t;
+
+	tpm_master = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(tpm_master >= 0);
+	assert_int_equal(grantpt(tpm_master), 0);
+	assert_int_equal(unlockpt(tpm_master), 0);
+	assert_int_equal(ptsname_r(tpm_master, name, sizeof(name)), 0);
+	tpm_slave = open(name, O_RDWR | O_NOCTTY);
+	assert_true(tpm_slave >= 0);
+	assert_int_equal(tcgetattr(tpm_slave, &t), 0);
+	cfmakeraw(&t);
+	assert_int_equal(tcsetattr(tpm_slave, TCSANOW, &t), 0);
+	assert_int_equal(write(tpm_master, ok, sizeof(ok)), (ssize_t)sizeof(ok));
+	B.path.tpm = name;
+}
+
+static void test_none_tpm_extends_event(void **state)
+{
+	uint8_t want[128], got[256], event[32];
+
+	(void)state;
+	fake_tpm();
+	B.cfg.initdata_required = false;
+	assert_int_equal(run_steps(), 0);
+	assert_string_equal(B.tee->name, "tpm");
+	/* printf 'sealroot: no initdata' | sha256sum */
+	assert_int_equal(hex_decode("72042a675be2ed12711fbe14acf03d4eae6ad786cabce9f9cd3fba57dfe37377",
+				    event, 32), 0);
+	assert_int_equal(tpm_marshal_pcr_extend(want, 8, event), 65);
+	/* Exactly one command: PCR_Extend of PCR8 with the event. */
+	assert_int_equal(fcntl(tpm_master, F_SETFL, O_NONBLOCK), 0);
+	assert_int_equal(read(tpm_master, got, sizeof(got)), 65);
+	assert_memory_equal(got, want, 65);
+	assert_int_equal(read(tpm_master, got, sizeof(got)), -1);
+	assert_nothing_written();
+}
+
 /* The write step checks each name again right before it becomes a path,
  * although the document parser refuses such names: fed a document that
  * did not come through that parser, "../x" is refused and nothing is
@@ -416,6 +737,16 @@ int main(void)
 		T(test_tdx_zero_extends_rtmr),
 		T(test_snp),
 		T(test_tpm_needs_sha256),
+		T(test_se_without_cmdline_digest_fails_closed),
+		T(test_se_cmdline_digest_bound),
+		T(test_cmdline_digest_mismatch),
+		T(test_cmdline_digest_before_parse),
+		T(test_cmdline_digest_algorithm),
+		T(test_cmdline_digest_without_disk),
+		T(test_none_snp_host_data),
+		T(test_none_tdx_mrconfigid),
+		T(test_none_tdx_extends_event),
+		T(test_none_tpm_extends_event),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

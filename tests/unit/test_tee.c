@@ -217,6 +217,49 @@ static void test_detect_flags(void **state)
 	assert_null(tee_by_name("cca"));
 }
 
+/* How each TEE binds initdata, and what it checks without it (issue 16,
+ * findings 1 and 4): every TEE binds, binds only through the sealed command
+ * line, or says why nothing can; where the host sets a launch field or a
+ * register takes the digest, "no initdata" is checked too. */
+static void test_binding_table(void **state)
+{
+	static const char *const names[] = { "tdx", "snp", "se", "tpm", "sample" };
+	const struct tee_ops *t;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		t = tee_by_name(names[i]);
+		assert_non_null(t);
+		assert_true(!!t->bind + t->sealed_cmdline_only + !!t->unbound == 1);
+	}
+	/* SE: the sealed parmfile, never "not bound". */
+	t = tee_by_name("se");
+	assert_true(t->sealed_cmdline_only);
+	assert_null(t->bind);
+	assert_null(t->unbound);
+	assert_null(t->no_initdata);
+	assert_non_null(tee_by_name("snp")->no_initdata);
+	assert_non_null(tee_by_name("tdx")->no_initdata);
+	assert_non_null(tee_by_name("tpm")->no_initdata);
+	assert_null(tee_by_name("sample")->no_initdata);
+}
+
+static void test_field_zero(void **state)
+{
+	uint8_t f[48] = { 0 };
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(tee_field_zero(err, sizeof(err), "TDX MRCONFIGID", f, 48), 0);
+	assert_string_equal(err, "");
+	f[47] = 0x80;
+	assert_int_equal(tee_field_zero(err, sizeof(err), "TDX MRCONFIGID", f, 48), -EINVAL);
+	assert_non_null(strstr(err, "TDX MRCONFIGID 0000"));
+	assert_non_null(strstr(err, "0080 is set, but no initdata is attached: without initdata "
+				    "it must be zero"));
+}
+
 static void test_detect_devices(void **state)
 {
 	(void)state;
@@ -469,6 +512,8 @@ int main(void)
 		T(test_tdx_sysfs),
 		T(test_tdx_tdreport),
 		T(test_tdx_rtmr),
+		T(test_binding_table),
+		T(test_field_zero),
 		T(test_tpm_marshal),
 		T(test_tpm_transact),
 		T(test_tpm_no_device),
