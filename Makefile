@@ -221,7 +221,7 @@ WRAP_mount         := mount umount2 mkdir statfs stat dup2
 WRAP_shutdown      := kill waitpid sigtimedwait umount2 mount sync unlinkat
 WRAP_tee           := ioctl mkdir rmdir
 WRAP_evidence      := ioctl mkdir rmdir
-WRAP_initdata_step := fstatfs
+WRAP_initdata_step := fstatfs ioctl
 
 $(B)/test/obj/%.o: %.c $(HDR)
 	@mkdir -p $(@D)

@@ -24,7 +24,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <termios.h>
 #include <unistd.h>
@@ -54,10 +53,10 @@ int __wrap_fstatfs(int fd, struct statfs *sf)
 }
 
 /*
- * A fake SNP guest device: ioctl() is defined here, so the init's
- * SNP_GET_REPORT (init/tee/snp.c) lands in this file rather than in libc
- * (the executable's definition wins). With snp_report set it answers like
- * linux drivers/virt/coco/sev-guest; any other call goes to the kernel.
+ * A fake SNP guest device: ioctl() is wrapped (WRAP_initdata_step in the
+ * Makefile), so the init's SNP_GET_REPORT (init/tee/snp.c) lands here.
+ * With snp_report set it answers like linux drivers/virt/coco/sev-guest;
+ * any other call goes to the real ioctl().
  */
 struct snp_report_req_ {
 	uint8_t user_data[64];
@@ -75,7 +74,8 @@ static uint8_t *snp_report;
 static uint8_t snp_user_data[64];
 static int snp_calls;
 
-int ioctl(int fd, unsigned long req, ...)
+int __real_ioctl(int fd, unsigned long req, ...);
+int __wrap_ioctl(int fd, unsigned long req, ...)
 {
 	va_list ap;
 	void *arg;
@@ -96,7 +96,7 @@ int ioctl(int fd, unsigned long req, ...)
 		memcpy(resp + 0x20, snp_report, SNP_REPORT_SIZE);
 		return 0;
 	}
-	return (int)syscall(SYS_ioctl, fd, req, arg);
+	return __real_ioctl(fd, req, arg);
 }
 
 static const char *at(int i, const char *rel)
