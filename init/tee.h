@@ -176,13 +176,6 @@ int tdx_get_report(const struct paths *p, const uint8_t *user_data,
 		   uint8_t *report, char *err, size_t errlen);
 
 /*
- * Extends RTMR idx (0..3) with 48 bytes through the 6.16 sysfs file.
- * -ENOENT when the kernel has no such file.
- */
-int tdx_extend_rtmr(const struct paths *p, unsigned idx, const uint8_t *data,
-		    char *err, size_t errlen);
-
-/*
  * A TDX quote over report_data (EVIDENCE_TDX_REPORT_DATA bytes) through
  * configfs-tsm (Linux >= 6.7, a quote service on the host): provider
  * tdx_guest, inblob = report_data, outblob = the quote, generation 1. The

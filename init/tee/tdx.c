@@ -3,18 +3,15 @@
  * tdx: Intel TDX. Found by the CPU flag tdx_guest or /dev/tdx_guest.
  * Binds initdata through MRCONFIGID, which the host sets at launch (QEMU's
  * tdx-guest mrconfigid=, QEMU >= 10.1): it must equal the digest, cut or
- * zero-padded to 48 bytes. A host that set none leaves it zero; then the
- * digest is extended into RTMR2, where guest-components maps PCRs 8-15
- * (pcr_to_rtmr in attestation-agent/attester/src/tdx/mod.rs) and so where
- * a TPM's PCR8 binding lands on TDX. With no initdata MRCONFIGID must be
- * zero, and the fixed no-initdata event goes into RTMR2 where the kernel
- * can extend it (tee.h). The evidence is a quote
+ * zero-padded to 48 bytes, as Trustee's TDX verifier compares it
+ * (deps/verifier/src/tdx/mod.rs, regularize_data to 48 bytes). A zero
+ * MRCONFIGID with initdata is fatal; with no initdata it must be zero
+ * (bind, no_initdata below). The evidence is a quote
  * from the host's quote service through configfs-tsm, with the CC event
  * log (the CCEL ACPI table) when the firmware provides one.
  * Reads: the measurements sysfs directory (Linux >= 6.16), else a TDREPORT
  * from /dev/tdx_guest (>= 6.2); configfs-tsm (>= 6.7); the CCEL table.
- * Changes: extends RTMR2 when binding needs it or no initdata is attached; one configfs-tsm entry,
- * made and removed. On failure: -errno with the reason in err.
+ * Changes: one configfs-tsm entry, made and removed. On failure: -errno with the reason in err.
  */
 #include "tee.h"
 
@@ -27,10 +24,7 @@
 #include <unistd.h>
 
 #include "errf.h"
-#include "file.h"
 #include "readfile.h"
-
-#define TDX_INITDATA_RTMR 2
 
 /* linux include/uapi/linux/tdx-guest.h (6.2), restated: the build
  * machine's headers may predate it. */
@@ -115,26 +109,6 @@ int tdx_get_mrconfigid(const struct paths *p, uint8_t *out, char *err, size_t er
 	return 0;
 }
 
-int tdx_extend_rtmr(const struct paths *p, unsigned idx, const uint8_t *data,
-		    char *err, size_t errlen)
-{
-	char f[PATH_MAX_SR];
-	const char *what;
-	int r;
-
-	if (idx > 3) {
-		snprintf(err, errlen, "no RTMR %u", idx);
-		return -EINVAL;
-	}
-	snprintf(f, sizeof(f), "%s/rtmr%u:sha384", p->tdx_measurements, idx);
-	/* The kernel takes exactly one 48-byte write per extend. */
-	r = file_write_value(f, data, TDX_MR_SIZE, &what);
-	if (r < 0)
-		snprintf(err, errlen, "%s %s: %s", strcmp(what, "open") == 0 ? "open" : "extend", f,
-			 strerror(-r));
-	return r;
-}
-
 int tdx_get_quote(const struct paths *p, const uint8_t *report_data, uint8_t *quote, size_t cap,
 		  size_t *len, char *err, size_t errlen)
 {
@@ -174,6 +148,13 @@ static bool detect(const struct tee_probe *p)
 	return tee_cpu_flag(p, "tdx_guest") || tee_exists(p->path->tdx_guest);
 }
 
+/*
+ * MRCONFIGID is the one place: a zero one is fatal rather than a fallback
+ * to RTMR2. An RTMR extension leaves no entry in the CC event log, so
+ * Trustee's TDX verifier (deps/verifier/src/tdx/mod.rs) would find neither
+ * its init-data check (against MRCONFIGID) nor its replay of RTMR2 from
+ * the CCEL satisfied; guest-components has no such fallback either.
+ */
 static int bind(const struct paths *p, enum initdata_alg alg, const uint8_t *digest, size_t len,
 		char *err, size_t errlen)
 {
@@ -186,26 +167,25 @@ static int bind(const struct paths *p, enum initdata_alg alg, const uint8_t *dig
 	r = tdx_get_mrconfigid(p, have, e, sizeof(e));
 	if (r < 0)
 		return errf(err, errlen, r, "TDX MRCONFIGID: %s", e);
-	if (memcmp(have, want, TDX_MR_SIZE) == 0) {
-		log_info("initdata: bound: TDX MRCONFIGID matches the digest");
-		return 0;
-	}
-	if (memcmp(have, zero, TDX_MR_SIZE) != 0)
+	if (memcmp(have, zero, TDX_MR_SIZE) == 0)
+		return errf(err, errlen, -EINVAL, "TDX MRCONFIGID is not set: the host must launch "
+			    "the TD with the initdata digest as MRCONFIGID (QEMU >= 10.1: -object "
+			    "tdx-guest,mrconfigid=<base64 of the digest, zero-padded to 48 bytes>; "
+			    "Kata sets it from the cc_init_data annotation)");
+	if (memcmp(have, want, TDX_MR_SIZE) != 0)
 		return tee_mismatch(err, errlen, "TDX MRCONFIGID", have, want, TDX_MR_SIZE);
-	/* The host set no MRCONFIGID (QEMU < 10.1): bind through RTMR2. */
-	r = tdx_extend_rtmr(p, TDX_INITDATA_RTMR, want, e, sizeof(e));
-	if (r == -ENOENT)
-		return errf(err, errlen, r, "TDX MRCONFIGID is not set and this kernel cannot extend "
-			    "an RTMR (Linux >= 6.16); the digest would be unbound");
-	if (r < 0)
-		return errf(err, errlen, r, "%s", e);
-	log_info("initdata: bound: MRCONFIGID unset, digest extended into RTMR%d", TDX_INITDATA_RTMR);
+	log_info("initdata: bound: TDX MRCONFIGID matches the digest");
 	return 0;
 }
 
+/*
+ * No initdata: MRCONFIGID must be zero. Nothing is extended: the binding
+ * is MRCONFIGID alone, which nothing in the guest can change, and an RTMR
+ * event without a log entry would break the verifier's RTMR2 replay.
+ */
 static int no_initdata(const struct paths *p, char *err, size_t errlen)
 {
-	uint8_t have[TDX_MR_SIZE], event[TDX_MR_SIZE];
+	uint8_t have[TDX_MR_SIZE];
 	char e[256];
 	int r;
 
@@ -215,21 +195,7 @@ static int no_initdata(const struct paths *p, char *err, size_t errlen)
 	r = tee_field_zero(err, errlen, "TDX MRCONFIGID", have, TDX_MR_SIZE);
 	if (r < 0)
 		return r;
-	if (tee_no_initdata_digest(ALG_SHA384, event) < 0)
-		return errf(err, errlen, -EIO, "sha384 of the no-initdata event");
-	r = tdx_extend_rtmr(p, TDX_INITDATA_RTMR, event, e, sizeof(e));
-	if (r == -ENOENT) {
-		/* The 6.16 sysfs file is the only RTMR extend a guest process
-		 * has, and module loading is off by now: nothing can extend
-		 * RTMR2 later, so there is nothing to pre-empt. */
-		log_info("initdata: none: TDX MRCONFIGID is zero; this kernel cannot extend "
-			 "RTMR%d (Linux >= 6.16), nor can anything after us", TDX_INITDATA_RTMR);
-		return 0;
-	}
-	if (r < 0)
-		return errf(err, errlen, r, "%s", e);
-	log_info("initdata: none: TDX MRCONFIGID is zero, the no-initdata event extended "
-		 "into RTMR%d", TDX_INITDATA_RTMR);
+	log_info("initdata: none: TDX MRCONFIGID is zero");
 	return 0;
 }
 

@@ -35,18 +35,6 @@ static char pbuf[10][256];
 
 /* ---- fakes ------------------------------------------------------------------- */
 
-static size_t get(const char *path, void *buf, size_t cap)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	assert_true(fd >= 0);
-	n = read(fd, buf, cap);
-	close(fd);
-	assert_true(n >= 0);
-	return (size_t)n;
-}
-
 static const char *at(int i, const char *rel)
 {
 	snprintf(pbuf[i], sizeof(pbuf[i]), "%s/%s", root, rel);
@@ -412,22 +400,6 @@ static void test_tdx_tdreport(void **state)
 	assert_non_null(strstr(err, "TDX_CMD_GET_REPORT0"));
 }
 
-static void test_tdx_rtmr(void **state)
-{
-	uint8_t data[48], got[64];
-	char err[256];
-
-	(void)state;
-	memset(data, 0x5a, sizeof(data));
-	assert_int_equal(tdx_extend_rtmr(&P, 2, data, err, sizeof(err)), -ENOENT);
-	assert_int_equal(mkdir(P.tdx_measurements, 0755), 0);
-	unit_put(at(7, "measurements/rtmr2:sha384"), "", 0);
-	assert_int_equal(tdx_extend_rtmr(&P, 2, data, err, sizeof(err)), 0);
-	assert_int_equal(get(at(7, "measurements/rtmr2:sha384"), got, sizeof(got)), 48);
-	assert_memory_equal(got, data, 48);
-	assert_int_equal(tdx_extend_rtmr(&P, 4, data, err, sizeof(err)), -EINVAL);
-}
-
 /* ---- TPM ------------------------------------------------------------------------- */
 
 static const uint8_t extend_cmd_head[] = {
@@ -511,7 +483,6 @@ int main(void)
 		T(test_snp_tsm_errors),
 		T(test_tdx_sysfs),
 		T(test_tdx_tdreport),
-		T(test_tdx_rtmr),
 		T(test_binding_table),
 		T(test_field_zero),
 		T(test_tpm_marshal),
