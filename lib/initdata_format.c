@@ -96,13 +96,22 @@ int initdata_gunzip(const uint8_t *gz, size_t gz_len, char **out,
 	return r;
 }
 
+/*
+ * Exactly the names the peers take, nothing else: Kata's agent and runtime
+ * (kata-containers src/libs/kata-types/src/initdata.rs,
+ * SUPPORTED_ALGORITHMS, commit 7c6ba40c) and Trustee (kbs-types
+ * src/hash_algorithm.rs, serde rename_all = "lowercase", commit 900aa8fd;
+ * parsed by trustee attestation-service/src/lib.rs parse_init_data). The
+ * spec's "sha-384" spellings are refused by both, so a document using them
+ * would pass here and fail there.
+ */
 static const struct {
-	const char *name, *spec_name;
+	const char *name;
 	size_t size;
 } algs[] = {
-	[ALG_SHA256] = { "sha256", "sha-256", 32 },
-	[ALG_SHA384] = { "sha384", "sha-384", 48 },
-	[ALG_SHA512] = { "sha512", "sha-512", 64 },
+	[ALG_SHA256] = { "sha256", 32 },
+	[ALG_SHA384] = { "sha384", 48 },
+	[ALG_SHA512] = { "sha512", 64 },
 };
 
 int initdata_alg_parse(const char *name, enum initdata_alg *alg)
@@ -110,8 +119,7 @@ int initdata_alg_parse(const char *name, enum initdata_alg *alg)
 	size_t i;
 
 	for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
-		if (strcmp(name, algs[i].name) == 0 ||
-		    strcmp(name, algs[i].spec_name) == 0) {
+		if (strcmp(name, algs[i].name) == 0) {
 			*alg = (enum initdata_alg)i;
 			return 0;
 		}
@@ -249,8 +257,15 @@ int initdata_doc_parse(const char *toml, size_t len, struct initdata_doc *doc,
 		snprintf(err, errlen, "unknown algorithm \"%s\" (want sha256, sha384 or sha512)", q);
 		goto fail;
 	}
+	/* Both peers deserialize data as a required map of strings
+	 * (kata-types InitData.data, trustee Initdata.data): no [data] is
+	 * an error there, so here too. */
 	doc->data = toml_get(doc->root, "data");
-	if (doc->data && toml_type(doc->data) != TOML_TABLE) {
+	if (!doc->data) {
+		snprintf(err, errlen, "data missing (a [data] table is required, even empty)");
+		goto fail;
+	}
+	if (toml_type(doc->data) != TOML_TABLE) {
 		snprintf(err, errlen, "data is not a table");
 		goto fail;
 	}

@@ -51,7 +51,7 @@ int initdata_header(const uint8_t *hdr, uint64_t dev_size, uint64_t *len,
 int initdata_gunzip(const uint8_t *gz, size_t gz_len, char **out,
 		    size_t *out_len, char *err, size_t errlen);
 
-/* "sha256", "sha384", "sha512" and the spec's "sha-256" spellings. */
+/* Exactly "sha256", "sha384" or "sha512", as Kata and Trustee parse it. */
 int initdata_alg_parse(const char *name, enum initdata_alg *alg);
 const char *initdata_alg_name(enum initdata_alg alg);
 size_t initdata_alg_size(enum initdata_alg alg);

@@ -56,11 +56,14 @@ TEES = frozenset(["tdx", "snp", "se", "cca", "tpm", "az-snp-vtpm", "az-tdx-vtpm"
                   "sampledevice", "sgx", "csv", "nvidia", "hygondcu", "dpu"])
 FAULTS = (None, "flip_ciphertext", "flip_tag", "wrong_nonce", "garbage", "oversized",
           "wrong_key")
-# Trustee's kbs/docs/initdata.md spells sha-256; Trustee's code parses the
-# name as kbs-types' HashAlgorithm (sha256, sha384, sha512), as Kata's
-# kata-types does. Both spellings are accepted here, as the init accepts them.
-INITDATA_HASHES = {"sha256": "sha256", "sha-256": "sha256", "sha384": "sha384",
-                   "sha-384": "sha384", "sha512": "sha512", "sha-512": "sha512"}
+# Trustee parses init-data into attestation-service/src/lib.rs Initdata
+# (parse_init_data; trustee commit 78962cd4): version a string, algorithm a
+# kbs-types HashAlgorithm (src/hash_algorithm.rs, serde rename_all =
+# "lowercase", kbs-types commit 900aa8fd: exactly sha256, sha384, sha512 or
+# sm3), data a required map of strings. The spec text's "sha-384" spelling
+# is refused there, so it is refused here. sm3 is not offered: the init
+# never sends it.
+INITDATA_HASHES = {"sha256": "sha256", "sha384": "sha384", "sha512": "sha512"}
 SEGMENT = re.compile(r"[A-Za-z0-9_.-]{1,128}")
 B64URL = re.compile(r"[A-Za-z0-9_-]*")
 
@@ -507,6 +510,11 @@ def check_init_data(init_data, expected):
     if alg is None:
         raise attest_fail("init-data algorithm %r is not sha256, sha384 or sha512"
                           % (doc.get("algorithm"),))
+    if not isinstance(doc.get("version"), str):
+        raise attest_fail("init-data has no string version")
+    data = doc.get("data")
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise attest_fail("init-data data is missing or not a map of strings")
     try:
         raw = body.encode("utf-8")
     except UnicodeEncodeError as e:

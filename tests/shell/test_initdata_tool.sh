@@ -42,15 +42,15 @@ test_cmdline_key() {
 	"$TOOL" "$EX" >"$W/out"
 	assertEquals "sealroot.initdata_digest=sha384:$(sha384sum "$EX" | cut -d' ' -f1)" \
 		"$(field cmdline-key "$W/out")"
-	printf 'version = "0.1.0"\nalgorithm = "sha-512"\n' >"$W/s.toml"
+	printf 'version = "0.1.0"\nalgorithm = "sha512"\n[data]\n' >"$W/s.toml"
 	"$TOOL" "$W/s.toml" >"$W/out"
-	assertEquals "the spec spelling gives the one key spelling" \
+	assertEquals "sha512" \
 		"sealroot.initdata_digest=sha512:$(sha512sum "$W/s.toml" | cut -d' ' -f1)" \
 		"$(field cmdline-key "$W/out")"
 }
 
 test_sha256_is_zero_padded_for_tdx() {
-	printf 'version = "0.1.0"\nalgorithm = "sha-256"\n' >"$W/s.toml"
+	printf 'version = "0.1.0"\nalgorithm = "sha256"\n[data]\n' >"$W/s.toml"
 	"$TOOL" "$W/s.toml" >"$W/out"
 	d=$(sha256sum "$W/s.toml" | cut -d' ' -f1)
 	assertEquals "$d" "$(field digest "$W/out")"
@@ -96,6 +96,23 @@ test_refuses_what_the_init_refuses() {
 	err=$("$TOOL" "$W/md5.toml" 2>&1 >/dev/null)
 	assertEquals 1 $?
 	assertContains "$err" 'unknown algorithm "md5"'
+	# Kata's kata-types (src/libs/kata-types/src/initdata.rs,
+	# SUPPORTED_ALGORITHMS, kata-containers 7c6ba40c) and Trustee (kbs-types
+	# HashAlgorithm, lowercase) take only these three names, and both need
+	# [data]: the spec text's sha-384 spelling and a missing [data] are
+	# refused here as there, with no image written.
+	for a in sha-256 sha-384 sha-512 SHA384; do
+		printf 'version = "0.1.0"\nalgorithm = "%s"\n[data]\n' "$a" >"$W/sp.toml"
+		err=$("$TOOL" -o "$W/sp.img" "$W/sp.toml" 2>&1 >/dev/null)
+		assertEquals "$a" 1 $?
+		assertContains "$a" "$err" "unknown algorithm \"$a\" (want sha256, sha384 or sha512)"
+		assertFalse "$a: no image" "[ -e '$W/sp.img' ]"
+	done
+	printf 'version = "0.1.0"\nalgorithm = "sha384"\n' >"$W/nodata.toml"
+	err=$("$TOOL" -o "$W/nodata.img" "$W/nodata.toml" 2>&1 >/dev/null)
+	assertEquals "no [data]" 1 $?
+	assertContains "$err" "data missing (a [data] table is required, even empty)"
+	assertFalse "no [data]: no image" "[ -e '$W/nodata.img' ]"
 	printf 'version = "0.1.0"\nalgorithm = "sha384"\nx = 1.5\n' >"$W/f.toml"
 	err=$("$TOOL" "$W/f.toml" 2>&1 >/dev/null)
 	assertContains "$err" "TOML line 3 column 5: unsupported value"

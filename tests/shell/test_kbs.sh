@@ -346,7 +346,7 @@ url = "http://10.0.2.2:8080"
 "policy.rego" = "package agent_policy\ndefault AllowRequestsFailingPolicy := true\n"
 EOF
 	sed 's/8080/8081/' "$W/init.toml" >"$W/init-other.toml"
-	sed 's/sha384/sha-512/' "$W/init.toml" >"$W/init512.toml"
+	sed 's/sha384/sha512/' "$W/init.toml" >"$W/init512.toml"
 	start_kbs init "{\"resources\": {\"default/key/web\": {\"file\": \"$W/secret.bin\",
 		\"policy\": \"allow\"}},
 		\"expected_init_data_sha384\": \"$(sha384sum <"$W/init.toml" | cut -d' ' -f1)\"}" ||
@@ -362,22 +362,37 @@ EOF
 	assertContains "$OUT" "init-data is required"
 	client "$(url init)" --init-data "$W/init512.toml" --resource default/key/web --out "$W/i4.out"
 	assertEquals "another algorithm: $OUT" 2 "$RC"
-	# The TOML's algorithm picks the hash: sha-512 spelling, SHA-512 digest.
+	# The TOML's algorithm picks the hash: sha512, a SHA-512 digest.
 	start_kbs init512 "{\"resources\": {\"default/key/web\": {\"file\": \"$W/secret.bin\",
 		\"policy\": \"allow\"}},
 		\"expected_init_data_sha384\": \"$(sha512sum <"$W/init512.toml" | cut -d' ' -f1)\"}" ||
 		fail "no server"
 	client "$(url init512)" --init-data "$W/init512.toml" --resource default/key/web --out "$W/i5.out"
-	assertEquals "sha-512: $OUT" 0 "$RC"
+	assertEquals "sha512: $OUT" 0 "$RC"
 	client "$(url init512)" --init-data "$W/init.toml" --resource default/key/web --out "$W/i6.out"
 	assertEquals "sha384 doc against a sha512 digest: $OUT" 2 "$RC"
 }
 
 test_init_data_checked_without_expectation() {
 	ready || return 0
-	printf 'version = "0.1.0"\nalgorithm = "sha-256"\n[data]\n' >"$W/ok.toml"
+	printf 'version = "0.1.0"\nalgorithm = "sha256"\n[data]\n' >"$W/ok.toml"
 	client "$(url main)" --init-data "$W/ok.toml" --resource default/key/web --out "$W/n1.out"
-	assertEquals "sha-256 spelling: $OUT" 0 "$RC"
+	assertEquals "sha256: $OUT" 0 "$RC"
+	# Trustee parses init-data as attestation-service/src/lib.rs Initdata
+	# (trustee 78962cd4): algorithm is kbs-types' HashAlgorithm, serde
+	# lowercase names only (kbs-types src/hash_algorithm.rs, 900aa8fd), and
+	# version and data are required.
+	printf 'version = "0.1.0"\nalgorithm = "sha-256"\n[data]\n' >"$W/spelling.toml"
+	client "$(url main)" --init-data "$W/spelling.toml" --resource default/key/web --out "$W/n3.out"
+	assertEquals "sha-256 spelling: $OUT" 2 "$RC"
+	assertContains "$OUT" "is not sha256, sha384 or sha512"
+	printf 'version = "0.1.0"\nalgorithm = "sha256"\n' >"$W/nodata.toml"
+	client "$(url main)" --init-data "$W/nodata.toml" --resource default/key/web --out "$W/n4.out"
+	assertEquals "no [data]: $OUT" 2 "$RC"
+	assertContains "$OUT" "data is missing"
+	printf 'algorithm = "sha256"\n[data]\n' >"$W/noversion.toml"
+	client "$(url main)" --init-data "$W/noversion.toml" --resource default/key/web --out "$W/n5.out"
+	assertEquals "no version: $OUT" 2 "$RC"
 	printf 'version = "0.1.0"\nalgorithm = "md5"\n[data]\n' >"$W/md5.toml"
 	client "$(url main)" --init-data "$W/md5.toml" --resource default/key/web --out "$W/n2.out"
 	assertEquals "md5: $OUT" 2 "$RC"
