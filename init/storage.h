@@ -48,6 +48,20 @@ void storage_teardown(struct boot *b);
 int storage_find(const char *sys_block, const char *spec, const char *initdata_dev, char *name,
 		 size_t cap, uint64_t *bytes, char *err, size_t errlen);
 
+struct crypt_params_integrity;
+
+/*
+ * The dm-integrity parameters as libcryptsetup loaded them (ip, from
+ * crypt_get_integrity_info) and the disk's superblock (sb, its first len
+ * bytes) against exactly what the storage step formats: hmac(sha256) with a
+ * 32-byte key, 32-byte tags, 4096-byte sectors, superblock version 5 with
+ * the flags fix_padding and fix_hmac only (no recalculating, no bitmap, no
+ * journal MAC). 0, or -EINVAL with err naming the field, its value and the
+ * expected value.
+ */
+int storage_integrity_check(const struct crypt_params_integrity *ip, const uint8_t *sb, size_t len,
+			    char *err, size_t errlen);
+
 /* The XTS and HMAC keys from a KBS key: HKDF-SHA256 with fixed salt and info. */
 int storage_derive(const uint8_t *ikm, size_t len, uint8_t xts[STORAGE_XTS_KEY],
 		   uint8_t hmac[STORAGE_HMAC_KEY]);
