@@ -10,7 +10,9 @@
  * from a key the KBS released (the disk then survives reboots). Layout:
  * no header of ours and no LUKS header: plain dm-crypt (aes-xts-plain64,
  * 4096-byte sectors), over a standalone dm-integrity (hmac-sha256, no
- * journal, no wipe) when asked; ext4 without a journal from mke2fs.
+ * journal, no wipe) unless [storage] integrity = false; ext4 without a
+ * journal from mke2fs. A dm-integrity superblock that is not exactly what
+ * we format is refused before activation (storage_integrity_check).
  * Reads: /sys/block, the disk, b->storage_key. Changes: creates
  * sealroot-scratch[-integrity] device-mapper devices, formats, mounts.
  * On failure: the step fails (power off); what was set up is torn down
