@@ -247,29 +247,154 @@ static void on_crypt_log(int level, const char *msg, void *usr)
 		crypt_msg[n - 1] = '\0';
 }
 
+/*
+ * The dm-integrity superblock at the start of the disk, as the kernel lays
+ * it out (Linux 6.12.118, Debian's linux-source-6.12, drivers/md/dm-integrity.c
+ * struct superblock): all little-endian.
+ */
+enum {
+	SB_OFF_VERSION = 8,
+	SB_OFF_TAG_SIZE = 10,        /* __le16 integrity_tag_size */
+	SB_OFF_FLAGS = 24,           /* __le32 flags */
+	SB_OFF_LOG2_SECTORS = 28,    /* log2_sectors_per_block: 3 for 4096 bytes */
+	SB_LEN = 64,
+	SB_FLAG_FIXED_PADDING = 0x8,
+	SB_FLAG_FIXED_HMAC = 0x10,
+	/* What the format gives: libcryptsetup 2.6.1 asks for fix_padding
+	 * and fix_hmac whenever the kernel has them; the kernel then writes
+	 * version 5. Any other flag is a mode sealroot never formats:
+	 * journal MAC, recalculating (tags rewritten over the data on the
+	 * disk, unchecked), dirty bitmap (bitmap mode), inline, keyed discard. */
+	SB_VERSION = 5,
+	SB_FLAGS = SB_FLAG_FIXED_PADDING | SB_FLAG_FIXED_HMAC,
+	INTEGRITY_TAG = 32,
+	INTEGRITY_SECTOR = 4096,
+};
+#define INTEGRITY_ALG "hmac(sha256)"
+
+int storage_integrity_check(const struct crypt_params_integrity *ip, const uint8_t *sb, size_t len,
+			    char *err, size_t errlen)
+{
+	unsigned tag, flags, log2;
+
+	if (!ip->integrity || strcmp(ip->integrity, INTEGRITY_ALG) != 0) {
+		snprintf(err, errlen, "integrity algorithm %s, expected %s",
+			 ip->integrity ? ip->integrity : "(none)", INTEGRITY_ALG);
+		return -EINVAL;
+	}
+	if (ip->integrity_key_size != STORAGE_HMAC_KEY) {
+		snprintf(err, errlen, "integrity key size %u, expected %d", ip->integrity_key_size,
+			 STORAGE_HMAC_KEY);
+		return -EINVAL;
+	}
+	if (ip->tag_size != INTEGRITY_TAG) {
+		snprintf(err, errlen, "tag size %u, expected %d", ip->tag_size, INTEGRITY_TAG);
+		return -EINVAL;
+	}
+	if (ip->sector_size != INTEGRITY_SECTOR) {
+		snprintf(err, errlen, "sector size %u, expected %d", ip->sector_size,
+			 INTEGRITY_SECTOR);
+		return -EINVAL;
+	}
+	if (len < SB_LEN || memcmp(sb, "integrt", 8) != 0) {
+		snprintf(err, errlen, "no dm-integrity superblock (magic \"integrt\")");
+		return -EINVAL;
+	}
+	/* The same fields again as the disk has them: libcryptsetup read them
+	 * from there, and the kernel checks them against the table. */
+	tag = (unsigned)sb[SB_OFF_TAG_SIZE] | (unsigned)sb[SB_OFF_TAG_SIZE + 1] << 8;
+	if (tag != INTEGRITY_TAG) {
+		snprintf(err, errlen, "tag size %u, expected %d", tag, INTEGRITY_TAG);
+		return -EINVAL;
+	}
+	log2 = sb[SB_OFF_LOG2_SECTORS];
+	if (log2 >= 16 || 512u << log2 != INTEGRITY_SECTOR) {
+		if (log2 < 16)
+			snprintf(err, errlen, "sector size %u, expected %d", 512u << log2,
+				 INTEGRITY_SECTOR);
+		else
+			snprintf(err, errlen, "log2 sectors per block %u, expected 3", log2);
+		return -EINVAL;
+	}
+	if (sb[SB_OFF_VERSION] != SB_VERSION) {
+		snprintf(err, errlen, "superblock version %u, expected %d", sb[SB_OFF_VERSION],
+			 SB_VERSION);
+		return -EINVAL;
+	}
+	flags = (unsigned)sb[SB_OFF_FLAGS] | (unsigned)sb[SB_OFF_FLAGS + 1] << 8 |
+		(unsigned)sb[SB_OFF_FLAGS + 2] << 16 | (unsigned)sb[SB_OFF_FLAGS + 3] << 24;
+	if (flags != SB_FLAGS) {
+		snprintf(err, errlen, "flags 0x%x, expected 0x%x (fix_padding, fix_hmac)", flags,
+			 SB_FLAGS);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The first 4 KiB of dev, past the page cache (which may hold an older view of the disk). */
+static int read_sb(const char *dev, uint8_t *buf, size_t len)
+{
+	ssize_t n;
+	int fd = open(dev, O_RDONLY | O_DIRECT | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	do
+		n = pread(fd, buf, len, 0);
+	while (n < 0 && errno == EINTR);
+	n = n < 0 ? -errno : n;
+	close(fd);
+	if (n < 0)
+		return (int)n;
+	return n == (ssize_t)len ? 0 : -EIO;
+}
+
 static int integrity_open(struct boot *b, const char *dev, bool format, const uint8_t *hkey)
 {
-	struct crypt_params_integrity ip;
+	static uint8_t sb[4096] __attribute__((aligned(4096)));
+	struct crypt_params_integrity ip, got;
 	struct crypt_device *cd = NULL;
+	const char *what = format ? "format" : "open";
+	char err[160];
 	int r;
 
 	memset(&ip, 0, sizeof(ip));
-	ip.integrity = "hmac(sha256)";
+	ip.integrity = INTEGRITY_ALG;
 	ip.integrity_key_size = STORAGE_HMAC_KEY;
-	ip.tag_size = 32;
-	ip.sector_size = 4096;
+	ip.tag_size = INTEGRITY_TAG;
+	ip.sector_size = INTEGRITY_SECTOR;
 	ip.journal_size = JOURNAL_BYTES;
 	r = crypt_init(&cd, dev);
 	if (r == 0)
 		r = format ? crypt_format(cd, CRYPT_INTEGRITY, NULL, NULL, NULL, NULL, 0, &ip)
 			   : crypt_load(cd, CRYPT_INTEGRITY, &ip);
+	/*
+	 * libcryptsetup 2.6.1's crypt_load takes the tag and sector size (and
+	 * the recalculate flag) from the superblock, which is not
+	 * authenticated, and ignores ip's ("FIXME: add checks for fields in
+	 * integrity sb vs params", lib/setup.c _crypt_load_integrity). A host
+	 * that writes tag size 1 would get 8-bit tags. So before anything is
+	 * activated or written: what was loaded, and the superblock itself,
+	 * must be exactly what we format (also checked right after a format).
+	 */
+	if (r == 0) {
+		memset(&got, 0, sizeof(got));
+		r = crypt_get_integrity_info(cd, &got);
+		if (r == 0)
+			r = read_sb(dev, sb, sizeof(sb));
+		if (r == 0 && storage_integrity_check(&got, sb, sizeof(sb), err, sizeof(err)) < 0) {
+			crypt_free(cd);
+			return boot_fail(b, 0, "dm-integrity on %s (%s): the superblock has %s", dev,
+					 what, err);
+		}
+	}
 	if (r == 0)
 		r = crypt_activate_by_volume_key(cd, STORAGE_DM_INTEGRITY, (const char *)hkey,
 						 STORAGE_HMAC_KEY, CRYPT_ACTIVATE_NO_JOURNAL);
 	crypt_free(cd);
 	if (r < 0)
-		return boot_fail(b, r, "dm-integrity on %s (%s)%s%s", dev,
-				 format ? "format" : "open", crypt_msg[0] ? ": " : "", crypt_msg);
+		return boot_fail(b, r, "dm-integrity on %s (%s)%s%s", dev, what,
+				 crypt_msg[0] ? ": " : "", crypt_msg);
 	b->storage_integrity = true;
 	return 0;
 }

@@ -16,11 +16,14 @@
  * "signal", drop the caches again and read (which must fail). Before
  * writing it prints READY and waits for 'A', so the host can take a
  * baseline copy of the disk and find the file's blocks by difference.
+ * "bench N" (tests/bench/storage.sh) writes N MiB (1..1024) to bench.bin
+ * and fsyncs, drops the caches, reads it back and compares, and prints
+ * both times from the in-guest monotonic clock.
  * Misbehaviour (the fault matrix, boot cases 05x): a [data] entry
  * "test-agent" makes it "crash" at once (SIGSEGV), "crash-2s" after two
  * seconds, "ignore-term" (leave a child that ignores SIGTERM, then exit),
  * or "forkbomb" (fork until the kernel refuses, for 3 s, then exit).
- * Changes: nothing, except that scratch file. On failure: the verdict line
+ * Changes: nothing, except those scratch files. On failure: the verdict line
  * says FAIL and why; exit 1.
  */
 #include <dirent.h>
@@ -379,6 +382,67 @@ static void storage_read(void)
 	printf("sealroot-test: storage read marker.bin %zu bytes sha256 %s\n", got, hex);
 }
 
+static double mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Writes mib MiB of the marker (each MiB's first 8 bytes its index), reads them back. */
+static void storage_bench(unsigned mib)
+{
+	static unsigned char buf[1 << 20];
+	double t0, tw, tr;
+	unsigned i;
+	int fd;
+
+	for (i = 0; i < sizeof(marker); i += 16)
+		memcpy(marker + i, MARKER, 16);
+	fd = open(SCRATCH_DIR "/bench.bin", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fail("bench: cannot create bench.bin: %s", strerror(errno));
+		return;
+	}
+	t0 = mono();
+	for (i = 0; i < mib; i++) {
+		memcpy(marker, &i, sizeof(i));
+		if (write(fd, marker, sizeof(marker)) != (ssize_t)sizeof(marker)) {
+			fail("bench: write: %s", strerror(errno));
+			close(fd);
+			return;
+		}
+	}
+	if (fsync(fd) < 0)
+		fail("bench: fsync: %s", strerror(errno));
+	tw = mono() - t0;
+	close(fd);
+	drop_caches();
+	fd = open(SCRATCH_DIR "/bench.bin", O_RDONLY | O_CLOEXEC);
+	t0 = mono();
+	for (i = 0; fd >= 0 && i < mib; i++) {
+		size_t got = 0;
+		ssize_t n = 1;
+
+		while (got < sizeof(buf) && n > 0) {
+			n = read(fd, buf + got, sizeof(buf) - got);
+			got += n > 0 ? (size_t)n : 0;
+		}
+		memcpy(marker, &i, sizeof(i));
+		if (got != sizeof(buf) || memcmp(buf, marker, sizeof(buf)) != 0) {
+			fail("bench: read back other data: %s", n < 0 ? strerror(errno) : "");
+			break;
+		}
+	}
+	tr = mono() - t0;
+	if (fd < 0)
+		fail("bench: cannot open bench.bin: %s", strerror(errno));
+	else
+		close(fd);
+	printf("sealroot-test: storage bench %u MiB write+fsync %.3f s read %.3f s\n", mib, tw, tr);
+}
+
 /* Waits (up to 120 s) for the host's byte want on the disk whose serial is "signal". */
 static void wait_signal(char want)
 {
@@ -430,6 +494,13 @@ static void check_storage(void)
 		storage_write();
 	} else if (strncmp(action, "verify", 6) == 0) {
 		storage_read();
+	} else if (strncmp(action, "bench ", 6) == 0) {
+		unsigned mib = (unsigned)strtoul(action + 6, NULL, 10);
+
+		if (mib < 1 || mib > 1024)
+			fail("bench: want 1..1024 MiB%s", "");
+		else
+			storage_bench(mib);
 	} else if (strncmp(action, "tamper", 6) == 0) {
 		/* READY: the host takes its baseline copy, then says 'A'. */
 		sync();

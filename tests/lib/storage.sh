@@ -65,3 +65,32 @@ PY
 marker_sha256() {
 	python3 -c 'import hashlib; print(hashlib.sha256(b"SEALROOT-MARKER!" * 65536).hexdigest())'
 }
+
+# storage_kbs_boot ACTION KEYFILE: one boot whose scratch disk
+# $CASE_WORK/scratch.img takes its key from the test KBS
+# (kbs:///default/key/scratch, served from KEYFILE) and whose agent does
+# ACTION. The KBS serves HTTPS with a throw-away CA that the initdata pins,
+# as in case 029: the init refuses a storage key from a plain http:// KBS,
+# which the host could answer itself. STORAGE_TOML adds lines to
+# [storage]. Needs tests/lib/kbs.sh; writes $CASE_WORK/secret and
+# $CASE_WORK/tls once.
+# shellcheck disable=SC2034 # attest_initdata and kbs_config read the ATTEST_* and KBS_* variables
+storage_kbs_boot() {
+	[ -f "$CASE_WORK/secret" ] || head -c 32 /dev/urandom | base64 -w0 >"$CASE_WORK/secret"
+	[ -f "$CASE_WORK/tls/ca.pem" ] ||
+		sh "$TOP/tests/kbs/gen-cert.sh" "$CASE_WORK/tls" IP:10.0.2.100 >/dev/null 2>&1 ||
+		case_fail "gen-cert.sh failed"
+	ATTEST_TAIL="[storage]
+device = \"scratch0\"
+key = \"kbs:///default/key/scratch\"
+${STORAGE_TOML:-}"
+	ATTEST_DATA="\"test-storage\" = \"$1\""
+	ATTEST_URL=https://10.0.2.100:8080 ATTEST_CERT=$CASE_WORK/tls/ca.pem \
+		attest_initdata "$CASE_WORK/initdata.img"
+	KBS_RESOURCES_EXTRA=", \"default/key/scratch\": {\"file\": \"$2\", \"policy\": \"allow\"}"
+	kbs_config "$CASE_WORK/kbs.json" "$CASE_WORK/secret" allow
+	kbs_start "$CASE_WORK/kbs.json" --tls "$CASE_WORK/tls/server.pem" "$CASE_WORK/tls/server.key"
+	# shellcheck disable=SC2046 # the QEMU arguments are split on purpose
+	boot_run_kbs "$BUNDLE/rootfs.img" "$(sr_bundle_cmdline "$BUNDLE")" $(scratch_args "$CASE_WORK/scratch.img")
+	kbs_stop
+}

@@ -3,8 +3,11 @@
  * Unit tests for init/storage.c: finding the scratch disk in a fake
  * /sys/block (by virtio serial, by path), each refusal (no such disk, a
  * partition, a disk with partitions or holders, read-only, too small, the
- * initdata disk, a serial two disks share), and the HKDF key derivation
- * against a known answer from Python's cryptography package.
+ * initdata disk, a serial two disks share), the HKDF key derivation
+ * against a known answer from Python's cryptography package, and the
+ * dm-integrity parameter check (issue 16, finding 3): each field a host
+ * could write into the unauthenticated superblock, and that libcryptsetup's
+ * crypt_load really takes the tag and sector size from it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +22,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <libcryptsetup.h>
 
 #include "storage.h"
 #include "unit.h"
@@ -175,12 +180,156 @@ static void test_derive_known_answer(void **state)
 	assert_memory_not_equal(other, xts, sizeof(xts));
 }
 
+/*
+ * A dm-integrity superblock as the storage step formats it, in the layout
+ * of Linux 6.12.118's drivers/md/dm-integrity.c struct superblock: magic
+ * "integrt", version 5, log2_interleave_sectors 15, integrity_tag_size 32,
+ * journal_sections, provided_data_sectors, flags fix_padding|fix_hmac,
+ * log2_sectors_per_block 3, then recalc_sector, padding and the salt.
+ */
+static void good_sb(uint8_t sb[4096])
+{
+	memset(sb, 0, 4096);
+	memcpy(sb, "integrt", 8);
+	sb[8] = 5;
+	sb[9] = 15;
+	sb[10] = 32;
+	sb[12] = 16;            /* journal_sections */
+	sb[17] = 0x10;          /* provided_data_sectors 0x1000 */
+	sb[24] = 0x18;          /* flags */
+	sb[28] = 3;
+	memset(sb + 48, 0xa5, 16);  /* salt */
+}
+
+static const struct crypt_params_integrity good_ip = {
+	.integrity = "hmac(sha256)",
+	.integrity_key_size = 32,
+	.tag_size = 32,
+	.sector_size = 4096,
+};
+
+static int check(const struct crypt_params_integrity *ip, const uint8_t *sb)
+{
+	err[0] = '\0';
+	return storage_integrity_check(ip, sb, 4096, err, sizeof(err));
+}
+
+static void test_integrity_params(void **state)
+{
+	static uint8_t sb[4096];
+	struct crypt_params_integrity ip = good_ip;
+
+	(void)state;
+	good_sb(sb);
+	assert_int_equal(check(&ip, sb), 0);
+
+	/* What libcryptsetup loaded (it becomes the dm table). */
+	ip.tag_size = 1;
+	assert_int_equal(check(&ip, sb), -EINVAL);
+	assert_string_equal(err, "tag size 1, expected 32");
+	ip = good_ip;
+	ip.sector_size = 512;
+	assert_int_equal(check(&ip, sb), -EINVAL);
+	assert_string_equal(err, "sector size 512, expected 4096");
+	ip = good_ip;
+	ip.integrity = "crc32c";
+	assert_int_equal(check(&ip, sb), -EINVAL);
+	assert_string_equal(err, "integrity algorithm crc32c, expected hmac(sha256)");
+	ip.integrity = NULL;
+	assert_int_equal(check(&ip, sb), -EINVAL);
+	ip = good_ip;
+	ip.integrity_key_size = 20;
+	assert_int_equal(check(&ip, sb), -EINVAL);
+	assert_string_equal(err, "integrity key size 20, expected 32");
+	ip = good_ip;
+
+	/* The superblock itself. */
+	sb[10] = 1;
+	assert_int_equal(check(&ip, sb), -EINVAL);
+	assert_string_equal(err, "tag size 1, expected 32");
+	sb[10] = 32;
+	sb[11] = 1;                 /* 288: the high byte counts */
+	assert_int_equal(check(&ip, sb), -EINVAL);
+	assert_string_equal(err, "tag size 288, expected 32");
+	sb[11] = 0;
+	sb[28] = 0;
+	assert_int_equal(check(&ip, sb), -EINVAL);
+	assert_string_equal(err, "sector size 512, expected 4096");
+	sb[28] = 200;
+	assert_int_equal(check(&ip, sb), -EINVAL);
+	assert_string_equal(err, "log2 sectors per block 200, expected 3");
+	sb[28] = 3;
+	sb[8] = 4;
+	assert_int_equal(check(&ip, sb), -EINVAL);
+	assert_string_equal(err, "superblock version 4, expected 5");
+	sb[8] = 5;
+	sb[24] = 0x18 | 0x2;        /* recalculating */
+	assert_int_equal(check(&ip, sb), -EINVAL);
+	assert_string_equal(err, "flags 0x1a, expected 0x18 (fix_padding, fix_hmac)");
+	sb[24] = 0x18 | 0x4;        /* dirty bitmap */
+	assert_int_equal(check(&ip, sb), -EINVAL);
+	sb[24] = 0x18 | 0x1;        /* journal MAC */
+	assert_int_equal(check(&ip, sb), -EINVAL);
+	sb[24] = 0x08;              /* fix_hmac off: no salt in the tags */
+	assert_int_equal(check(&ip, sb), -EINVAL);
+	sb[24] = 0x18;
+	sb[27] = 0x80;              /* a flag in the top byte */
+	assert_int_equal(check(&ip, sb), -EINVAL);
+	sb[27] = 0;
+	sb[0] = 'X';
+	assert_int_equal(check(&ip, sb), -EINVAL);
+	assert_string_equal(err, "no dm-integrity superblock (magic \"integrt\")");
+	sb[0] = 'i';
+	assert_int_equal(storage_integrity_check(&ip, sb, 63, err, sizeof(err)), -EINVAL);
+	/* Fields that only move where data and tags sit (DoS at most) pass. */
+	sb[12] = 99;
+	sb[9] = 10;
+	assert_int_equal(check(&ip, sb), 0);
+}
+
+/*
+ * Why the check exists: libcryptsetup (2.6.1 here; lib/setup.c
+ * _crypt_load_integrity and lib/integrity/integrity.c INTEGRITY_read_sb)
+ * loads the tag and sector size from the superblock and ignores the ones
+ * it is given. A file with a tag-size-1 superblock loads as tag size 1.
+ */
+static void test_crypt_load_trusts_superblock(void **state)
+{
+	static uint8_t sb[4096];
+	struct crypt_params_integrity want = good_ip, got;
+	struct crypt_device *cd = NULL;
+	char path[128];
+	int fd;
+
+	(void)state;
+	good_sb(sb);
+	sb[10] = 1;
+	sb[28] = 0;
+	snprintf(path, sizeof(path), "%s/disk.img", root);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, sb, sizeof(sb)), (ssize_t)sizeof(sb));
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	close(fd);
+	assert_int_equal(crypt_init(&cd, path), 0);
+	assert_int_equal(crypt_load(cd, CRYPT_INTEGRITY, &want), 0);
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(crypt_get_integrity_info(cd, &got), 0);
+	assert_int_equal(got.tag_size, 1);
+	assert_int_equal(got.sector_size, 512);
+	assert_int_equal(storage_integrity_check(&got, sb, sizeof(sb), err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "tag size 1, expected 32");
+	crypt_free(cd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_by_serial_and_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test(test_derive_known_answer),
+		cmocka_unit_test(test_integrity_params),
+		cmocka_unit_test_setup_teardown(test_crypt_load_trusts_superblock, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
