@@ -174,18 +174,54 @@ static int request(struct kbs *k, const char *what, const char *method, const ch
 
 /* ---- the handshake ------------------------------------------------------------------- */
 
+int attest_report_data(const struct tee_ops *t, const char *nonce, struct json_object *jwk,
+		       uint8_t *digest, size_t *dlen, uint8_t *rd, const char **what)
+{
+	struct json_object *rdo = json_object_new_object();
+	char *canon = NULL;
+	size_t canon_len;
+	unsigned int n = 0;
+	EVP_MD *md = NULL;
+	int r;
+
+	*dlen = 0;
+	*what = "runtime data";
+	if (!rdo)
+		return -ENOMEM;
+	json_object_object_add(rdo, "additional-evidence", json_object_new_string(""));
+	json_object_object_add(rdo, "nonce", json_object_new_string(nonce));
+	json_object_object_add(rdo, "tee-pubkey", json_object_get(jwk));
+	r = jcs_serialize(rdo, &canon, &canon_len);
+	if (r < 0) {
+		*what = "JCS of the runtime data";
+		goto out;
+	}
+	md = EVP_MD_fetch(NULL, t->rd_hash, NULL);
+	if (!md || EVP_Digest(canon, canon_len, digest, &n, md, NULL) != 1) {
+		*what = "report data digest";
+		r = -EIO;
+		goto out;
+	}
+	*dlen = n;
+	r = (int)tee_report_data(t, digest, n, rd);
+out:
+	EVP_MD_free(md);
+	free(canon);
+	json_object_put(rdo);
+	return r;
+}
+
 static int handshake(struct kbs *k)
 {
 	struct boot *b = k->b;
-	struct json_object *req, *extra, *algs, *att = NULL, *rt = NULL, *rdo = NULL, *ev = NULL;
+	struct json_object *req, *extra, *algs, *att = NULL, *rt = NULL, *ev = NULL;
 	struct json_object *tee_ev, *id;
 	const struct tee_ops *t = b->tee;
 	struct http_resp resp;
-	char err[256], *nonce = NULL, *canon = NULL, hex[2 * EVP_MAX_MD_SIZE + 1];
+	char err[256], *nonce = NULL, hex[2 * EVP_MAX_MD_SIZE + 1];
 	uint8_t digest[EVP_MAX_MD_SIZE], rd[64];
-	size_t canon_len, rd_len;
-	unsigned int dlen = 0;
-	EVP_MD *md = NULL;
+	const char *what;
+	size_t rd_len, dlen = 0;
 	int r;
 
 	k->cookie[0] = '\0';
@@ -220,25 +256,12 @@ static int handshake(struct kbs *k)
 		return boot_fail(b, r, "auth: %s", err);
 
 	/* Report data: the hash of the JCS of what binds this session to our key. */
-	rdo = json_object_new_object();
-	if (!rdo) {
-		r = boot_fail(b, -ENOMEM, "runtime data");
-		goto out;
-	}
-	json_object_object_add(rdo, "additional-evidence", json_object_new_string(""));
-	json_object_object_add(rdo, "nonce", json_object_new_string(nonce));
-	json_object_object_add(rdo, "tee-pubkey", json_object_get(k->jwk));
-	r = jcs_serialize(rdo, &canon, &canon_len);
+	r = attest_report_data(t, nonce, k->jwk, digest, &dlen, rd, &what);
 	if (r < 0) {
-		r = boot_fail(b, r, "JCS of the runtime data");
+		r = boot_fail(b, r, "%s", what);
 		goto out;
 	}
-	md = EVP_MD_fetch(NULL, t->rd_hash, NULL);
-	if (!md || EVP_Digest(canon, canon_len, digest, &dlen, md, NULL) != 1) {
-		r = boot_fail(b, -EIO, "report data digest");
-		goto out;
-	}
-	rd_len = tee_report_data(t, digest, dlen, rd);
+	rd_len = (size_t)r;
 	hex_encode(digest, dlen, hex);
 	log_info("attest: %s evidence, report data %.16s... (%s of the JCS runtime data)", t->name,
 		 hex, t->rd_hash);
@@ -282,10 +305,7 @@ static int handshake(struct kbs *k)
 	}
 	log_info("attest: the KBS accepted the evidence");
 out:
-	EVP_MD_free(md);
 	free(nonce);
-	free(canon);
-	json_object_put(rdo);
 	json_object_put(ev);
 	json_object_put(rt);
 	json_object_put(att);

@@ -19,8 +19,26 @@
 #ifndef SEALROOT_ATTEST_H
 #define SEALROOT_ATTEST_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "boot.h"
 
+struct tee_ops;
+struct json_object;
+
 int step_attest(struct boot *b);
+
+/*
+ * The report data of one handshake, as Trustee's KBS rebuilds it for the
+ * primary evidence: t->rd_hash of the JCS of
+ * {"additional-evidence":"","nonce":nonce,"tee-pubkey":jwk}, placed as t's
+ * row of tee.c says (tee_report_data()). digest gets the bare hash
+ * (EVP_MAX_MD_SIZE bytes of room, *dlen its length), rd the placed bytes
+ * (64 bytes of room). Returns rd's length, or -errno with *what naming the
+ * stage that failed. Pure: no I/O, nothing kept.
+ */
+int attest_report_data(const struct tee_ops *t, const char *nonce, struct json_object *jwk,
+		       uint8_t *digest, size_t *dlen, uint8_t *rd, const char **what);
 
 #endif

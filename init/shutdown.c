@@ -56,20 +56,88 @@ static bool wait_children(struct boot *b, unsigned ms)
 	}
 }
 
+enum { WIPE_PASSES = 4 };
+
+/* Zeros over bytes [0, size) of fd, whatever the short writes; 0 or -errno. */
+static int zero_fill(int fd, off_t size)
+{
+	static const char zero[4096];
+	off_t off = 0;
+	ssize_t w;
+
+	while (off < size) {
+		w = pwrite(fd, zero, size - off < (off_t)sizeof(zero) ?
+			   (size_t)(size - off) : sizeof(zero), off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		if (w == 0)
+			return -EIO;
+		off += w;
+	}
+	return 0;
+}
+
+/*
+ * One entry of the secrets directory: a regular file is overwritten with
+ * zeros over its whole length, and removed only if the name still points at
+ * the file just overwritten (else the new one is wiped in turn). Nothing
+ * else is written: no symlink is followed (O_NOFOLLOW), a FIFO or device is
+ * never written to (and O_NONBLOCK: opening a FIFO with no reader must not
+ * stall the shutdown); such an entry, holding no bytes, is only removed. A
+ * file that cannot be overwritten is still removed (and that is logged).
+ * Returns 1 if the entry was removed, 0 if it was gone, -errno if it stays.
+ */
+static int wipe_one(int dfd, const char *name)
+{
+	struct stat st, now;
+	int tries, fd, r;
+
+	for (tries = 0; tries < WIPE_PASSES; tries++) {
+		fd = openat(dfd, name, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		r = fd < 0 ? -errno : 0;
+		if (fd >= 0) {
+			if (fstat(fd, &st) < 0)
+				r = -errno;
+			else if (S_ISREG(st.st_mode))
+				r = zero_fill(fd, st.st_size);
+			close(fd);
+		}
+		/* What the name is now: it may have changed since the open. */
+		if (fstatat(dfd, name, &now, AT_SYMLINK_NOFOLLOW) < 0)
+			return errno == ENOENT ? 0 : -errno;
+		if (S_ISDIR(now.st_mode))
+			return -EISDIR;
+		if (fd >= 0 && r == 0 && (now.st_dev != st.st_dev || now.st_ino != st.st_ino))
+			continue;
+		/* Not a file at the open, a file now: open that one. */
+		if (fd < 0 && S_ISREG(now.st_mode) && (r == -ELOOP || r == -ENXIO))
+			continue;
+		/* A symlink (ELOOP), a FIFO without a reader (ENXIO) or a device
+		 * holds none of the secret: nothing to overwrite, only remove.
+		 * A regular file that could not be overwritten goes too. */
+		if (r < 0 && (fd >= 0 || S_ISREG(now.st_mode)))
+			log_errno(r, "shutdown: overwrite secret %s", name);
+		return unlinkat(dfd, name, 0) == 0 ? 1 : -errno;
+	}
+	return -EAGAIN;
+}
+
 /*
  * Overwrites every released secret with zeros and removes it, first thing
- * at shutdown: whatever happens later (a process that will not die, an
- * unmount that fails), no secret outlives the workload. /run is tmpfs, so
- * the zeros replace the pages that held the secret.
+ * at shutdown and on the fatal path: whatever happens later (a process that
+ * will not die, an unmount that fails), no secret outlives the workload,
+ * not even through a descriptor a process kept open. /run is tmpfs, so the
+ * zeros replace the pages that held the secret. Every name counts,
+ * dot-files too (a resource path may start with a dot); the directory is
+ * read again until a pass finds nothing, so entries added meanwhile go too.
  */
 static void wipe_secrets(struct boot *b)
 {
-	static const char zero[4096];
 	struct dirent *e;
-	struct stat st;
-	unsigned n = 0;
-	off_t off;
-	int dfd, fd;
+	unsigned n = 0, pass, found;
+	int dfd, r;
 	DIR *d;
 
 	dfd = open(b->path.secrets_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -80,23 +148,22 @@ static void wipe_secrets(struct boot *b)
 		close(dfd);
 		return;
 	}
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		fd = openat(dfd, e->d_name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-			for (off = 0; off < st.st_size; off += (off_t)sizeof(zero))
-				if (pwrite(fd, zero, st.st_size - off < (off_t)sizeof(zero) ?
-					   (size_t)(st.st_size - off) : sizeof(zero), off) < 0)
-					break;
-			fsync(fd);
+	for (pass = 0; pass < WIPE_PASSES; pass++) {
+		found = 0;
+		rewinddir(d);
+		while ((e = readdir(d))) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			r = wipe_one(dfd, e->d_name);
+			if (r > 0) {
+				n++;
+				found++;
+			} else if (r < 0) {
+				log_errno(r, "shutdown: remove secret %s", e->d_name);
+			}
 		}
-		if (fd >= 0)
-			close(fd);
-		if (unlinkat(dfd, e->d_name, 0) == 0)
-			n++;
-		else
-			log_errno(-errno, "shutdown: remove secret %s", e->d_name);
+		if (!found)
+			break;
 	}
 	closedir(d);
 	rmdir(b->path.secrets_dir);

@@ -20,4 +20,13 @@
 
 int step_verity(struct boot *b);
 
+/*
+ * Whether the root hash in the kernel's verity table (active) is the one the
+ * measured command line names (measured): the same hex digits, the same
+ * length. Both are lower case (the kernel prints the digest with "%02x",
+ * lib/kcmdline.c takes only lower case), so a digit in upper case is a
+ * different hash, not folded. An empty hash matches nothing.
+ */
+bool verity_root_hash_equal(const char *active, const char *measured);
+
 #endif

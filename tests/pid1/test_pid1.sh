@@ -222,4 +222,60 @@ test_unexecutable_agent_is_fatal() {
 	assertContains "$(cat "$WORK/out")" "sealroot: FATAL agent: exec $WORK/noexec: Permission denied"
 }
 
+# run_wipe AGENT: the init as PID 1, as run_init, inside a mount namespace of
+# its own with a fresh tmpfs on /run (never the host's /run). Before the init
+# starts, /run/sealroot/secrets holds a 16-byte secret ".key" and /run/keep
+# a file outside it; this shell keeps ".key" open (fd 7), as a process that
+# outlives the wipe would. Prints "left:" with what is left in the secrets
+# directory ("no directory" when it is gone), "read:" with the bytes read through fd 7 in hex, "keep:" with
+# /run/keep; the init's output goes to $WORK/out and its exit code to $RC.
+run_wipe() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	res=$(SEALROOT_STEPS=agent SEALROOT_AGENT=$1 SEALROOT_GRACE_MS=2000 \
+		timeout 60 unshare -m sh -c '
+		mount -t tmpfs tmpfs /run || exit 90
+		mkdir -p /run/sealroot/secrets || exit 91
+		printf "sixteen byte key" >/run/sealroot/secrets/.key
+		printf "not a secret" >/run/keep
+		exec 7</run/sealroot/secrets/.key
+		unshare -fp --mount-proc "$0" >"$1" 2>&1
+		echo "rc=$?"
+		if [ -e /run/sealroot/secrets ]; then
+			echo "left:$(ls -A /run/sealroot/secrets)"
+		else
+			echo "left:no directory"
+		fi
+		echo "read:$(od -An -v -tx1 <&7 | tr -d " \n")"
+		echo "keep:$(cat /run/keep)"' "$INIT" "$WORK/out")
+	RC=$(printf '%s\n' "$res" | sed -n 's/^rc=//p')
+}
+
+# shutdown: a secret kept open reads as zeros of its length afterwards,
+# dot-file or not, and /run/keep beside it keeps its bytes.
+test_shutdown_wipe_zeros_open_secret() {
+	a=$(agent bye.sh <<'AG'
+#!/bin/sh
+exit 0
+AG
+)
+	run_wipe "$a"
+	out=$(cat "$WORK/out")
+	assertEquals "init exit code: $out" 0 "$RC"
+	assertContains "$out" "shutdown: wiped 1 secret file from /run/sealroot/secrets"
+	assertContains "$res" "read:00000000000000000000000000000000"
+	assertContains "$res" "keep:not a secret"
+	assertContains "$res" "left:no directory"
+}
+
+# The fatal path (here: no agent) wipes the same way before its FATAL line.
+test_fatal_wipe_zeros_open_secret() {
+	run_wipe "$WORK/no-such-agent"
+	out=$(cat "$WORK/out")
+	assertEquals "init exit code: $out" 1 "$RC"
+	assertContains "$out" "sealroot: FATAL agent: $WORK/no-such-agent: No such file or directory"
+	assertContains "$res" "read:00000000000000000000000000000000"
+	assertContains "$res" "keep:not a secret"
+	assertContains "$res" "left:no directory"
+}
+
 . shunit2

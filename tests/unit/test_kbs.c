@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Unit tests for lib/kbs_reply.c, what the init reads of KBS replies: the
- * challenge, the token, Trustee's error JSON, the session cookie; and for
- * where the report data goes per TEE (tee_report_data(), init/tee.c).
+ * challenge, the token, Trustee's error JSON, the session cookie; for
+ * where the report data goes per TEE (tee_report_data(), init/tee.c); and
+ * for the whole report-data chain of the attest step (attest_report_data(),
+ * init/attest.c: runtime data -> JCS -> hash -> placement) against bytes
+ * computed independently.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+#include <openssl/evp.h>
+
+#include "attest.h"
+#include "hex.h"
 #include "kbs_reply.h"
 #include "tee.h"
 
@@ -143,6 +151,104 @@ static void test_report_data(void **state)
 	assert_memory_equal(out, d, 64);
 }
 
+/*
+ * The report data a Trustee KBS expects, computed outside this code base.
+ * The rule (confidential-containers/trustee, main at commit
+ * 78962cd416dcc8a32f9377e0066a28fe21420f69):
+ * - kbs/src/attestation/backend.rs, AttestationService::__attest(): the
+ *   primary evidence's runtime data is the JSON object
+ *   {"tee-pubkey": <the JWK>, "nonce": <the challenge's nonce>,
+ *    "additional-evidence": <tee-evidence.additional_evidence, "" here>};
+ * - kbs/src/attestation/coco/builtin.rs, verify(): hashed with SHA-512 for
+ *   se, SHA-384 for every other TEE;
+ * - attestation-service/src/lib.rs, parse_runtime_data(): the hash is over
+ *   serde_json_canonicalizer::to_vec() of it, the RFC 8785 JCS;
+ * - deps/verifier/src/lib.rs, regularize_data(): zero-padded (or cut) to 64
+ *   bytes for snp (snp/mod.rs) and tdx (tdx/mod.rs), and for se
+ *   (se/ibmse.rs, SE_REPORT_DATA_SIZE 64, where SHA-512 fills it);
+ *   sample/mod.rs compares the bare hash, 48 bytes.
+ * (tpm stays at 64 bytes here; how Trustee's tpm verifier places it is
+ * another issue's.)
+ *
+ * Expected values from Python 3's json and hashlib (json.dumps with
+ * sort_keys and no spaces is the JCS of objects of ASCII strings):
+ *   python3 -c 'import json,hashlib
+ *   jwk={"kty":"EC","crv":"P-256","alg":"ECDH-ES+A256KW",
+ *        "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+ *        "y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}
+ *   for h,n in (("sha384","q+8/Zm9vYmFyX25vbmNlXzMyX2J5dGVzIQ=="),
+ *               ("sha512","{\"nonce\":\"AQID\",\"image_phkh\":\"00ff\"}")):
+ *     c=json.dumps({"nonce":n,"tee-pubkey":jwk,"additional-evidence":""},
+ *                  sort_keys=True,separators=(",",":"),ensure_ascii=False).encode()
+ *     print(c.decode()); print(hashlib.new(h,c).hexdigest())'
+ * The first nonce has '/' and '+' (no escaping in JCS; json-c's default
+ * would write "\/"), the second is the JSON string se's challenge carries.
+ */
+#define RD_JWK_X "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU"
+#define RD_JWK_Y "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+#define RD_NONCE "q+8/Zm9vYmFyX25vbmNlXzMyX2J5dGVzIQ=="
+#define RD_NONCE_SE "{\"nonce\":\"AQID\",\"image_phkh\":\"00ff\"}"
+/* JCS: {"additional-evidence":"","nonce":"q+8/Zm9v...IQ==","tee-pubkey":{"alg":
+ * "ECDH-ES+A256KW","crv":"P-256","kty":"EC","x":"f83O...VEU","y":"x_FE...5a0"}} */
+#define RD_SHA384 "d3a0db71d6869f55d532fbc75d6fac92b713f1168c50d69084bb63d84b9de399" \
+		  "a99079fae1b3a72c97fbd059086fd504"
+#define RD_SHA512_SE "fb7eecec4f43d87b37ee31f5d42b75b577a70fd6ba016585df87b0e730d3d84a" \
+		     "9fc8b00f94b94040ed9264bc750938dc6d5385508ddc7b27d1d706aa07284ec1"
+
+/* The JWK as make_key() builds it, members in its (not sorted) order. */
+static struct json_object *rd_jwk(void)
+{
+	struct json_object *j = json_object_new_object();
+
+	assert_non_null(j);
+	json_object_object_add(j, "kty", json_object_new_string("EC"));
+	json_object_object_add(j, "crv", json_object_new_string("P-256"));
+	json_object_object_add(j, "alg", json_object_new_string("ECDH-ES+A256KW"));
+	json_object_object_add(j, "x", json_object_new_string(RD_JWK_X));
+	json_object_object_add(j, "y", json_object_new_string(RD_JWK_Y));
+	return j;
+}
+
+/* attest_report_data() for the TEE name: the placed bytes must be want_hex. */
+static void check_report_data(const char *tee, const char *nonce, const char *hash_hex,
+			      const char *want_hex)
+{
+	struct json_object *jwk = rd_jwk();
+	uint8_t digest[EVP_MAX_MD_SIZE], rd[64];
+	char got[2 * EVP_MAX_MD_SIZE + 1];
+	const char *what = NULL;
+	size_t dlen = 0;
+	int n;
+
+	memset(rd, 0xee, sizeof(rd));
+	n = attest_report_data(tee_by_name(tee), nonce, jwk, digest, &dlen, rd, &what);
+	json_object_put(jwk);
+	/* The bare hash. */
+	assert_int_equal(dlen, strlen(hash_hex) / 2);
+	hex_encode(digest, dlen, got);
+	assert_string_equal(got, hash_hex);
+	/* What goes into the evidence. */
+	assert_int_equal(n, (int)strlen(want_hex) / 2);
+	hex_encode(rd, (size_t)n, got);
+	assert_string_equal(got, want_hex);
+}
+
+#define ZERO16 "00000000000000000000000000000000"
+
+static void test_report_data_known_answer(void **state)
+{
+	(void)state;
+	/* snp, tdx: SHA-384, 48 bytes, zero-padded to 64. */
+	check_report_data("snp", RD_NONCE, RD_SHA384, RD_SHA384 ZERO16);
+	check_report_data("tdx", RD_NONCE, RD_SHA384, RD_SHA384 ZERO16);
+	/* sample: the 48 bytes as they are. */
+	check_report_data("sample", RD_NONCE, RD_SHA384, RD_SHA384);
+	/* tpm: as today, SHA-384 zero-padded to 64. */
+	check_report_data("tpm", RD_NONCE, RD_SHA384, RD_SHA384 ZERO16);
+	/* se: SHA-512, all of its 64 bytes. */
+	check_report_data("se", RD_NONCE_SE, RD_SHA512_SE, RD_SHA512_SE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_error_name),
 		cmocka_unit_test(test_cookie),
 		cmocka_unit_test(test_report_data),
+		cmocka_unit_test(test_report_data_known_answer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Unit tests for init/shutdown.c: the order of the shutdown stages. */
+/* Unit tests for init/shutdown.c: the order of the shutdown stages, and the
+ * wipe of the released secrets at shutdown and on the fatal path. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -93,6 +96,19 @@ int __wrap_unlinkat(int dfd, const char *name, int flags)
 	CALL("unlink %s", name);
 	return __real_unlinkat(dfd, name, flags);
 }
+
+/*
+ * fatal() ends in poweroff(), which in this (non-test) build of shutdown.c
+ * calls reboot(RB_POWER_OFF): never the real one from a test, which may run
+ * as root. This definition takes its place at link time; a child that gets
+ * here exits 42 when asked to power off.
+ */
+int reboot(int howto)
+{
+	_exit(howto == (int)RB_POWER_OFF ? 42 : 43);
+}
+
+pid_t __real_waitpid(pid_t pid, int *status, int options);
 
 /* storage.c is not linked: its teardown's place in the order is what counts. */
 void storage_teardown(struct boot *b)
@@ -245,11 +261,224 @@ static void test_secrets_wiped_first(void **state)
 	assert_int_equal(access(dir, F_OK), -1); /* the directory is gone too */
 }
 
+/* The secrets the wipe tests plant, kept open as a process would. */
+static const struct {
+	const char *name;
+	size_t len;
+} planted[] = {
+	{ "s0", 10 },
+	{ ".env", 17 },     /* a resource path may start with a dot */
+	{ "big", 10000 },   /* more than one 4096-byte block of zeros */
+	{ "empty", 0 },
+};
+enum { N_PLANTED = sizeof(planted) / sizeof(planted[0]) };
+
+static void fill(uint8_t *buf, size_t len, uint8_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (uint8_t)(seed + i * 7) | 1; /* never a zero byte */
+}
+
+/* Creates dir/name with len non-zero bytes; returns a read fd kept open. */
+static int plant(const char *dir, const char *name, size_t len, uint8_t seed)
+{
+	char path[256];
+	uint8_t *buf = malloc(len + 1);
+	int fd;
+
+	assert_non_null(buf);
+	fill(buf, len, seed);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	/* 0400 as the attest step writes it; 0600 so a non-root test can too. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, geteuid() == 0 ? 0400 : 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, buf, len), (ssize_t)len);
+	close(fd);
+	free(buf);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	return fd;
+}
+
+/* Through fd, from offset 0: exactly len bytes, all zero. */
+static void assert_zeros(int fd, size_t len, const char *name)
+{
+	uint8_t buf[16384];
+	ssize_t n;
+	size_t i;
+
+	n = pread(fd, buf, sizeof(buf), 0);
+	if (n != (ssize_t)len)
+		fail_msg("%s: %zd bytes through the open fd, expected %zu", name, n, len);
+	for (i = 0; i < len; i++)
+		if (buf[i] != 0)
+			fail_msg("%s: byte %zu is 0x%02x after the wipe, not zero", name, i, buf[i]);
+}
+
+/* path still holds exactly the len bytes plant() or fill() gave it. */
+static void assert_kept(const char *path, size_t len, uint8_t seed)
+{
+	uint8_t want[64];
+	size_t got_len;
+	char *got = unit_slurp(path, &got_len);
+
+	assert_true(len <= sizeof(want));
+	fill(want, len, seed);
+	assert_int_equal(got_len, len);
+	assert_memory_equal(got, want, len);
+	free(got);
+}
+
+/*
+ * The layout both wipe tests use: dir/secrets with the planted secrets
+ * (fds kept open) and a symlink to a file outside it; dir/outside, a file
+ * beside the secrets directory. Neither outside file may be written.
+ */
+struct wipe_fixture {
+	char dir[64], secrets[96], outside[96], target[96];
+	int fd[N_PLANTED];
+};
+
+static void wipe_fixture_make(struct wipe_fixture *f)
+{
+	uint8_t buf[32];
+	char link[160];
+	size_t i;
+
+	unit_tmpdir(f->dir, sizeof(f->dir), "wipe");
+	snprintf(f->secrets, sizeof(f->secrets), "%s/secrets", f->dir);
+	snprintf(f->outside, sizeof(f->outside), "%s/outside", f->dir);
+	snprintf(f->target, sizeof(f->target), "%s/target", f->dir);
+	assert_int_equal(mkdir(f->secrets, 0700), 0);
+	for (i = 0; i < N_PLANTED; i++)
+		f->fd[i] = plant(f->secrets, planted[i].name, planted[i].len, (uint8_t)(i + 1));
+	fill(buf, sizeof(buf), 0x40);
+	unit_put(f->outside, buf, sizeof(buf));
+	fill(buf, sizeof(buf), 0x50);
+	unit_put(f->target, buf, sizeof(buf));
+	snprintf(link, sizeof(link), "%s/link", f->secrets);
+	assert_int_equal(symlink(f->target, link), 0);
+}
+
+/* Every secret reads as zeros of its length through the kept fd; every
+ * name and the directory are gone; the files outside keep their bytes. */
+static void wipe_fixture_check(struct wipe_fixture *f)
+{
+	size_t i;
+
+	for (i = 0; i < N_PLANTED; i++) {
+		assert_zeros(f->fd[i], planted[i].len, planted[i].name);
+		close(f->fd[i]);
+	}
+	assert_int_equal(access(f->secrets, F_OK), -1);
+	assert_kept(f->outside, 32, 0x40);
+	assert_kept(f->target, 32, 0x50);
+	unit_rmtree(f->dir);
+}
+
+/* At shutdown: a process that kept a secret open reads zeros, not the secret. */
+static void test_wipe_overwrites_open_secrets(void **state)
+{
+	struct wipe_fixture f;
+	struct boot b;
+
+	(void)state;
+	wipe_fixture_make(&f);
+	boot_init(&b);
+	b.cfg.grace_ms = 30;
+	b.path.secrets_dir = f.secrets;
+	shutdown_run(&b);
+	assert_true(call_index("unlink .env") >= 0);
+	assert_true(call_index("unlink link") >= 0);
+	wipe_fixture_check(&f);
+}
+
+/* On the fatal path too: the child runs fatal(), which must wipe before it
+ * powers off (the reboot() above: exit 42). */
+static void test_fatal_overwrites_open_secrets(void **state)
+{
+	struct wipe_fixture f;
+	struct boot b;
+	char log[128];
+	size_t len;
+	char *out;
+	pid_t pid;
+	int status, fd;
+
+	(void)state;
+	wipe_fixture_make(&f);
+	snprintf(log, sizeof(log), "%s/stderr", f.dir);
+	boot_init(&b);
+	b.path.secrets_dir = f.secrets;
+	snprintf(b.reason, sizeof(b.reason), "test reason");
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || dup2(fd, 2) < 0)
+			_exit(2);
+		fatal(&b, "attest");
+	}
+	assert_int_equal(__real_waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 42);
+	out = unit_slurp(log, &len);
+	assert_non_null(strstr(out, "sealroot: FATAL attest: test reason\n"));
+	free(out);
+	unlink(log);
+	wipe_fixture_check(&f);
+}
+
+/*
+ * A FIFO among the secrets, with no reader: opening it for writing would
+ * block for ever and the secrets after it would never be wiped. The child
+ * has 20 s (a hang guard, not a timing assert: the wipe takes milliseconds).
+ */
+static void test_wipe_fifo_does_not_stall(void **state)
+{
+	char dir[64], path[128];
+	struct boot b;
+	pid_t pid;
+	int status, fd;
+
+	(void)state;
+	unit_tmpdir(dir, sizeof(dir), "fifo");
+	snprintf(path, sizeof(path), "%s/a-fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	fd = plant(dir, "secret", 10, 9);
+	boot_init(&b);
+	b.cfg.grace_ms = 0;
+	b.path.secrets_dir = dir;
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		alarm(20);
+		shutdown_run(&b);
+		_exit(0);
+	}
+	assert_int_equal(__real_waitpid(pid, &status, 0), pid);
+	if (WIFSIGNALED(status))
+		fail_msg("the wipe stalled on a FIFO (signal %d)", WTERMSIG(status));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_zeros(fd, 10, "secret");
+	close(fd);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(access(dir, F_OK), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_order_all_exit_on_term, setup),
 		cmocka_unit_test_setup(test_secrets_wiped_first, setup),
+		cmocka_unit_test_setup(test_wipe_overwrites_open_secrets, setup),
+		cmocka_unit_test_setup(test_fatal_overwrites_open_secrets, setup),
+		cmocka_unit_test_setup(test_wipe_fifo_does_not_stall, setup),
 		cmocka_unit_test_setup(test_sigkill_after_grace, setup),
 		cmocka_unit_test_setup(test_no_children_no_mounts, setup),
 		cmocka_unit_test_setup(test_stopped_process_is_continued, setup),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Unit tests for lib/verity_table.c, the strict parser of the verity
- * table, and the initramfs check of the verity step (init/verity.c). */
+ * table, and of the verity step (init/verity.c): the initramfs check and the
+ * comparison of the active root hash with the measured one. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -122,6 +123,50 @@ static void test_initramfs_root_must_be_ramfs(void **state)
 	assert_non_null(strstr(b.reason, "sealroot.root=initramfs, but / is not the initramfs"));
 }
 
+/*
+ * The root hash the kernel reports against sealroot.roothash: equal only
+ * digit for digit over the whole length. The kernel prints the digest as
+ * lower-case hex (linux 6.12, drivers/md/dm-verity-target.c, verity_status(),
+ * STATUSTYPE_TABLE: DMEMIT("%02x", v->root_digest[x])), and lib/kcmdline.c
+ * takes only lower case, so an upper-case digit is a different hash.
+ */
+static void test_root_hash_equal(void **state)
+{
+	char other[sizeof(H) + 2];
+
+	(void)state;
+	assert_true(verity_root_hash_equal(H, H));
+	/* One nibble off at the first and at the last digit, both ways. */
+	memcpy(other, H, sizeof(H));
+	other[0] = '5'; /* H starts with '4' */
+	assert_false(verity_root_hash_equal(other, H));
+	assert_false(verity_root_hash_equal(H, other));
+	memcpy(other, H, sizeof(H));
+	other[63] = 'b'; /* H ends with 'a' */
+	assert_false(verity_root_hash_equal(other, H));
+	assert_false(verity_root_hash_equal(H, other));
+	/* In the middle, too: a check of the two ends only does not do. */
+	memcpy(other, H, sizeof(H));
+	other[32] = other[32] == '0' ? '1' : '0';
+	assert_false(verity_root_hash_equal(other, H));
+	/* A different length: a prefix either way, or one more byte. */
+	assert_false(verity_root_hash_equal("4c3bf85c1140cb06d65151a5179790b95fc4e52d29bb170f94312f077a4fc1",
+					    H));
+	assert_false(verity_root_hash_equal(H, "4c3bf85c1140cb06d65151a5179790b95fc4e52d29bb170f94312f077a4fc1"));
+	assert_false(verity_root_hash_equal(H "00", H));
+	assert_false(verity_root_hash_equal(H, H "00"));
+	assert_false(verity_root_hash_equal("4c", H));
+	/* Case: the same digest in upper case is not the measured hash. */
+	assert_false(verity_root_hash_equal("4C3BF85C1140CB06D65151A5179790B95FC4E52D29BB170F94312F077A4FC1BA",
+					    H));
+	assert_false(verity_root_hash_equal("4c3bf85c1140cb06d65151a5179790b95fc4e52d29bb170f94312f077a4fc1bA",
+					    H));
+	/* Nothing matches an empty hash, not even another empty one. */
+	assert_false(verity_root_hash_equal("", ""));
+	assert_false(verity_root_hash_equal(H, ""));
+	assert_false(verity_root_hash_equal("", H));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +175,7 @@ int main(void)
 		cmocka_unit_test(test_optional_args_strict),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_initramfs_root_must_be_ramfs),
+		cmocka_unit_test(test_root_hash_equal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
