@@ -64,6 +64,8 @@ FAULTS = (None, "flip_ciphertext", "flip_tag", "wrong_nonce", "garbage", "oversi
 # is refused there, so it is refused here. sm3 is not offered: the init
 # never sends it.
 INITDATA_HASHES = {"sha256": "sha256", "sha384": "sha384", "sha512": "sha512"}
+# deps/verifier/src/tpm/mod.rs TPM_REPORT_DATA_SIZE (trustee 7c390d7a).
+TPM_REPORT_DATA_SIZE = 32
 SEGMENT = re.compile(r"[A-Za-z0-9_.-]{1,128}")
 B64URL = re.compile(r"[A-Za-z0-9_-]*")
 
@@ -419,8 +421,10 @@ def verify_tpm(evidence, digest, trusted_aks, init, reference_pcrs):
     """The tpm verifier, as deps/verifier/src/tpm/mod.rs's evaluate: a trusted
     AK (by the SHA-256 of its DER), its RSASSA-SHA256
     signature over the TPMS_ATTEST, a quote of all 24 SHA-256 PCRs whose
-    pcrDigest covers the PCRs sent, extraData == the report data
-    zero-padded to 64 bytes, and PCR8 == SHA256(0^32 || initdata digest).
+    pcrDigest covers the PCRs sent, extraData == the report data resized
+    (cut or zero-padded) to TPM_REPORT_DATA_SIZE = 32 bytes (verify_nonce,
+    trustee commit 7c390d7a; read at 78962cd4), and PCR8 == SHA256(0^32 ||
+    initdata digest).
     Returns the 24 PCR values."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes, serialization
@@ -473,7 +477,7 @@ def verify_tpm(evidence, digest, trusted_aks, init, reference_pcrs):
         raise attest_fail("tpm evidence: trailing bytes after the quote")
     if pcr_digest != hashlib.sha256(b"".join(pcrs)).digest():
         raise attest_fail("tpm evidence: digest of PCRs does not match digest in Quote")
-    if extra != digest.ljust(64, b"\0"):
+    if extra != digest[:TPM_REPORT_DATA_SIZE].ljust(TPM_REPORT_DATA_SIZE, b"\0"):
         raise attest_fail("tpm evidence: TPM quote nonce doesn't match expected report_data")
     if init is not None:
         if init[0] != "sha256":
