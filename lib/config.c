@@ -104,20 +104,26 @@ static int kbs_from(const struct toml_node *t, const char *where, const char *ce
 		return r;
 	if (!url)
 		return 0;
-	if (!url_ok(url, ulen))
-		return bad(err, errlen, "%s: url is not an http:// or https:// URL", where);
 	cert = str(t, cert_key, where, &clen, &r, err, errlen);
 	if (r < 0)
 		return r;
+	/* Trailing slashes go, as guest-components trims them
+	 * (attestation-agent/kbs_protocol/src/builder.rs, trim_end_matches('/'),
+	 * commit 8246e5e0): "https://kbs/" must not become "https://kbs//kbs/v0". */
+	while (ulen > 0 && url[ulen - 1] == '/')
+		ulen--;
+	if (!url_ok(url, ulen) || ulen <= (url[4] == 's' ? 8u : 7u))
+		return bad(err, errlen, "%s: url is not an http:// or https:// URL", where);
 	if (c->kbs_url[0]) {
 		/* Both name a KBS: they must agree, or which one is meant? */
-		if (strcmp(c->kbs_url, url) != 0)
+		if (strlen(c->kbs_url) != ulen || memcmp(c->kbs_url, url, ulen) != 0)
 			return bad(err, errlen, "aa.toml and cdh.toml name different KBS URLs%s", "");
 		if (clen && c->kbs_cert_len &&
 		    (clen != c->kbs_cert_len || memcmp(cert, c->kbs_cert, clen) != 0))
 			return bad(err, errlen, "aa.toml and cdh.toml name different KBS certificates%s", "");
 	} else {
-		memcpy(c->kbs_url, url, ulen + 1);
+		memcpy(c->kbs_url, url, ulen);
+		c->kbs_url[ulen] = '\0';
 	}
 	if (clen && !c->kbs_cert_len) {
 		c->kbs_cert = cert;
@@ -203,7 +209,13 @@ static int network(const struct toml_node *t, struct attest_config *c, char *err
 	return 0;
 }
 
-/* "kbs:///repo/type/tag": three non-empty parts of [A-Za-z0-9._-]. */
+/*
+ * "kbs:///repo/type/tag": three parts, each as Trustee's ResourceDesc takes
+ * it (trustee kbs/src/plugins/implementations/resource/backend.rs,
+ * TryFrom<&str>, regex [a-zA-Z0-9_-]+[a-zA-Z0-9_.-]*, commit 78962cd4):
+ * a first character that is not '.', then [A-Za-z0-9._-]. So "." and ".."
+ * never become path segments of the request either.
+ */
 static int resource_uri(const char *u, size_t len, char *out)
 {
 	size_t i, parts = 1, partlen = 0;
@@ -223,13 +235,11 @@ static int resource_uri(const char *u, size_t len, char *out)
 		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-'))
 			return -EINVAL;
+		if (partlen == 0 && ch == '.')
+			return -EINVAL;
 		partlen++;
 	}
-	/* "." and ".." would become path segments of the request. */
-	if (parts != 3 || partlen == 0 || strstr(u, "/./") || strstr(u, "/../") ||
-	    (len >= 3 && strcmp(u + len - 3, "/..") == 0) ||
-	    (len >= 2 && strcmp(u + len - 2, "/.") == 0) || strncmp(u + 7, "./", 2) == 0 ||
-	    strncmp(u + 7, "../", 3) == 0)
+	if (parts != 3 || partlen == 0)
 		return -EINVAL;
 	memcpy(out, u + 7, len - 7);
 	out[len - 7] = '\0';

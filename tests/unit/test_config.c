@@ -72,6 +72,28 @@ static void test_defaults(void **state)
  * whole protocol and encrypt secrets of its choosing, so the init uses it
  * only with the owner's explicit allow_http, and never for the storage key.
  */
+/*
+ * A trailing '/' is trimmed, as guest-components' kbs_protocol builder does
+ * (attestation-agent/kbs_protocol/src/builder.rs, trim_end_matches('/'),
+ * commit 8246e5e0); otherwise the request path would start "//kbs/v0",
+ * which Trustee's router answers with 404.
+ */
+static void test_kbs_url_trailing_slash(void **state)
+{
+	(void)state;
+	assert_int_equal(conf(AA("https://kbs.example:8080/", "PEM")), 0);
+	assert_string_equal(C.kbs_url, "https://kbs.example:8080");
+	assert_int_equal(conf(AA("https://kbs.example/prefix//", "PEM")), 0);
+	assert_string_equal(C.kbs_url, "https://kbs.example/prefix");
+	/* aa.toml and cdh.toml agree when they differ only by the slash. */
+	assert_int_equal(conf(AA("https://k:1/", "PEM") CDH("https://k:1", "PEM")), 0);
+	assert_string_equal(C.kbs_url, "https://k:1");
+	/* Nothing but the scheme is no URL. */
+	assert_int_equal(conf(AA("https:///", "")), -EINVAL);
+	assert_string_equal(err, "aa.toml [token_configs.kbs]: url is not an http:// or https:// URL");
+	assert_int_equal(conf(AA("http://", "")), -EINVAL);
+}
+
 static void test_plain_http(void **state)
 {
 	(void)state;
@@ -183,12 +205,19 @@ static void test_resources(void **state)
 	assert_string_equal(C.res[0].repo_type_tag, "default/key/web");
 	assert_string_equal(C.res[0].path, "web.key");
 	assert_string_equal(C.res[1].repo_type_tag, "r/t/tag-1.x_y");
+	/* Dots after the first character are Trustee's too ("1.ok/2ok./3..."). */
+	assert_int_equal(conf(AA("http://k:1", "") SR(HTTPOK "[[resource]]\nuri = \"kbs:///1.ok/2ok./3...\"\npath = \"b\"\n")), 0);
+	assert_string_equal(C.res[0].repo_type_tag, "1.ok/2ok./3...");
 	/* No KBS to ask. */
 	assert_int_equal(conf(SR("[[resource]]\nuri = \"kbs:///a/b/c\"\npath = \"p\"\n")), -EINVAL);
 	assert_non_null(strstr(err, "neither aa.toml nor cdh.toml names a KBS"));
 	static const char *bad_uri[] = { "kbs://host/a/b/c", "kbs:///a/b", "kbs:///a/b/c/d", "kbs:///a//c",
 					 "kbs:///a/b/", "kbs:///a/../c", "kbs:///../b/c", "kbs:///a/b/..",
-					 "kbs:///a/b/c?x", "kbs:///a/b/%2e", "https://x/a/b/c" };
+					 "kbs:///a/b/c?x", "kbs:///a/b/%2e", "https://x/a/b/c",
+					 /* Trustee's ResourceDesc: no part may start with '.'
+					  * (trustee resource/backend.rs, TryFrom, 78962cd4). */
+					 "kbs:///.a/b/c", "kbs:///a/.b/c", "kbs:///a/b/.c",
+					 "kbs:///a/b/.", "kbs:///./b/c" };
 	for (size_t i = 0; i < sizeof(bad_uri) / sizeof(bad_uri[0]); i++) {
 		char line[256];
 
@@ -274,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_kbs_sources),
 		cmocka_unit_test(test_plain_http),
+		cmocka_unit_test(test_kbs_url_trailing_slash),
 		cmocka_unit_test(test_attestation_table),
 		cmocka_unit_test(test_network),
 		cmocka_unit_test(test_resources),

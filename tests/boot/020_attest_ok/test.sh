@@ -25,3 +25,18 @@ expect_log "sealroot-test: VERDICT PASS"
 expect_no_log "FATAL"
 no_secret_anywhere "$CASE_WORK/secret" "$LOG" "$LOG.qemu" "$BUNDLE/rootfs.img" "$BUNDLE/cmdline" \
 	"$INITDATA" "$INITDATA.toml"
+
+# The same KBS named with a trailing slash, as users write it: the init
+# trims it as guest-components does (attestation-agent/kbs_protocol/src/
+# builder.rs, trim_end_matches('/'), commit 8246e5e0), so the requests go
+# to /kbs/v0/..., not //kbs/v0/... (a 404 from Trustee's router).
+ATTEST_URL=http://10.0.2.100:8080/ attest_initdata "$CASE_WORK/slash.img"
+kbs_config "$CASE_WORK/kbs.json" "$CASE_WORK/secret" allow "" "$CASE_WORK/slash.img.toml"
+kbs_start "$CASE_WORK/kbs.json"
+boot_run_kbs "$BUNDLE/rootfs.img" "$(sr_bundle_cmdline "$BUNDLE")"
+kbs_stop
+expect_exited
+expect_log "attest: KBS http://10.0.2.100:8080,"
+expect_log "sealroot-test: VERDICT PASS"
+grep -q 'POST //kbs' "$CASE_WORK/kbs.log" && case_fail "a request went to //kbs"
+grep -q 'POST /kbs/v0/auth' "$CASE_WORK/kbs.log" || case_fail "no request reached /kbs/v0/auth"
