@@ -132,9 +132,15 @@ static int request(struct kbs *k, const char *what, const char *method, const ch
 		if (left <= 0)
 			return boot_fail(k->b, -ETIMEDOUT, "%s: the %u ms deadline passed", what,
 					 c->deadline_ms);
+		/*
+		 * An answer may take all the time left: a cold Trustee fetches
+		 * the VCEK from AMD's KDS or Intel's PCS collateral inside
+		 * /attest, which can take longer than any fixed per-request
+		 * cap. Connecting is bounded apart (HTTP_CONNECT_MS), so a
+		 * dead address is retried.
+		 */
 		r = http_request(k->http, method, url, body, body ? strlen(body) : 0,
-				 k->cookie[0] ? k->cookie : NULL,
-				 (long)(left * 1000 < 10000 ? left * 1000 + 1 : 10000), resp,
+				 k->cookie[0] ? k->cookie : NULL, (long)(left * 1000) + 1, resp,
 				 err, sizeof(err));
 		if (r == 0 && resp->status >= 200 && resp->status < 300)
 			return 0;
@@ -174,8 +180,9 @@ static int request(struct kbs *k, const char *what, const char *method, const ch
 
 /* ---- the handshake ------------------------------------------------------------------- */
 
-int attest_report_data(const struct tee_ops *t, const char *nonce, struct json_object *jwk,
-		       uint8_t *digest, size_t *dlen, uint8_t *rd, const char **what)
+int attest_report_data(const struct tee_ops *t, const char *hash, const char *nonce,
+		       struct json_object *jwk, uint8_t *digest, size_t *dlen, uint8_t *rd,
+		       const char **what)
 {
 	struct json_object *rdo = json_object_new_object();
 	char *canon = NULL;
@@ -196,7 +203,7 @@ int attest_report_data(const struct tee_ops *t, const char *nonce, struct json_o
 		*what = "JCS of the runtime data";
 		goto out;
 	}
-	md = EVP_MD_fetch(NULL, t->rd_hash, NULL);
+	md = EVP_MD_fetch(NULL, hash && hash[0] ? hash : t->rd_hash, NULL);
 	if (!md || EVP_Digest(canon, canon_len, digest, &n, md, NULL) != 1) {
 		*what = "report data digest";
 		r = -EIO;
@@ -218,7 +225,7 @@ static int handshake(struct kbs *k)
 	struct json_object *tee_ev, *id;
 	const struct tee_ops *t = b->tee;
 	struct http_resp resp;
-	char err[256], *nonce = NULL, hex[2 * EVP_MAX_MD_SIZE + 1];
+	char err[256], *nonce = NULL, hex[2 * EVP_MAX_MD_SIZE + 1], hash[KBS_HASH_NAME];
 	uint8_t digest[EVP_MAX_MD_SIZE], rd[64];
 	const char *what;
 	size_t rd_len, dlen = 0;
@@ -250,13 +257,15 @@ static int handshake(struct kbs *k)
 		return boot_fail(b, 0, "auth: the KBS set no kbs-session-id cookie");
 	}
 	memcpy(k->cookie, resp.cookie, sizeof(k->cookie));
-	r = kbs_parse_challenge(resp.body, resp.len, &nonce, err, sizeof(err));
+	r = kbs_parse_challenge(resp.body, resp.len, &nonce, hash, err, sizeof(err));
 	http_resp_free(&resp);
 	if (r < 0)
 		return boot_fail(b, r, "auth: %s", err);
 
 	/* Report data: the hash of the JCS of what binds this session to our key. */
-	r = attest_report_data(t, nonce, k->jwk, digest, &dlen, rd, &what);
+	/* The KBS's selected hash, as guest-components follows it; else the
+	 * one the TEE's verifier uses (tee.c). */
+	r = attest_report_data(t, hash, nonce, k->jwk, digest, &dlen, rd, &what);
 	if (r < 0) {
 		r = boot_fail(b, r, "%s", what);
 		goto out;
@@ -264,7 +273,7 @@ static int handshake(struct kbs *k)
 	rd_len = (size_t)r;
 	hex_encode(digest, dlen, hex);
 	log_info("attest: %s evidence, report data %.16s... (%s of the JCS runtime data)", t->name,
-		 hex, t->rd_hash);
+		 hex, hash[0] ? hash : t->rd_hash);
 	r = tee_evidence(t, &b->path, nonce, rd, rd_len, &ev, err, sizeof(err));
 	if (r < 0) {
 		r = boot_fail(b, r, "%s evidence: %s", t->name, err);

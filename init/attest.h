@@ -31,14 +31,16 @@ int step_attest(struct boot *b);
 
 /*
  * The report data of one handshake, as Trustee's KBS rebuilds it for the
- * primary evidence: t->rd_hash of the JCS of
+ * primary evidence: hash (the challenge's selected-hash-algorithm), or
+ * t->rd_hash when hash is NULL or "", of the JCS of
  * {"additional-evidence":"","nonce":nonce,"tee-pubkey":jwk}, placed as t's
  * row of tee.c says (tee_report_data()). digest gets the bare hash
  * (EVP_MAX_MD_SIZE bytes of room, *dlen its length), rd the placed bytes
  * (64 bytes of room). Returns rd's length, or -errno with *what naming the
  * stage that failed. Pure: no I/O, nothing kept.
  */
-int attest_report_data(const struct tee_ops *t, const char *nonce, struct json_object *jwk,
-		       uint8_t *digest, size_t *dlen, uint8_t *rd, const char **what);
+int attest_report_data(const struct tee_ops *t, const char *hash, const char *nonce,
+		       struct json_object *jwk, uint8_t *digest, size_t *dlen, uint8_t *rd,
+		       const char **what);
 
 #endif

@@ -35,8 +35,10 @@ void http_close(struct http *h);
 
 /*
  * method "GET" or "POST" (body with Content-Type application/json);
- * cookie NULL or the session id to send; timeout_ms bounds the whole call.
+ * cookie NULL or the session id to send; timeout_ms bounds the whole call,
+ * and the connection alone at most HTTP_CONNECT_MS of it.
  */
+enum { HTTP_CONNECT_MS = 10000 };
 int http_request(struct http *h, const char *method, const char *url, const char *body,
 		 size_t body_len, const char *cookie, long timeout_ms, struct http_resp *resp,
 		 char *err, size_t errlen);

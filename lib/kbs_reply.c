@@ -59,7 +59,43 @@ static struct json_object *parse_json(const char *body, size_t len, char *err, s
 
 /* ---- Challenge, Attest and error replies ------------------------------------ */
 
-int kbs_parse_challenge(const char *body, size_t len, char **nonce, char *err, size_t errlen)
+/* extra-params' selected-hash-algorithm into hash; 0, or -EINVAL with err. */
+static int selected_hash(struct json_object *o, char *hash, char *err, size_t errlen)
+{
+	static const char *const known[] = { "sha256", "sha384", "sha512" };
+	struct json_object *x, *h;
+	char low[KBS_HASH_NAME];
+	const char *s;
+	size_t i, n;
+
+	hash[0] = '\0';
+	/* Not an object (Trustee's ""), or no selection: the TEE's default. */
+	if (!json_object_object_get_ex(o, "extra-params", &x) ||
+	    !json_object_is_type(x, json_type_object) ||
+	    !json_object_object_get_ex(x, "selected-hash-algorithm", &h))
+		return 0;
+	if (!json_object_is_type(h, json_type_string)) {
+		snprintf(err, errlen, "challenge selected-hash-algorithm is not a string");
+		return -EINVAL;
+	}
+	s = json_object_get_string(h);
+	n = (size_t)json_object_get_string_len(h);
+	for (i = 0; i < n && i < sizeof(low) - 1; i++)
+		low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+	low[i] = '\0';
+	for (i = 0; n < sizeof(low) && i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strcmp(low, known[i]) == 0) {
+			memcpy(hash, low, n + 1);
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "challenge selects hash algorithm \"%.16s\", not sha256, sha384 "
+		 "or sha512", s);
+	return -EINVAL;
+}
+
+int kbs_parse_challenge(const char *body, size_t len, char **nonce, char *hash,
+			char *err, size_t errlen)
 {
 	struct json_object *o = parse_json(body, len, err, errlen), *n;
 	const char *s;
@@ -68,6 +104,10 @@ int kbs_parse_challenge(const char *body, size_t len, char **nonce, char *err, s
 	*nonce = NULL;
 	if (!o)
 		return -EINVAL;
+	if (hash && selected_hash(o, hash, err, errlen) < 0) {
+		json_object_put(o);
+		return -EINVAL;
+	}
 	if (!json_object_object_get_ex(o, "nonce", &n) || !json_object_is_type(n, json_type_string)) {
 		snprintf(err, errlen, "challenge has no string nonce");
 	} else if (json_object_get_string_len(n) < 1 || json_object_get_string_len(n) > KBS_NONCE_MAX) {

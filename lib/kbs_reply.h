@@ -23,9 +23,19 @@ enum {
 	KBS_COOKIE_MAX = 128,
 };
 
-/* The nonce from a Challenge body; -EINVAL unless it is a JSON object with
- * a string nonce of 1..KBS_NONCE_MAX characters. *nonce is malloc'd. */
-int kbs_parse_challenge(const char *body, size_t len, char **nonce, char *err, size_t errlen);
+/*
+ * The nonce from a Challenge body; -EINVAL unless it is a JSON object with
+ * a string nonce of 1..KBS_NONCE_MAX characters. *nonce is malloc'd.
+ * hash (KBS_HASH_NAME bytes, or NULL) gets the "selected-hash-algorithm"
+ * of an extra-params object, lower-cased as guest-components reads it
+ * (attestation-agent/kbs_protocol/src/client/rcar_client.rs,
+ * get_hash_algorithm): sha256, sha384 or sha512, anything else -EINVAL;
+ * "" when the KBS selects none (Trustee sends extra-params "" for every TEE
+ * but se: kbs/src/attestation/mod.rs, generate_extra_params).
+ */
+enum { KBS_HASH_NAME = 8 };
+int kbs_parse_challenge(const char *body, size_t len, char **nonce, char *hash,
+			char *err, size_t errlen);
 
 /* 0 when an Attest reply is a JSON object with a non-empty string "token". */
 int kbs_parse_token(const char *body, size_t len, char *err, size_t errlen);

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char err[256], name[64], cookie[KBS_COOKIE_MAX], *nonce = NULL, *s;
+	char err[256], name[64], cookie[KBS_COOKIE_MAX], hash[KBS_HASH_NAME], *nonce = NULL, *s;
 	const char *body = (const char *)data + 1;
 	struct se_challenge c;
 	uint8_t *bin;
@@ -29,8 +29,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	switch (data[0] % 6) {
 	case 0:
-		if (kbs_parse_challenge(body, size, &nonce, err, sizeof(err)) == 0) {
+		if (kbs_parse_challenge(body, size, &nonce, hash, err, sizeof(err)) == 0) {
 			if (!nonce || strlen(nonce) == 0 || strlen(nonce) > 64 * 1024)
+				abort();
+			if (hash[0] && strcmp(hash, "sha256") && strcmp(hash, "sha384") &&
+			    strcmp(hash, "sha512"))
 				abort();
 		} else if (nonce) {
 			abort();

@@ -31,43 +31,73 @@ static char err[256];
 
 static void test_challenge(void **state)
 {
-	char *nonce = NULL;
+	char *nonce = NULL, hash[KBS_HASH_NAME];
 	static char big[65600];
 
 	(void)state;
 	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":\"abc+/=\",\"extra-params\":\"\"}"), &nonce,
-					     err, sizeof(err)), 0);
+					     hash, err, sizeof(err)), 0);
 	assert_string_equal(nonce, "abc+/=");
+	assert_string_equal(hash, "");
 	free(nonce);
+	/*
+	 * selected-hash-algorithm: Trustee sets it for se only (sha512;
+	 * kbs/src/attestation/mod.rs generate_extra_params, trustee 78962cd4);
+	 * guest-components lower-cases it and takes sha256/384/512
+	 * (kbs_protocol/src/client/rcar_client.rs get_hash_algorithm, 8246e5e0).
+	 */
+	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":\"n\",\"extra-params\":{\"selected-hash-algorithm\":\"sha512\"}}"),
+					     &nonce, hash, err, sizeof(err)), 0);
+	assert_string_equal(hash, "sha512");
+	free(nonce);
+	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":\"n\",\"extra-params\":{\"selected-hash-algorithm\":\"SHA256\"}}"),
+					     &nonce, hash, err, sizeof(err)), 0);
+	assert_string_equal(hash, "sha256");
+	free(nonce);
+	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":\"n\",\"extra-params\":{\"other\":1}}"),
+					     &nonce, hash, err, sizeof(err)), 0);
+	assert_string_equal(hash, "");
+	free(nonce);
+	static const char *const bad_sel[] = { "\"sha1\"", "\"\"", "\"sha3-384\"", "\"sha384 \"",
+					       "\"sha-384\"", "\"sha5120\"", "384", "null" };
+	for (size_t i = 0; i < sizeof(bad_sel) / sizeof(bad_sel[0]); i++) {
+		char body[160];
+
+		snprintf(body, sizeof(body), "{\"nonce\":\"n\",\"extra-params\":{\"selected-hash-algorithm\":%s}}",
+			 bad_sel[i]);
+		if (kbs_parse_challenge(body, strlen(body), &nonce, hash, err, sizeof(err)) != -EINVAL ||
+		    nonce != NULL || strncmp(err, "challenge select", 16) != 0)
+			fail_msg("%s: %s", bad_sel[i], err);
+	}
 	/* The nonce is opaque: SE sends JSON in it. */
-	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":\"{\\\"a\\\":1}\"}"), &nonce, err, sizeof(err)), 0);
+	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":\"{\\\"a\\\":1}\"}"), &nonce, NULL, err, sizeof(err)), 0);
 	assert_string_equal(nonce, "{\"a\":1}");
 	free(nonce);
-	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":5}"), &nonce, err, sizeof(err)), -EINVAL);
+	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":5}"), &nonce, NULL, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "challenge has no string nonce");
 	assert_null(nonce);
-	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":\"\"}"), &nonce, err, sizeof(err)), -EINVAL);
-	assert_int_equal(kbs_parse_challenge(S("[\"nonce\"]"), &nonce, err, sizeof(err)), -EINVAL);
+	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":\"\"}"), &nonce, NULL, err, sizeof(err)), -EINVAL);
+	assert_int_equal(kbs_parse_challenge(S("[\"nonce\"]"), &nonce, NULL, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "reply is not a JSON object");
-	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":\"a\"} trailing"), &nonce, err, sizeof(err)), -EINVAL);
-	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":\"a\""), &nonce, err, sizeof(err)), -EINVAL);
-	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":\"a\0\"}"), &nonce, err, sizeof(err)), -EINVAL);
-	assert_int_equal(kbs_parse_challenge("", 0, &nonce, err, sizeof(err)), -EINVAL);
-	assert_int_equal(kbs_parse_challenge(NULL, 0, &nonce, err, sizeof(err)), -EINVAL);
+	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":\"a\"} trailing"), &nonce, NULL, err, sizeof(err)), -EINVAL);
+	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":\"a\""), &nonce, NULL, err, sizeof(err)), -EINVAL);
+	assert_int_equal(kbs_parse_challenge(S("{\"nonce\":\"a\0\"}"), &nonce, NULL, err, sizeof(err)), -EINVAL);
+	assert_int_equal(kbs_parse_challenge("", 0, &nonce, NULL, err, sizeof(err)), -EINVAL);
+	assert_int_equal(kbs_parse_challenge(NULL, 0, &nonce, NULL, err, sizeof(err)), -EINVAL);
 	memcpy(big, "{\"nonce\":\"", 10);
 	/* 64 KiB: room for an SE request (an ARCB in JSON); one more is refused. */
 	memset(big + 10, 'a', 65536);
 	memcpy(big + 65546, "\"}", 3);
-	assert_int_equal(kbs_parse_challenge(big, strlen(big), &nonce, err, sizeof(err)), 0);
+	assert_int_equal(kbs_parse_challenge(big, strlen(big), &nonce, NULL, err, sizeof(err)), 0);
 	assert_int_equal(strlen(nonce), 65536);
 	free(nonce);
 	memset(big + 10, 'a', 65537);
 	memcpy(big + 65547, "\"}", 3);
-	assert_int_equal(kbs_parse_challenge(big, strlen(big), &nonce, err, sizeof(err)), -EINVAL);
+	assert_int_equal(kbs_parse_challenge(big, strlen(big), &nonce, NULL, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "challenge nonce of 65537 characters");
 	/* Nesting beyond the cap is refused, not recursed into. */
 	assert_int_equal(kbs_parse_challenge(S("{\"x\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]],\"nonce\":\"a\"}"),
-					     &nonce, err, sizeof(err)), -EINVAL);
+					     &nonce, NULL, err, sizeof(err)), -EINVAL);
 }
 
 static void test_token(void **state)
@@ -192,6 +222,9 @@ static void test_report_data(void **state)
  * "ECDH-ES+A256KW","crv":"P-256","kty":"EC","x":"f83O...VEU","y":"x_FE...5a0"}} */
 #define RD_SHA384_32 "d3a0db71d6869f55d532fbc75d6fac92b713f1168c50d69084bb63d84b9de399"
 #define RD_SHA384 RD_SHA384_32 "a99079fae1b3a72c97fbd059086fd504"
+#define RD_SHA512 "731510cee2741c6f0f60a63e2a0f5c3eba3ea665f85605ec0468f97da8e0d59e" \
+		  "142ce81ad40b7ab3bdc15da13d8951ffd10b686b8a880fb78bcfd67c54a6885a"
+#define RD_SHA256 "df1723566c5060a0d1b93ecf49b675f62e68a9050c7ed47fa6ae4a65a74e47f2"
 #define RD_SHA512_SE "fb7eecec4f43d87b37ee31f5d42b75b577a70fd6ba016585df87b0e730d3d84a" \
 		     "9fc8b00f94b94040ed9264bc750938dc6d5385508ddc7b27d1d706aa07284ec1"
 
@@ -210,8 +243,8 @@ static struct json_object *rd_jwk(void)
 }
 
 /* attest_report_data() for the TEE name: the placed bytes must be want_hex. */
-static void check_report_data(const char *tee, const char *nonce, const char *hash_hex,
-			      const char *want_hex)
+static void check_report_data(const char *tee, const char *sel, const char *nonce,
+			      const char *hash_hex, const char *want_hex)
 {
 	struct json_object *jwk = rd_jwk();
 	uint8_t digest[EVP_MAX_MD_SIZE], rd[64];
@@ -221,7 +254,7 @@ static void check_report_data(const char *tee, const char *nonce, const char *ha
 	int n;
 
 	memset(rd, 0xee, sizeof(rd));
-	n = attest_report_data(tee_by_name(tee), nonce, jwk, digest, &dlen, rd, &what);
+	n = attest_report_data(tee_by_name(tee), sel, nonce, jwk, digest, &dlen, rd, &what);
 	json_object_put(jwk);
 	/* The bare hash. */
 	assert_int_equal(dlen, strlen(hash_hex) / 2);
@@ -239,15 +272,22 @@ static void test_report_data_known_answer(void **state)
 {
 	(void)state;
 	/* snp, tdx: SHA-384, 48 bytes, zero-padded to 64. */
-	check_report_data("snp", RD_NONCE, RD_SHA384, RD_SHA384 ZERO16);
-	check_report_data("tdx", RD_NONCE, RD_SHA384, RD_SHA384 ZERO16);
+	check_report_data("snp", NULL, RD_NONCE, RD_SHA384, RD_SHA384 ZERO16);
+	check_report_data("tdx", NULL, RD_NONCE, RD_SHA384, RD_SHA384 ZERO16);
 	/* sample: the 48 bytes as they are. */
-	check_report_data("sample", RD_NONCE, RD_SHA384, RD_SHA384);
+	check_report_data("sample", NULL, RD_NONCE, RD_SHA384, RD_SHA384);
 	/* tpm: the first 32 bytes of the SHA-384 (verify_nonce in trustee
 	 * deps/verifier/src/tpm/mod.rs resizes to TPM_REPORT_DATA_SIZE = 32). */
-	check_report_data("tpm", RD_NONCE, RD_SHA384, RD_SHA384_32);
+	check_report_data("tpm", NULL, RD_NONCE, RD_SHA384, RD_SHA384_32);
 	/* se: SHA-512, all of its 64 bytes. */
-	check_report_data("se", RD_NONCE_SE, RD_SHA512_SE, RD_SHA512_SE);
+	check_report_data("se", NULL, RD_NONCE_SE, RD_SHA512_SE, RD_SHA512_SE);
+	/* The challenge's selected-hash-algorithm wins, as guest-components
+	 * follows it (rcar_client.rs get_hash_algorithm): the same JCS under
+	 * hashlib.sha512 and hashlib.sha256 (the command above). */
+	check_report_data("snp", "sha512", RD_NONCE, RD_SHA512, RD_SHA512);
+	check_report_data("tdx", "sha256", RD_NONCE, RD_SHA256, RD_SHA256 ZERO16 ZERO16);
+	check_report_data("tpm", "sha256", RD_NONCE, RD_SHA256, RD_SHA256);
+	check_report_data("snp", "", RD_NONCE, RD_SHA384, RD_SHA384 ZERO16);
 }
 
 int main(void)
