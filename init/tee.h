@@ -139,6 +139,17 @@ int tsm_report(const struct paths *p, const char *label, const char *provider,
 	       const uint8_t *in, size_t in_len, uint8_t *out, size_t cap, size_t *len,
 	       const char *what, char *err, size_t errlen);
 
+/*
+ * tsm_report(), and when aux is not NULL also the entry's auxblob, read
+ * after outblob and before the generation check: at most aux_cap bytes
+ * into aux (-EFBIG with "<what> auxblob from <path> is larger than <cap>
+ * bytes" beyond that), *aux_len 0 when the file is absent or empty.
+ */
+int tsm_report_aux(const struct paths *p, const char *label, const char *provider,
+		   const uint8_t *in, size_t in_len, uint8_t *out, size_t cap, size_t *len,
+		   uint8_t *aux, size_t aux_cap, size_t *aux_len, const char *what, char *err,
+		   size_t errlen);
+
 enum { TEE_USER_DATA = 64 };   /* report data in a request */
 
 /* ---- SNP (tee/snp.c) ------------------------------------------------------ */
@@ -157,6 +168,25 @@ enum {
  */
 int snp_get_report(const struct paths *p, const uint8_t *user_data,
 		   uint8_t *report, char *err, size_t errlen);
+
+/*
+ * SNP_GET_EXT_REPORT's certificate buffer: linux SEV_FW_BLOB_MAX_SIZE, the
+ * most the sev-guest driver takes (and a multiple of the page size, which it
+ * requires).
+ */
+enum { SNP_EXT_CERTS = 16 * 1024 };
+
+/*
+ * snp_get_report(), with the host's certificate table (lib/snp_certs.h,
+ * not yet parsed) into certs (cap bytes, at least SNP_EXT_CERTS): the
+ * configfs-tsm auxblob, or SNP_GET_EXT_REPORT's buffer on /dev/sev-guest.
+ * *certs_len 0: no auxblob, an empty one, or a host offering more than
+ * SNP_EXT_CERTS bytes through the ioctl (the driver then gives no report,
+ * so it comes from SNP_GET_REPORT, without certificates). Through the
+ * ioctl, *certs_len is the whole buffer: the table, then zeros.
+ */
+int snp_get_report_certs(const struct paths *p, const uint8_t *user_data, uint8_t *report,
+			 uint8_t *certs, size_t cap, size_t *certs_len, char *err, size_t errlen);
 
 /* ---- TDX (tee/tdx.c) ------------------------------------------------------ */
 enum {

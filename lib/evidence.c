@@ -20,11 +20,22 @@
 #include "base64.h"
 #include "byteorder.h"
 #include "hex.h"
+#include "snp_certs.h"
 
 /* ---- SNP ------------------------------------------------------------------- */
 
-/* ReportVariant in the crate: 2 -> V2, 3 and 4 -> V3, 5 and later -> V5. */
-enum variant { V2 = 2, V3 = 3, V5 = 5 };
+/*
+ * ReportVariant in the crate: 3 and 4 -> V3, 5 -> V5 (its V2 and versions
+ * above 5 are refused before decoding: Trustee takes only 3..5).
+ */
+enum variant { V3 = 3, V5 = 5 };
+
+/*
+ * The report versions Trustee's SNP verifier accepts:
+ * confidential-containers/trustee deps/verifier/src/snp/mod.rs,
+ * REPORT_VERSION_MIN/MAX, checked in Snp::evaluate (commit 78962cd416dc).
+ */
+enum { SNP_VERSION_MIN = 3, SNP_VERSION_MAX = 5 };
 
 enum kind { U32, U64, BYTES, TCB, VER, OPT_U8, OPT_U64, SIG };
 
@@ -38,35 +49,35 @@ struct field {
 
 /* AttestationReport's fields in declaration order: serde writes them so. */
 static const struct field snp_fields[] = {
-	{ "version", U32, 0x000, 0, V2 },
-	{ "guest_svn", U32, 0x004, 0, V2 },
-	{ "policy", U64, 0x008, 0, V2 },             /* GuestPolicy(u64) */
-	{ "family_id", BYTES, 0x010, 16, V2 },
-	{ "image_id", BYTES, 0x020, 16, V2 },
-	{ "vmpl", U32, 0x030, 0, V2 },
-	{ "sig_algo", U32, 0x034, 0, V2 },
-	{ "current_tcb", TCB, 0x038, 0, V2 },
-	{ "plat_info", U64, 0x040, 0, V2 },          /* PlatformInfo(u64) */
-	{ "key_info", U32, 0x048, 0, V2 },           /* KeyInfo(u32) */
-	{ "report_data", BYTES, 0x050, 64, V2 },
-	{ "measurement", BYTES, 0x090, 48, V2 },
-	{ "host_data", BYTES, 0x0C0, 32, V2 },
-	{ "id_key_digest", BYTES, 0x0E0, 48, V2 },
-	{ "author_key_digest", BYTES, 0x110, 48, V2 },
-	{ "report_id", BYTES, 0x140, 32, V2 },
-	{ "report_id_ma", BYTES, 0x160, 32, V2 },
-	{ "reported_tcb", TCB, 0x180, 0, V2 },
+	{ "version", U32, 0x000, 0, V3 },
+	{ "guest_svn", U32, 0x004, 0, V3 },
+	{ "policy", U64, 0x008, 0, V3 },             /* GuestPolicy(u64) */
+	{ "family_id", BYTES, 0x010, 16, V3 },
+	{ "image_id", BYTES, 0x020, 16, V3 },
+	{ "vmpl", U32, 0x030, 0, V3 },
+	{ "sig_algo", U32, 0x034, 0, V3 },
+	{ "current_tcb", TCB, 0x038, 0, V3 },
+	{ "plat_info", U64, 0x040, 0, V3 },          /* PlatformInfo(u64) */
+	{ "key_info", U32, 0x048, 0, V3 },           /* KeyInfo(u32) */
+	{ "report_data", BYTES, 0x050, 64, V3 },
+	{ "measurement", BYTES, 0x090, 48, V3 },
+	{ "host_data", BYTES, 0x0C0, 32, V3 },
+	{ "id_key_digest", BYTES, 0x0E0, 48, V3 },
+	{ "author_key_digest", BYTES, 0x110, 48, V3 },
+	{ "report_id", BYTES, 0x140, 32, V3 },
+	{ "report_id_ma", BYTES, 0x160, 32, V3 },
+	{ "reported_tcb", TCB, 0x180, 0, V3 },
 	{ "cpuid_fam_id", OPT_U8, 0x188, 0, V3 },
 	{ "cpuid_mod_id", OPT_U8, 0x189, 0, V3 },
 	{ "cpuid_step", OPT_U8, 0x18A, 0, V3 },
-	{ "chip_id", BYTES, 0x1A0, 64, V2 },
-	{ "committed_tcb", TCB, 0x1E0, 0, V2 },
-	{ "current", VER, 0x1E8, 0, V2 },
-	{ "committed", VER, 0x1EC, 0, V2 },
-	{ "launch_tcb", TCB, 0x1F0, 0, V2 },
+	{ "chip_id", BYTES, 0x1A0, 64, V3 },
+	{ "committed_tcb", TCB, 0x1E0, 0, V3 },
+	{ "current", VER, 0x1E8, 0, V3 },
+	{ "committed", VER, 0x1EC, 0, V3 },
+	{ "launch_tcb", TCB, 0x1F0, 0, V3 },
 	{ "launch_mit_vector", OPT_U64, 0x1F8, 0, V5 },
 	{ "current_mit_vector", OPT_U64, 0x200, 0, V5 },
-	{ "signature", SIG, 0x2A0, 0, V2 },
+	{ "signature", SIG, 0x2A0, 0, V3 },
 };
 
 /* The bytes the crate's decoder skips and requires to be zero. */
@@ -76,12 +87,11 @@ struct span {
 };
 
 static const struct span snp_reserved[] = {
-	{ 0x04C, 4, V2, V5 },
-	{ 0x188, 24, V2, V2 },   /* no CPUID fields before v3 */
+	{ 0x04C, 4, V3, V5 },
 	{ 0x18B, 21, V3, V5 },
-	{ 0x1EB, 1, V2, V5 },
-	{ 0x1EF, 1, V2, V5 },
-	{ 0x1F8, 168, V2, V3 },  /* no mitigation vectors before v5 */
+	{ 0x1EB, 1, V3, V5 },
+	{ 0x1EF, 1, V3, V5 },
+	{ 0x1F8, 168, V3, V3 },  /* no mitigation vectors before v5 */
 	{ 0x208, 152, V5, V5 },
 	/* 0x330..0x49F (after the signature) is neither read nor signed. */
 };
@@ -89,22 +99,12 @@ static const struct span snp_reserved[] = {
 static const uint16_t snp_tcbs[] = { 0x038, 0x180, 0x1E0, 0x1F0 };
 
 enum {
-	SNP_CHIP_ID = 0x1A0,
-	SNP_CHIP_ID_LEN = 64,
 	SNP_CPUID_FAM = 0x188,
 	SNP_CPUID_MOD = 0x189,
 	SNP_SIG_R = 0x2A0,
 	SNP_SIG_S = 0x2E8,
 	SNP_SIG_LEN = 72,
 };
-
-static bool all_zero(const uint8_t *p, size_t n)
-{
-	while (n--)
-		if (*p++)
-			return false;
-	return true;
-}
 
 /* Generation::identify_cpu: true for Turin, false for Milan or Genoa. */
 static int identify_cpu(uint8_t family, uint8_t model, bool *turin, char *err, size_t errlen)
@@ -256,33 +256,23 @@ static int add_field(struct json_object *o, const struct field *f, const uint8_t
 	return -EINVAL;
 }
 
-/* AttestationReport's Decoder: the variant, the generation, the zeros. */
+/* Trustee's version range, then AttestationReport's Decoder: the variant, the generation, the zeros. */
 static int snp_check(const uint8_t *report, enum variant *var, bool *turin,
 		     char *err, size_t errlen)
 {
-	const uint8_t *chip = report + SNP_CHIP_ID;
 	uint32_t version = le32(report);
 	size_t i, j;
 	int r;
 
-	if (version < 2) {
-		snprintf(err, errlen, "report version %u is not supported (sev 7.1.0 reads 2 and later)",
-			 version);
+	if (version < SNP_VERSION_MIN || version > SNP_VERSION_MAX) {
+		snprintf(err, errlen, "SNP report version %u is outside %d..%d, the versions Trustee's SNP verifier accepts",
+			 version, SNP_VERSION_MIN, SNP_VERSION_MAX);
 		return -EINVAL;
 	}
-	*var = version == 2 ? V2 : version <= 4 ? V3 : V5;
-	if (*var == V2) {
-		/* No CPUID fields: a CHIP_ID with its last 56 bytes zero is Turin's. */
-		if (all_zero(chip, SNP_CHIP_ID_LEN)) {
-			snprintf(err, errlen, "version 2 report with a masked CHIP_ID: its CPU generation cannot be told");
-			return -EINVAL;
-		}
-		*turin = all_zero(chip + 8, SNP_CHIP_ID_LEN - 8);
-	} else {
-		r = identify_cpu(report[SNP_CPUID_FAM], report[SNP_CPUID_MOD], turin, err, errlen);
-		if (r < 0)
-			return r;
-	}
+	*var = version <= 4 ? V3 : V5;
+	r = identify_cpu(report[SNP_CPUID_FAM], report[SNP_CPUID_MOD], turin, err, errlen);
+	if (r < 0)
+		return r;
 	for (i = 0; i < sizeof(snp_reserved) / sizeof(snp_reserved[0]); i++) {
 		const struct span *s = &snp_reserved[i];
 
@@ -314,10 +304,43 @@ static int snp_check(const uint8_t *report, enum variant *var, bool *turin,
 	return 0;
 }
 
-int evidence_snp_json(const uint8_t *report, size_t len, struct json_object **out,
-		      char *err, size_t errlen)
+/*
+ * cert_chain as serde writes Option<Vec<CertTableEntry>> (virtee/sev
+ * src/firmware/host/types/snp.rs): [{"cert_type":"VCEK","data":[bytes]}, ...],
+ * or null. Trustee refuses a chain without a VCEK or VLEK ("If a cert chain
+ * is provided, it must include a VCEK/VLEK"), where null makes it fetch the
+ * VCEK itself, so such a chain is sent as null.
+ */
+static int cert_chain(struct json_object *ev, const struct snp_certs *c)
+{
+	struct json_object *a, *o;
+	bool vek = false;
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		vek |= c->cert[i].type == SNP_CERT_VCEK || c->cert[i].type == SNP_CERT_VLEK;
+	if (!vek)
+		return add_null(ev, "cert_chain");
+	a = json_object_new_array_ext((int)c->n);
+	if (!a)
+		return -ENOMEM;
+	for (i = 0; i < c->n; i++) {
+		o = json_object_new_object();
+		if (add_element(a, o) < 0 ||
+		    add(o, "cert_type", json_object_new_string(snp_cert_type_name(c->cert[i].type))) < 0 ||
+		    add(o, "data", byte_array(c->cert[i].data, c->cert[i].len)) < 0) {
+			json_object_put(a);
+			return -ENOMEM;
+		}
+	}
+	return add(ev, "cert_chain", a);
+}
+
+int evidence_snp_json_certs(const uint8_t *report, size_t len, const uint8_t *table,
+			    size_t table_len, struct json_object **out, char *err, size_t errlen)
 {
 	struct json_object *ev = NULL, *rep = NULL;
+	struct snp_certs certs;
 	enum variant var;
 	bool turin;
 	size_t i;
@@ -329,6 +352,9 @@ int evidence_snp_json(const uint8_t *report, size_t len, struct json_object **ou
 		return -EINVAL;
 	}
 	r = snp_check(report, &var, &turin, err, errlen);
+	if (r < 0)
+		return r;
+	r = snp_certs_parse(table, table_len, &certs, err, errlen);
 	if (r < 0)
 		return r;
 	ev = json_object_new_object();
@@ -345,7 +371,7 @@ int evidence_snp_json(const uint8_t *report, size_t len, struct json_object **ou
 	r = add(ev, "attestation_report", rep);
 	rep = NULL;
 	if (r == 0)
-		r = add_null(ev, "cert_chain");
+		r = cert_chain(ev, &certs);
 	if (r < 0)
 		goto fail;
 	*out = ev;
@@ -355,6 +381,12 @@ fail:
 	json_object_put(ev);
 	snprintf(err, errlen, "SNP evidence: out of memory");
 	return r;
+}
+
+int evidence_snp_json(const uint8_t *report, size_t len, struct json_object **out,
+		      char *err, size_t errlen)
+{
+	return evidence_snp_json_certs(report, len, NULL, 0, out, err, errlen);
 }
 
 /* ---- TDX ------------------------------------------------------------------- */

@@ -30,18 +30,29 @@ int evidence_sample_json(const uint8_t *rd, size_t n, struct json_object **out, 
 			 size_t errlen);
 
 /*
- * SNP: {"attestation_report": <report>, "cert_chain": null}, where <report>
+ * SNP: {"attestation_report": <report>, "cert_chain": <chain>}, where <report>
  * is what serde_json writes for virtee/sev 7.1.0's AttestationReport (the
  * version Trustee's SNP verifier pins) after AttestationReport::from_bytes
  * on the raw report: fields in declaration order, byte arrays as integer
  * arrays, policy/plat_info/key_info as bare numbers, TcbVersion as
  * {"fmc","bootloader","tee","snp","microcode"}, Version as
- * {"major","minor","build"}, absent Option fields as null. The report is
- * refused (-EINVAL) where that crate's decoder refuses it: version 0 or 1,
- * an unknown CPU family/model (v3+), a masked CHIP_ID (v2), non-zero
- * reserved bytes; also non-zero reserved TCB bytes, which the crate drops
- * and so could never verify.
+ * {"major","minor","build"}, absent Option fields as null.
+ * The report is refused (-EINVAL) when its version is outside 3..5, which
+ * Trustee's SNP verifier refuses (deps/verifier/src/snp/mod.rs,
+ * REPORT_VERSION_MIN/MAX), and where that crate's decoder refuses it: an
+ * unknown CPU family/model, non-zero reserved bytes; also non-zero
+ * reserved TCB bytes, which the crate drops and so could never verify.
+ * <chain> is serde's Option<Vec<CertTableEntry>>: from the host's
+ * certificate table (table_len bytes, lib/snp_certs.h; refused as that
+ * parser refuses it), [{"cert_type":"ARK"|"VCEK"|"VLEK"|"ASK"|"CRL",
+ * "data":[the certificate's bytes]}, ...] in the crate's order, entries
+ * of other GUIDs left out; null when there is no table or it holds no VCEK or VLEK
+ * (Trustee then fetches the VCEK itself; a chain without one it refuses).
  */
+int evidence_snp_json_certs(const uint8_t *report, size_t len, const uint8_t *table,
+			    size_t table_len, struct json_object **out, char *err, size_t errlen);
+
+/* SNP without certificates: evidence_snp_json_certs(report, len, NULL, 0, ...). */
 int evidence_snp_json(const uint8_t *report, size_t len, struct json_object **out,
 		      char *err, size_t errlen);
 

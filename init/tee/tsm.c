@@ -3,7 +3,8 @@
  * tsm: configfs-tsm reports, the one kernel interface (Linux >= 6.7, linux
  * Documentation/ABI/testing/configfs-tsm-report) through which a guest asks
  * its TEE for a report over data of its own; SNP and TDX use it here, Arm
- * CCA would too. See tsm_report() in tee.h.
+ * CCA would too; SNP also reads the auxblob (the host's certificates). See
+ * tsm_report() in tee.h.
  * Reads and changes: one entry under the configfs-tsm report directory,
  * made and removed again. On failure: -errno with one reason in err.
  */
@@ -22,17 +23,32 @@ int tsm_report(const struct paths *p, const char *label, const char *provider,
 	       const uint8_t *in, size_t in_len, uint8_t *out, size_t cap, size_t *len,
 	       const char *what, char *err, size_t errlen)
 {
+	return tsm_report_aux(p, label, provider, in, in_len, out, cap, len, NULL, 0, NULL, what,
+			      err, errlen);
+}
+
+int tsm_report_aux(const struct paths *p, const char *label, const char *provider,
+		   const uint8_t *in, size_t in_len, uint8_t *out, size_t cap, size_t *len,
+		   uint8_t *aux, size_t aux_cap, size_t *aux_len, const char *what, char *err,
+		   size_t errlen)
+{
 	char dir[PATH_MAX_SR], f[PATH_MAX_SR + 16], small[64];
-	size_t n, glen;
-	char *buf;
+	size_t n, an = 0, glen;
+	char *buf, *abuf = NULL;
 	int r;
 
 	*len = 0;
+	if (aux_len)
+		*aux_len = 0;
 	if (access(p->tsm_report, F_OK) < 0)
 		return -ENOENT;
 	buf = malloc(cap + 1); /* one byte more tells "too big" from "exactly full" */
-	if (!buf) {
+	if (aux)
+		abuf = malloc(aux_cap + 1);
+	if (!buf || (aux && !abuf)) {
 		snprintf(err, errlen, "%s buffer: out of memory", what);
+		free(buf);
+		free(abuf);
 		return -ENOMEM;
 	}
 	snprintf(dir, sizeof(dir), "%s/%s-%ld", p->tsm_report, label, (long)getpid());
@@ -69,6 +85,21 @@ int tsm_report(const struct paths *p, const char *label, const char *provider,
 		snprintf(err, errlen, "read %s: %s", f, strerror(-r));
 		goto out;
 	}
+	/* Read after outblob: the same report's. Absent is empty. */
+	if (aux) {
+		snprintf(f, sizeof(f), "%s/auxblob", dir);
+		r = file_read_all(f, abuf, aux_cap + 1, &an);
+		if (r == -ENOENT) {
+			an = 0;
+		} else if (r == -EFBIG) {
+			snprintf(err, errlen, "%s auxblob from %s is larger than %zu bytes", what, f,
+				 aux_cap);
+			goto out;
+		} else if (r < 0) {
+			snprintf(err, errlen, "read %s: %s", f, strerror(-r));
+			goto out;
+		}
+	}
 	/* One write (inblob): another writer would have raised the count. */
 	snprintf(f, sizeof(f), "%s/generation", dir);
 	r = file_read_all(f, small, sizeof(small), &glen);
@@ -83,8 +114,13 @@ int tsm_report(const struct paths *p, const char *label, const char *provider,
 	}
 	memcpy(out, buf, n);
 	*len = n;
+	if (aux) {
+		memcpy(aux, abuf, an);
+		*aux_len = an;
+	}
 out:
 	rmdir(dir);
 	free(buf);
+	free(abuf);
 	return r;
 }

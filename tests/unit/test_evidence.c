@@ -5,8 +5,11 @@
  * by fixtures/evidence/gen_snp.py, which must agree), checked field by field,
  * by key order, by repacking the JSON into bytes at the ABI offsets, and
  * byte for byte against the JSON the independent Python decoder wrote; the
- * same for three real reports from Trustee's tests; and what the sev crate
- * refuses. TDX: base64 bodies, the CCEL reader, and tdx_get_quote on a fake
+ * same for real reports from Trustee's tests; what the sev crate refuses,
+ * and the report versions Trustee refuses (outside 3..5). SNP certificates:
+ * the host's table (lib/snp_certs.c) into cert_chain, checked against the
+ * text serde wrote in Trustee's e2e evidence, and through a fake
+ * configfs-tsm auxblob. TDX: base64 bodies, the CCEL reader, and tdx_get_quote on a fake
  * configfs-tsm (mkdir/rmdir wrapped to populate and clear the entry, as
  * configfs does; see test_tee.c).
  * The TEE files (init/tee/): each one's evidence over the report data it
@@ -35,6 +38,8 @@
 #include "base64.h"
 #include "byteorder.h"
 #include "evidence.h"
+#include "hex.h"
+#include "snp_certs.h"
 #include "tee.h"
 #include "unit.h"
 
@@ -381,10 +386,8 @@ static void test_snp_fields_genoa_v3(void **state)
 	json_object_put(ev);
 	assert_round_trip(b);
 
-	/* Version 4 reads as v3; 6 and later as v5. */
+	/* Version 4 reads as v3. */
 	put_le32(b, 4);
-	assert_round_trip(b);
-	synth(b, 7, 0x1A, 0x00);
 	assert_round_trip(b);
 }
 
@@ -415,30 +418,9 @@ static void test_snp_fixtures(void **state)
 	(void)state;
 	assert_fixture("synth-v5-turin");
 	assert_fixture("synth-v3-genoa");
-	assert_fixture("trustee-test-report");       /* v2, Genoa by CHIP_ID */
 	assert_fixture("trustee-test-vlek-report");  /* v3, Milan */
 	assert_fixture("trustee-e2e-report");        /* v3, Genoa: Trustee's own JSON */
-}
-
-static void test_snp_v2_turin_by_chip_id(void **state)
-{
-	static uint8_t b[REPORT];
-	struct json_object *ev, *r;
-
-	(void)state;
-	synth(b, 5, 0x1A, 0x11);
-	put_le32(b, 2);
-	memset(b + 0x188, 0, 3);            /* no CPUID fields in v2 */
-	memset(b + 0x1F8, 0, 16);           /* nor mitigation vectors */
-	memset(b + 0x1A8, 0, 56);           /* a Turin CHIP_ID: 8 bytes long */
-	ev = snp_ok(b);
-	r = member(ev, "attestation_report");
-	assert_int_equal(num(member(r, "current_tcb"), "fmc"), b[0x38]);
-	assert_null(member(r, "cpuid_fam_id"));
-	assert_null(member(r, "cpuid_step"));
-	assert_null(member(r, "launch_mit_vector"));
-	json_object_put(ev);
-	assert_round_trip(b);
+	/* trustee-test-report is v2: see test_snp_version. */
 }
 
 static void assert_snp_refused(const uint8_t *b, size_t len, const char *want)
@@ -449,6 +431,44 @@ static void assert_snp_refused(const uint8_t *b, size_t len, const char *want)
 	assert_int_equal(evidence_snp_json(b, len, &ev, err, sizeof(err)), -EINVAL);
 	assert_null(ev);
 	assert_string_equal(err, want);
+}
+
+/*
+ * Trustee refuses report versions outside 3..5 (confidential-containers/trustee
+ * deps/verifier/src/snp/mod.rs, REPORT_VERSION_MIN = 3 and REPORT_VERSION_MAX
+ * = 5, checked first in Snp::evaluate; commit 78962cd416dc): the init must
+ * not send one. Both edges, just outside them, and far outside.
+ */
+static void test_snp_version(void **state)
+{
+	static uint8_t b[REPORT];
+	static const uint32_t bad[] = { 0, 1, 2, 6, 7, 0x100, 0xFFFFFFFFU };
+	char want[160];
+	uint8_t *real;
+	size_t i, len;
+
+	(void)state;
+	synth(b, 3, 0x19, 0xA1);
+	assert_round_trip(b);                   /* 3: the lower edge */
+	put_le32(b, 4);
+	assert_round_trip(b);
+	synth(b, 5, 0x1A, 0x11);
+	assert_round_trip(b);                   /* 5: the upper edge */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		synth(b, bad[i] >= 5 ? 5 : 3, 0x19, 0xA1);
+		put_le32(b, bad[i]);
+		snprintf(want, sizeof(want),
+			 "SNP report version %u is outside 3..5, the versions Trustee's SNP verifier accepts",
+			 bad[i]);
+		assert_snp_refused(b, REPORT, want);
+	}
+	/* A real v2 report (Trustee's own test data) is refused the same way. */
+	real = (uint8_t *)unit_slurp(EVDIR "trustee-test-report.bin", &len);
+	assert_int_equal(len, REPORT);
+	assert_int_equal(le32(real), 2);
+	assert_snp_refused(real, REPORT,
+			   "SNP report version 2 is outside 3..5, the versions Trustee's SNP verifier accepts");
+	free(real);
 }
 
 static void test_snp_refused(void **state)
@@ -462,11 +482,6 @@ static void test_snp_refused(void **state)
 	assert_snp_refused(b, REPORT - 1, "SNP report is 1183 bytes, want 1184");
 	assert_snp_refused(b, REPORT + 1, "SNP report is 1185 bytes, want 1184");
 
-	put_le32(b, 1);
-	assert_snp_refused(b, REPORT, "report version 1 is not supported (sev 7.1.0 reads 2 and later)");
-	put_le32(b, 0);
-	assert_snp_refused(b, REPORT, "report version 0 is not supported (sev 7.1.0 reads 2 and later)");
-
 	memcpy(b, orig, REPORT);
 	b[0x188] = 0x17;                    /* Zen 2: no SNP */
 	assert_snp_refused(b, REPORT,
@@ -479,14 +494,6 @@ static void test_snp_refused(void **state)
 	b[0x189] = 0x20;
 	assert_snp_refused(b, REPORT,
 			   "report CPUID family 0x19 model 0x20 is no SEV-SNP generation sev 7.1.0 knows");
-
-	/* v2 with a masked CHIP_ID: the crate cannot tell the generation. */
-	synth(b, 3, 0x19, 0x01);
-	put_le32(b, 2);
-	memset(b + 0x188, 0, 3);
-	memset(b + 0x1A0, 0, 64);
-	assert_snp_refused(b, REPORT,
-			   "version 2 report with a masked CHIP_ID: its CPU generation cannot be told");
 
 	/* Bytes the decoder skips must be zero. */
 	memcpy(b, orig, REPORT);
@@ -514,10 +521,6 @@ static void test_snp_refused(void **state)
 	synth(b, 3, 0x19, 0xA1);
 	b[0x1F8] = 8;
 	assert_snp_refused(b, REPORT, "reserved report byte 0x1f8 is 0x08, not zero");
-	/* v2: so is the CPUID fields' place. */
-	synth(b, 3, 0x19, 0xA1);
-	put_le32(b, 2);
-	assert_snp_refused(b, REPORT, "reserved report byte 0x188 is 0x19, not zero");
 
 	/* TCB reserved bytes: Turin 4..6, legacy 2..5. */
 	memcpy(b, orig, REPORT);
@@ -535,6 +538,128 @@ static void test_snp_refused(void **state)
 	memset(b + 0x330, 0xEE, REPORT - 0x330);
 	ev = snp_ok(b);
 	json_object_put(ev);
+}
+
+/* ---- SNP certificates ------------------------------------------------------------ */
+
+/*
+ * GUIDs from their strings in virtee/sev src/firmware/host/types/snp.rs
+ * (TryFrom<&Uuid> for CertType, d487809188c3), bytes in string order.
+ */
+static const char *const guid_vcek = "63da758de6644564adc5f4b93be8accd";
+static const char *const guid_ask = "4ab7b379bbac4fe4a02f05aef327c782";
+static const char *const guid_ark = "c0b406a4a803495297433fb6014cd0ae";
+
+struct tcert {
+	const char *guid;                   /* 32 hex digits */
+	const uint8_t *data;
+	size_t len;
+};
+
+/* A host certificate table: n entries, the terminator, the certificates. */
+static size_t cert_table(uint8_t *t, size_t cap, const struct tcert *c, size_t n)
+{
+	size_t off = (n + 1) * 24, i;
+
+	memset(t, 0, cap);
+	for (i = 0; i < n; i++) {
+		assert_true(off + c[i].len <= cap);
+		assert_int_equal(hex_decode(c[i].guid, t + i * 24, 16), 0);
+		put_le32(t + i * 24 + 16, (uint32_t)off);
+		put_le32(t + i * 24 + 20, (uint32_t)c[i].len);
+		memcpy(t + off, c[i].data, c[i].len);
+		off += c[i].len;
+	}
+	return off;
+}
+
+/* The VCEK of Trustee's e2e evidence, and that file's cert_chain text. */
+static uint8_t *e2e_vcek(size_t *n, char **chain_text)
+{
+	struct json_object *doc, *d;
+	uint8_t *out;
+	char *raw, *at;
+	size_t len, i;
+
+	raw = unit_slurp(EVDIR "trustee-e2e-evidence.json", &len);
+	doc = json_tokener_parse(raw);
+	assert_non_null(doc);
+	d = member(json_object_array_get_idx(member(doc, "cert_chain"), 0), "data");
+	*n = json_object_array_length(d);
+	out = malloc(*n);
+	assert_non_null(out);
+	for (i = 0; i < *n; i++)
+		out[i] = (uint8_t)json_object_get_int(json_object_array_get_idx(d, i));
+	json_object_put(doc);
+	/* serde's own text: from "cert_chain": to the closing brace. */
+	at = strstr(raw, "\"cert_chain\":");
+	assert_non_null(at);
+	*chain_text = strdup(at + strlen("\"cert_chain\":"));
+	assert_non_null(*chain_text);
+	assert_int_equal((*chain_text)[strlen(*chain_text) - 1], '}');
+	(*chain_text)[strlen(*chain_text) - 1] = '\0';
+	free(raw);
+	return out;
+}
+
+static void test_snp_cert_chain(void **state)
+{
+	static uint8_t t[SNP_CERTS_MAX];
+	static const uint8_t ask[] = { 0x30, 0x82, 0x00, 0x01, 0xAA };
+	static const uint8_t ark[] = { 0x30, 0x03, 0x02, 0x01, 0xFF };
+	struct json_object *ev = NULL;
+	uint8_t *report, *vcek;
+	char *want, err[256] = "";
+	size_t len, vlen, tlen;
+
+	(void)state;
+	report = (uint8_t *)unit_slurp(EVDIR "trustee-e2e-report.bin", &len);
+	vcek = e2e_vcek(&vlen, &want);
+	assert_int_equal(vlen, 1347);
+
+	/* Trustee's e2e VCEK through a host table: the same text serde wrote. */
+	tlen = cert_table(t, sizeof(t), (const struct tcert[]){ { guid_vcek, vcek, vlen } }, 1);
+	assert_int_equal(evidence_snp_json_certs(report, len, t, tlen, &ev, err, sizeof(err)), 0);
+	assert_string_equal(text(member(ev, "cert_chain")), want);
+	json_object_put(ev);
+
+	/* Three kinds, in the host's order ASK, VCEK, ARK: sent ARK, VCEK, ASK. */
+	tlen = cert_table(t, sizeof(t),
+			  (const struct tcert[]){ { guid_ask, ask, sizeof(ask) },
+						  { guid_vcek, vcek, 3 },
+						  { guid_ark, ark, sizeof(ark) } }, 3);
+	assert_int_equal(evidence_snp_json_certs(report, len, t, tlen, &ev, err, sizeof(err)), 0);
+	assert_string_equal(text(member(ev, "cert_chain")),
+			    "[{\"cert_type\":\"ARK\",\"data\":[48,3,2,1,255]},"
+			    "{\"cert_type\":\"VCEK\",\"data\":[48,130,5]},"
+			    "{\"cert_type\":\"ASK\",\"data\":[48,130,0,1,170]}]");
+	json_object_put(ev);
+
+	/* No VCEK or VLEK: Trustee would refuse the chain, so null. */
+	tlen = cert_table(t, sizeof(t),
+			  (const struct tcert[]){ { guid_ask, ask, sizeof(ask) },
+						  { guid_ark, ark, sizeof(ark) } }, 2);
+	assert_int_equal(evidence_snp_json_certs(report, len, t, tlen, &ev, err, sizeof(err)), 0);
+	assert_true(json_object_is_type(member(ev, "cert_chain"), json_type_null));
+	json_object_put(ev);
+
+	/* A bad table is refused, nothing built. */
+	ev = (struct json_object *)&ev;
+	put_le32(t + 20, 0);
+	assert_int_equal(evidence_snp_json_certs(report, len, t, tlen, &ev, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "SNP certificate table entry 0 (ASK) is empty");
+	assert_null(ev);
+	/* The report's version is checked before the table. */
+	put_le32(report, 6);
+	assert_int_equal(evidence_snp_json_certs(report, len, t, tlen, &ev, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err,
+			    "SNP report version 6 is outside 3..5, the versions Trustee's SNP verifier accepts");
+	assert_null(ev);
+	free(report);
+	free(vcek);
+	free(want);
 }
 
 /* ---- TDX evidence bodies --------------------------------------------------------- */
@@ -589,6 +714,8 @@ static const char *tsm_provider = "tdx_guest\n";
 static const char *tsm_generation = "1\n";
 static uint8_t *tsm_outblob;
 static size_t tsm_outblob_len;
+static const uint8_t *tsm_auxblob;         /* NULL: the entry has no auxblob file */
+static size_t tsm_auxblob_len;
 static int rmdir_calls;
 static uint8_t last_inblob[64];
 static size_t last_inblob_len;
@@ -599,8 +726,15 @@ int __wrap_mkdir(const char *path, mode_t mode)
 	int r = __real_mkdir(path, mode);
 
 	if (r == 0 && tsm_dir[0] && strncmp(path, tsm_dir, strlen(tsm_dir)) == 0 &&
-	    path[strlen(tsm_dir)] == '/')
+	    path[strlen(tsm_dir)] == '/') {
 		unit_tsm_entry(path, tsm_provider, tsm_outblob, tsm_outblob_len, tsm_generation);
+		if (tsm_auxblob) {
+			char f[256];
+
+			snprintf(f, sizeof(f), "%s/auxblob", path);
+			unit_put(f, tsm_auxblob, tsm_auxblob_len);
+		}
+	}
 	return r;
 }
 
@@ -608,8 +742,12 @@ int __wrap_mkdir(const char *path, mode_t mode)
 int __real_rmdir(const char *path);
 int __wrap_rmdir(const char *path)
 {
+	char f[256];
+
 	rmdir_calls++;
 	last_inblob_len = unit_tsm_remove(path, last_inblob, sizeof(last_inblob));
+	snprintf(f, sizeof(f), "%s/auxblob", path);
+	unlink(f);
 	return __real_rmdir(path);
 }
 
@@ -624,6 +762,8 @@ static int setup(void **state)
 	tsm_generation = "1\n";
 	tsm_outblob = NULL;
 	tsm_outblob_len = 0;
+	tsm_auxblob = NULL;
+	tsm_auxblob_len = 0;
 	rmdir_calls = 0;
 	return 0;
 }
@@ -951,6 +1091,14 @@ static void test_attester_snp(void **state)
 	json_object_put(ev);
 	json_object_put(want);
 
+	/* An empty auxblob: no certificates either. */
+	tsm_auxblob = rd;
+	tsm_auxblob_len = 0;
+	assert_int_equal(tee_evidence(tee_by_name("snp"), &P, "nonce", rd, sizeof(rd), &ev, err,
+					   sizeof(err)), 0);
+	assert_true(json_object_is_type(member(ev, "cert_chain"), json_type_null));
+	json_object_put(ev);
+
 	/* 48 bytes is not what an SNP report takes: refused before any device. */
 	rmdir_calls = 0;
 	assert_int_equal(tee_evidence(tee_by_name("snp"), &P, "nonce", rd, 48, &ev, err, sizeof(err)),
@@ -958,6 +1106,95 @@ static void test_attester_snp(void **state)
 	assert_string_equal(err, "snp report data of 48 bytes, want 64");
 	assert_null(ev);
 	assert_int_equal(rmdir_calls, 0);
+}
+
+/*
+ * The host's certificates, on a fake configfs-tsm auxblob (the sev_guest
+ * provider's cert_table: linux Documentation/ABI/testing/configfs-tsm-report),
+ * reach the evidence in Trustee's CertTableEntry form; a bad table, a too
+ * large auxblob and a report version Trustee refuses stop the init before
+ * anything is sent, and the report entry is removed every time.
+ */
+static void test_attester_snp_certs(void **state)
+{
+	static uint8_t t[SNP_CERTS_MAX + 1];
+	static const uint8_t ask[] = { 0x30, 0x01, 0x42 };
+	struct json_object *ev = NULL, *chain, *e;
+	uint8_t rd[64], *vcek;
+	char err[256], msg[256], *want;
+	size_t n, vlen, tlen, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rd); i++)
+		rd[i] = (uint8_t)(0x21 * i);
+	tsm_provider = "sev_guest\n";
+	tsm_outblob = (uint8_t *)unit_slurp(EVDIR "trustee-e2e-report.bin", &n);
+	tsm_outblob_len = n;
+	assert_int_equal(mkdir(P.tsm_report, 0755), 0);
+	vcek = e2e_vcek(&vlen, &want);
+	tlen = cert_table(t, sizeof(t),
+			  (const struct tcert[]){ { guid_ask, ask, sizeof(ask) },
+						  { guid_vcek, vcek, vlen } }, 2);
+	tsm_auxblob = t;
+	tsm_auxblob_len = tlen;
+	assert_int_equal(tee_evidence(tee_by_name("snp"), &P, "nonce", rd, sizeof(rd), &ev, err,
+					   sizeof(err)), 0);
+	assert_memory_equal(last_inblob, rd, 64);
+	chain = member(ev, "cert_chain");
+	assert_true(json_object_is_type(chain, json_type_array));
+	assert_int_equal(json_object_array_length(chain), 2);
+	e = json_object_array_get_idx(chain, 0);
+	assert_string_equal(json_object_get_string(member(e, "cert_type")), "VCEK");
+	assert_int_equal(json_object_array_length(member(e, "data")), vlen);
+	for (i = 0; i < vlen; i++)
+		assert_int_equal(json_object_get_int(json_object_array_get_idx(member(e, "data"), i)),
+				 vcek[i]);
+	e = json_object_array_get_idx(chain, 1);
+	assert_string_equal(text(e), "{\"cert_type\":\"ASK\",\"data\":[48,1,66]}");
+	/* The report is the outblob's, as without certificates. */
+	assert_int_equal(num(member(ev, "attestation_report"), "version"), 3);
+	json_object_put(ev);
+	assert_int_equal(rmdir_calls, 1);
+
+	/* A table the host broke: one FATAL reason, nothing built. */
+	put_le32(t + 24 + 16, 10);                      /* the VCEK inside the table */
+	ev = (struct json_object *)&ev;
+	assert_int_equal(tee_evidence(tee_by_name("snp"), &P, "nonce", rd, sizeof(rd), &ev, err,
+					   sizeof(err)), -EINVAL);
+	assert_string_equal(err,
+			    "SNP certificate table entry 1 (VCEK) at offset 10 lies in the table (72 bytes)");
+	assert_null(ev);
+	assert_int_equal(rmdir_calls, 2);
+
+	/* An auxblob over the cap. */
+	memset(t, 0, sizeof(t));
+	tsm_auxblob_len = SNP_CERTS_MAX + 1;
+	assert_int_equal(tee_evidence(tee_by_name("snp"), &P, "nonce", rd, sizeof(rd), &ev, err,
+					   sizeof(err)), -EFBIG);
+	snprintf(msg, sizeof(msg), "SNP report auxblob from %s/sealroot-%ld/auxblob is larger than %d bytes",
+		 P.tsm_report, (long)getpid(), SNP_CERTS_MAX);
+	assert_string_equal(err, msg);
+	assert_null(ev);
+	assert_int_equal(rmdir_calls, 3);
+	/* At the cap: all zeros is a table without certificates. */
+	tsm_auxblob_len = SNP_CERTS_MAX;
+	assert_int_equal(tee_evidence(tee_by_name("snp"), &P, "nonce", rd, sizeof(rd), &ev, err,
+					   sizeof(err)), 0);
+	assert_true(json_object_is_type(member(ev, "cert_chain"), json_type_null));
+	json_object_put(ev);
+
+	/* A report version Trustee refuses (a real v2 report) is not sent. */
+	free(tsm_outblob);
+	tsm_outblob = (uint8_t *)unit_slurp(EVDIR "trustee-test-report.bin", &n);
+	ev = (struct json_object *)&ev;
+	assert_int_equal(tee_evidence(tee_by_name("snp"), &P, "nonce", rd, sizeof(rd), &ev, err,
+					   sizeof(err)), -EINVAL);
+	assert_string_equal(err,
+			    "SNP report version 2 is outside 3..5, the versions Trustee's SNP verifier accepts");
+	assert_null(ev);
+	assert_int_equal(rmdir_calls, 5);
+	free(vcek);
+	free(want);
 }
 
 static void test_attester_tdx(void **state)
@@ -1201,8 +1438,9 @@ int main(void)
 		cmocka_unit_test(test_snp_fields_turin_v5),
 		cmocka_unit_test(test_snp_fields_genoa_v3),
 		cmocka_unit_test(test_snp_fixtures),
-		cmocka_unit_test(test_snp_v2_turin_by_chip_id),
+		cmocka_unit_test(test_snp_version),
 		cmocka_unit_test(test_snp_refused),
+		cmocka_unit_test(test_snp_cert_chain),
 		cmocka_unit_test(test_tdx_json),
 		T(test_tdx_quote_ok),
 		T(test_tdx_quote_refused),
@@ -1210,6 +1448,7 @@ int main(void)
 		cmocka_unit_test(test_b64_strict),
 		T(test_attester_sample),
 		T(test_attester_snp),
+		T(test_attester_snp_certs),
 		T(test_attester_tdx),
 		T(test_attester_tpm_absent),
 		T(test_attester_se),

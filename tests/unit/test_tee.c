@@ -26,6 +26,7 @@
 
 #include <linux/sev-guest.h>
 
+#include "snp_certs.h"
 #include "tee.h"
 #include "unit.h"
 
@@ -85,12 +86,18 @@ int __wrap_rmdir(const char *path)
 	return __real_rmdir(path);
 }
 
-/* ioctl: answers SNP_GET_REPORT and TDX_CMD_GET_REPORT0 like the drivers. */
+/* ioctl: answers SNP_GET_REPORT, SNP_GET_EXT_REPORT and TDX_CMD_GET_REPORT0
+ * like the drivers. */
 static int ioctl_errno;
 static uint32_t snp_status, snp_size = SNP_REPORT_SIZE;
 static unsigned long last_request;
 static uint8_t last_user_data[64];
 static uint8_t last_msg_version;
+static int ioctl_calls;
+/* SNP_GET_EXT_REPORT: the host's table, and how much room it says it needs. */
+static const uint8_t *ext_certs;
+static size_t ext_certs_len;
+static uint32_t ext_need, ext_seen_len;
 
 int __real_ioctl(int fd, unsigned long req, ...);
 int __wrap_ioctl(int fd, unsigned long req, ...)
@@ -103,6 +110,7 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	arg = va_arg(ap, void *);
 	va_end(ap);
 	last_request = req;
+	ioctl_calls++;
 	if (ioctl_errno) {
 		errno = ioctl_errno;
 		return -1;
@@ -114,6 +122,30 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 
 		last_msg_version = io->msg_version;
 		memcpy(last_user_data, rq->user_data, 64);
+		memcpy(resp, &snp_status, 4);
+		memcpy(resp + 4, &snp_size, 4);
+		memcpy(resp + 0x20, snp_report, SNP_REPORT_SIZE);
+		return 0;
+	}
+	if (req == SNP_GET_EXT_REPORT) {
+		struct snp_guest_request_ioctl *io = arg;
+		struct snp_ext_report_req *rq = (void *)(uintptr_t)io->req_data;
+		uint8_t *resp = (void *)(uintptr_t)io->resp_data;
+
+		ext_seen_len = rq->certs_len;
+		last_msg_version = io->msg_version;
+		memcpy(last_user_data, rq->data.user_data, 64);
+		/* linux get_ext_report(): too small a buffer is -EIO, the VMM's
+		 * INVALID_LEN and the length needed, and no report. */
+		if (ext_need > rq->certs_len) {
+			rq->certs_len = ext_need;
+			io->exitinfo2 = (uint64_t)SNP_GUEST_VMM_ERR_INVALID_LEN << SNP_GUEST_VMM_ERR_SHIFT;
+			errno = EIO;
+			return -1;
+		}
+		assert_true(ext_certs_len <= rq->certs_len);
+		if (ext_certs_len)
+			memcpy((void *)(uintptr_t)rq->certs_address, ext_certs, ext_certs_len);
 		memcpy(resp, &snp_status, 4);
 		memcpy(resp + 4, &snp_size, 4);
 		memcpy(resp + 0x20, snp_report, SNP_REPORT_SIZE);
@@ -150,6 +182,11 @@ static int setup(void **state)
 	snp_status = 0;
 	snp_size = SNP_REPORT_SIZE;
 	rmdir_calls = 0;
+	ioctl_calls = 0;
+	ext_certs = NULL;
+	ext_certs_len = 0;
+	ext_need = 0;
+	ext_seen_len = 0;
 	return 0;
 }
 
@@ -271,6 +308,10 @@ static void test_snp_ioctl_number(void **state)
 	assert_int_equal(sizeof(struct snp_guest_request_ioctl), 32);
 	assert_int_equal(sizeof(struct snp_report_req), 96);
 	assert_int_equal(sizeof(struct snp_report_resp), 4000);
+	assert_int_equal(sizeof(struct snp_ext_report_req), 112);
+	/* The driver takes at most SEV_FW_BLOB_MAX_SIZE, in whole pages. */
+	assert_int_equal(SNP_EXT_CERTS, 0x4000);
+	assert_int_equal(SNP_EXT_CERTS % 4096, 0);
 }
 
 static void test_snp_legacy_ok(void **state)
@@ -353,6 +394,105 @@ static void test_snp_tsm_errors(void **state)
 	assert_non_null(strstr(err, "is 1000 bytes, want 1184"));
 	/* Every attempt removed its report entry. */
 	assert_int_equal(rmdir_calls, 3);
+}
+
+/* SNP_GET_EXT_REPORT on /dev/sev-guest: the report and the host's table. */
+static void test_snp_ext_ok(void **state)
+{
+	static uint8_t certs[SNP_CERTS_MAX], table[100];
+	uint8_t ud[64], rep[SNP_REPORT_SIZE];
+	char err[256];
+	size_t n = 99, i;
+
+	(void)state;
+	for (i = 0; i < 64; i++)
+		ud[i] = (uint8_t)(0x33 ^ i);
+	for (i = 0; i < sizeof(table); i++)
+		table[i] = (uint8_t)(i + 1);
+	unit_put(P.sev_guest, "", 0);
+	ext_certs = table;
+	ext_certs_len = sizeof(table);
+	memset(certs, 0xEE, sizeof(certs));
+	assert_int_equal(snp_get_report_certs(&P, ud, rep, certs, sizeof(certs), &n, err,
+					      sizeof(err)), 0);
+	assert_int_equal(last_request, SNP_GET_EXT_REPORT);
+	assert_int_equal(ioctl_calls, 1);
+	assert_int_equal(last_msg_version, 1);
+	assert_int_equal(ext_seen_len, 16384);
+	assert_memory_equal(last_user_data, ud, 64);
+	assert_memory_equal(rep, snp_report, SNP_REPORT_SIZE);
+	/* The whole buffer: the host's bytes, then the zeros it was cleared to. */
+	assert_int_equal(n, 16384);
+	assert_memory_equal(certs, table, sizeof(table));
+	for (i = sizeof(table); i < n; i++)
+		assert_int_equal(certs[i], 0);
+
+	/* The host gives none: a buffer of zeros (the table's terminator). */
+	ext_certs_len = 0;
+	memset(certs, 0xEE, sizeof(certs));
+	assert_int_equal(snp_get_report_certs(&P, ud, rep, certs, sizeof(certs), &n, err,
+					      sizeof(err)), 0);
+	assert_int_equal(n, 16384);
+	for (i = 0; i < n; i++)
+		assert_int_equal(certs[i], 0);
+
+	/* snp_get_report (bind, no_initdata) still asks for no certificates. */
+	assert_int_equal(snp_get_report(&P, ud, rep, err, sizeof(err)), 0);
+	assert_int_equal(last_request, SNP_GET_REPORT);
+}
+
+static void test_snp_ext_fallback_and_errors(void **state)
+{
+	static uint8_t certs[SNP_CERTS_MAX];
+	uint8_t ud[64] = { 0 }, rep[SNP_REPORT_SIZE];
+	char err[256];
+	size_t n = 99;
+
+	(void)state;
+	unit_put(P.sev_guest, "", 0);
+	/* More certificates than the driver takes: the report without them. */
+	ext_need = 5 * 4096;
+	assert_int_equal(snp_get_report_certs(&P, ud, rep, certs, sizeof(certs), &n, err,
+					      sizeof(err)), 0);
+	assert_int_equal(ioctl_calls, 2);
+	assert_int_equal(last_request, SNP_GET_REPORT);
+	assert_int_equal(n, 0);
+	assert_memory_equal(rep, snp_report, SNP_REPORT_SIZE);
+	ext_need = 0;
+
+	snp_status = 0x16;
+	assert_int_equal(snp_get_report_certs(&P, ud, rep, certs, sizeof(certs), &n, err,
+					      sizeof(err)), -EIO);
+	assert_string_equal(err, "SNP_GET_EXT_REPORT status 0x16");
+	assert_int_equal(n, 0);
+	snp_status = 0;
+	snp_size = 1000;
+	assert_int_equal(snp_get_report_certs(&P, ud, rep, certs, sizeof(certs), &n, err,
+					      sizeof(err)), -EINVAL);
+	assert_string_equal(err, "SNP_GET_EXT_REPORT report_size 1000, want 1184");
+	snp_size = SNP_REPORT_SIZE;
+	/* Any other failure is fatal, not a fallback. */
+	ioctl_calls = 0;
+	ioctl_errno = EIO;
+	assert_int_equal(snp_get_report_certs(&P, ud, rep, certs, sizeof(certs), &n, err,
+					      sizeof(err)), -EIO);
+	assert_non_null(strstr(err, "SNP_GET_EXT_REPORT on"));
+	assert_int_equal(ioctl_calls, 1);
+	ioctl_errno = 0;
+	/* A buffer smaller than the driver's. */
+	assert_int_equal(snp_get_report_certs(&P, ud, rep, certs, 16383, &n, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "SNP certificate buffer of 16383 bytes, want 16384");
+
+	/* configfs-tsm without an auxblob: no certificates, no ioctl. */
+	assert_int_equal(mkdir(P.tsm_report, 0755), 0);
+	ioctl_calls = 0;
+	n = 99;
+	assert_int_equal(snp_get_report_certs(&P, ud, rep, certs, sizeof(certs), &n, err,
+					      sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(ioctl_calls, 0);
+	assert_int_equal(rmdir_calls, 1);
 }
 
 /* ---- TDX ------------------------------------------------------------------------- */
@@ -481,6 +621,8 @@ int main(void)
 		T(test_snp_legacy_errors),
 		T(test_snp_tsm_ok),
 		T(test_snp_tsm_errors),
+		T(test_snp_ext_ok),
+		T(test_snp_ext_fallback_and_errors),
 		T(test_tdx_sysfs),
 		T(test_tdx_tdreport),
 		T(test_binding_table),
