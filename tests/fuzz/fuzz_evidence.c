@@ -197,7 +197,7 @@ static void snp_one(const uint8_t *rep, size_t len)
 	if (r != 0 || !ev || len != EVIDENCE_SNP_REPORT)
 		abort();
 	version = le32(rep);
-	if (version < 2 || le32(rep + 0x4C) != 0 || rep[0x1EB] || rep[0x1EF])
+	if (version < 3 || version > 5 || le32(rep + 0x4C) != 0 || rep[0x1EB] || rep[0x1EF])
 		abort(); /* the decoder refuses these */
 	if (json_object_object_length(ev) != 2 || get(ev, "cert_chain") != NULL)
 		abort();
