@@ -33,6 +33,7 @@ void paths_init(struct paths *p)
 	p->pid_max = "/proc/sys/kernel/pid_max";
 	p->threads_max = "/proc/sys/kernel/threads-max";
 	p->meminfo = "/proc/meminfo";
+	p->extensions_dir = "/run/kata-extensions";
 }
 
 void boot_init(struct boot *b)

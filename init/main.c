@@ -22,6 +22,7 @@
 #include "attest.h"
 #include "boot.h"
 #include "cmdline.h"
+#include "extensions.h"
 #include "initdata.h"
 #include "kmod.h"
 #include "mount.h"
@@ -42,19 +43,21 @@
  * modules included, until it is proven to be the measured one. tee and
  * initdata come after kmod, which loads any driver the image lists (TEE
  * guest devices, disks); initdata binds its digest to the TEE found; net,
- * attest and storage take their settings from the measured initdata.
+ * attest and storage take their settings from the measured initdata;
+ * extensions mounts Kata's extension images last, so the agent finds them.
  */
 static const struct step steps[] = {
-	{ "mount",    step_mount },
-	{ "cmdline",  step_cmdline },
-	{ "verity",   step_verity },
-	{ "kmod",     step_kmod },
-	{ "tee",      step_tee },
-	{ "initdata", step_initdata },
-	{ "net",      step_net },
-	{ "attest",   step_attest },
-	{ "storage",  step_storage },
-	{ "agent",    step_agent },
+	{ "mount",      step_mount },
+	{ "cmdline",    step_cmdline },
+	{ "verity",     step_verity },
+	{ "kmod",       step_kmod },
+	{ "tee",        step_tee },
+	{ "initdata",   step_initdata },
+	{ "net",        step_net },
+	{ "attest",     step_attest },
+	{ "storage",    step_storage },
+	{ "extensions", step_extensions },
+	{ "agent",      step_agent },
 };
 
 /* CPU faults stay unblocked so a crash is a crash, not a hang. */

@@ -36,6 +36,7 @@ struct paths {
 	const char *pid_max;          /* /proc/sys/kernel/pid_max */
 	const char *threads_max;      /* /proc/sys/kernel/threads-max */
 	const char *meminfo;          /* /proc/meminfo */
+	const char *extensions_dir;   /* /run/kata-extensions */
 };
 
 /* The production paths. */

@@ -23,6 +23,7 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
+#include "blockdev.h"
 #include "file.h"
 #include "mount.h"
 #include "spawn.h"
@@ -35,54 +36,6 @@ enum {
 
 /* ---- finding the disk ------------------------------------------------------------- */
 
-/* The first line of dir/name/attr into buf, trailing blanks cut; -errno. */
-static int sys_attr(const char *dir, const char *name, const char *attr, char *buf, size_t cap)
-{
-	char path[512], *nl;
-	size_t len;
-	int r;
-
-	snprintf(path, sizeof(path), "%s/%s/%s", dir, name, attr);
-	r = file_read_all(path, buf, cap, &len);
-	if (r < 0)
-		return r;
-	nl = strchr(buf, '\n');
-	if (nl)
-		*nl = '\0';
-	for (size_t n = strlen(buf); n > 0 && buf[n - 1] == ' '; n--)
-		buf[n - 1] = '\0';
-	return 0;
-}
-
-static int disk_name_ok(const char *n)
-{
-	return n[0] != '.' && strlen(n) < 32;
-}
-
-/* Whether dir/name/sub has an entry other than . and .. (-errno if unreadable). */
-static int has_entries(const char *dir, const char *name, const char *sub, const char *prefix)
-{
-	char path[512];
-	struct dirent *e;
-	DIR *d;
-	int found = 0;
-
-	snprintf(path, sizeof(path), "%s/%s/%s", dir, name, sub);
-	d = opendir(path);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (!prefix || strncmp(e->d_name, prefix, strlen(prefix)) == 0) {
-			found = 1;
-			break;
-		}
-	}
-	closedir(d);
-	return found;
-}
-
 /* Which disk under sys_block has a partition called part (for the error). */
 static int partition_of(const char *sys_block, const char *part, char *disk, size_t cap)
 {
@@ -94,52 +47,16 @@ static int partition_of(const char *sys_block, const char *part, char *disk, siz
 	if (!d)
 		return 0;
 	while ((e = readdir(d))) {
-		if (!disk_name_ok(e->d_name) || e->d_name[0] == '.')
+		if (!blockdev_name_ok(e->d_name) || e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/%s/partition", sys_block, e->d_name, part);
 		if (stat(path, &st) == 0) {
-			snprintf(disk, cap, "%s", e->d_name);
+			snprintf(disk, cap, "%.31s", e->d_name);
 			closedir(d);
 			return 1;
 		}
 	}
 	closedir(d);
-	return 0;
-}
-
-static int by_serial(const char *sys_block, const char *serial, char *name, size_t cap,
-		     char *err, size_t errlen)
-{
-	char s[128];
-	struct dirent *e;
-	int found = 0;
-	DIR *d = opendir(sys_block);
-
-	if (!d) {
-		snprintf(err, errlen, "%s: %s", sys_block, strerror(errno));
-		return -errno;
-	}
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || !disk_name_ok(e->d_name))
-			continue;
-		if (sys_attr(sys_block, e->d_name, "serial", s, sizeof(s)) < 0 &&
-		    sys_attr(sys_block, e->d_name, "device/serial", s, sizeof(s)) < 0)
-			continue;
-		if (strcmp(s, serial) != 0)
-			continue;
-		if (found++) {
-			snprintf(err, errlen, "two disks have the serial \"%s\" (%s and %s)", serial,
-				 name, e->d_name);
-			closedir(d);
-			return -EEXIST;
-		}
-		snprintf(name, cap, "%s", e->d_name);
-	}
-	closedir(d);
-	if (!found) {
-		snprintf(err, errlen, "no disk has the serial \"%s\"", serial);
-		return -ENOENT;
-	}
 	return 0;
 }
 
@@ -164,7 +81,7 @@ int storage_find(const char *sys_block, const char *spec, const char *initdata_d
 			return -ENOENT;
 		}
 	} else {
-		r = by_serial(sys_block, spec, name, cap, err, errlen);
+		r = blockdev_by_serial(sys_block, spec, name, cap, err, errlen);
 		if (r < 0)
 			return r;
 	}
@@ -173,19 +90,19 @@ int storage_find(const char *sys_block, const char *spec, const char *initdata_d
 		snprintf(err, errlen, "%s is the initdata disk", dev);
 		return -EINVAL;
 	}
-	if (has_entries(sys_block, name, ".", name) > 0) {
+	if (blockdev_has_entries(sys_block, name, ".", name) > 0) {
 		snprintf(err, errlen, "%s has partitions; give a whole, unused disk", dev);
 		return -EBUSY;
 	}
-	if (has_entries(sys_block, name, "holders", NULL) > 0) {
+	if (blockdev_has_entries(sys_block, name, "holders", NULL) > 0) {
 		snprintf(err, errlen, "%s is in use (it has holders)", dev);
 		return -EBUSY;
 	}
-	if (sys_attr(sys_block, name, "ro", buf, sizeof(buf)) == 0 && strcmp(buf, "0") != 0) {
+	if (blockdev_attr(sys_block, name, "ro", buf, sizeof(buf)) == 0 && strcmp(buf, "0") != 0) {
 		snprintf(err, errlen, "%s is read-only", dev);
 		return -EROFS;
 	}
-	r = sys_attr(sys_block, name, "size", buf, sizeof(buf));
+	r = blockdev_attr(sys_block, name, "size", buf, sizeof(buf));
 	if (r < 0 || sscanf(buf, "%llu", &sectors) != 1) {
 		snprintf(err, errlen, "%s: no size in %s/%s/size", dev, sys_block, name);
 		return r < 0 ? r : -EINVAL;

@@ -106,23 +106,18 @@ static int devnode(struct boot *b, dev_t dev, char *out, size_t size)
 	return 0;
 }
 
-/* Reads every block of the root device; dm-verity fails a bad one with EIO. */
-static int scan(struct boot *b, dev_t dev)
+int verity_read_all(struct boot *b, const char *what, const char *node, dev_t dev)
 {
-	char node[PATH_MAX_SR];
 	struct stat st;
 	unsigned long long off = 0;
 	char *buf;
 	int fd, r;
 
-	r = devnode(b, dev, node, sizeof(node));
-	if (r < 0)
-		return boot_fail(b, r, "device node of %u:%u", major(dev), minor(dev));
 	fd = open(node, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return boot_fail(b, -errno, "open %s", node);
 	/* A name in devtmpfs can be a plain file, not the device: check. */
-	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) || st.st_rdev != dev) {
+	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) || (dev && st.st_rdev != dev)) {
 		close(fd);
 		return boot_fail(b, 0, "%s is not block device %u:%u", node,
 				 major(dev), minor(dev));
@@ -141,8 +136,8 @@ static int scan(struct boot *b, dev_t dev)
 			r = -errno;
 			free(buf);
 			close(fd);
-			return boot_fail(b, r, "root %s corrupted near byte %llu (dm-verity refused the block)",
-					 node, off);
+			return boot_fail(b, r, "%s %s corrupted near byte %llu (dm-verity refused the block)",
+					 what, node, off);
 		}
 		if (n == 0)
 			break;
@@ -152,6 +147,18 @@ static int scan(struct boot *b, dev_t dev)
 	close(fd);
 	log_info("verity: scanned %llu bytes of %s, all blocks verified", off, node);
 	return 0;
+}
+
+/* Reads every block of the root device; dm-verity fails a bad one with EIO. */
+static int scan(struct boot *b, dev_t dev)
+{
+	char node[PATH_MAX_SR];
+	int r;
+
+	r = devnode(b, dev, node, sizeof(node));
+	if (r < 0)
+		return boot_fail(b, r, "device node of %u:%u", major(dev), minor(dev));
+	return verity_read_all(b, "root", node, dev);
 }
 
 bool verity_root_hash_equal(const char *active, const char *measured)

@@ -15,10 +15,20 @@
 #ifndef SEALROOT_VERITY_H
 #define SEALROOT_VERITY_H
 
+#include <sys/types.h>
+
 #include "boot.h"
 #include "verity_table.h"
 
 int step_verity(struct boot *b);
+
+/*
+ * Reads every block of the block device node (whose number must be dev,
+ * unless dev is 0), so dm-verity checks each now, not later: the first bad
+ * one fails the step with "<what> <node> corrupted near byte N". Logs the
+ * bytes scanned.
+ */
+int verity_read_all(struct boot *b, const char *what, const char *node, dev_t dev);
 
 /*
  * Whether the root hash in the kernel's verity table (active) is the one the

@@ -256,6 +256,34 @@ static char *next_word(char **pos, char **val)
 	return w;
 }
 
+/* One kata.extension.* word into the next slot; each name once. */
+static int add_extension(struct cmdline_config *cfg, const char *key, const char *val,
+			 char *err, size_t errlen)
+{
+	struct extension e;
+	char why[160];
+	size_t i;
+	int r;
+
+	r = extension_parse(key, val, &e, why, sizeof(why));
+	if (r < 0) {
+		snprintf(err, errlen, "%.48s: %s", key, why);
+		return r;
+	}
+	for (i = 0; i < cfg->n_ext; i++) {
+		if (strcmp(cfg->ext[i].name, e.name) == 0) {
+			snprintf(err, errlen, "extension \"%s\" is named twice", e.name);
+			return -EINVAL;
+		}
+	}
+	if (cfg->n_ext == EXT_MAX) {
+		snprintf(err, errlen, "more than %d extensions", EXT_MAX);
+		return -EINVAL;
+	}
+	cfg->ext[cfg->n_ext++] = e;
+	return 0;
+}
+
 void cmdline_defaults(struct cmdline_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -281,6 +309,12 @@ int cmdline_parse(const char *line, struct cmdline_config *cfg, char *err, size_
 	while ((word = next_word(&pos, &val)) != NULL) {
 		const char *name;
 
+		if (strncmp(word, EXT_PREFIX, strlen(EXT_PREFIX)) == 0) {
+			r = add_extension(cfg, word, val, err, errlen);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (strncmp(word, PREFIX, strlen(PREFIX)) != 0)
 			continue;
 		name = word + strlen(PREFIX);

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "extension.h"
 #include "initdata_format.h"
 #include "verity_table.h"
 
@@ -36,6 +37,10 @@ struct cmdline_config {
 	bool initdata_digest_set;
 	enum initdata_alg initdata_digest_alg;
 	uint8_t initdata_digest[INITDATA_DIGEST_MAX];   /* initdata_alg_size() bytes */
+	/* kata.extension.<name>.verity_params: Kata's guest extension images,
+	 * in command-line order (lib/extension.h). */
+	struct extension ext[EXT_MAX];
+	size_t n_ext;
 };
 
 /* The defaults of docs/init.md: grace 5000 ms, full scan, initdata required. */
@@ -43,8 +48,9 @@ void cmdline_defaults(struct cmdline_config *cfg);
 
 /*
  * Parses a whole command line (kernel quoting rules) into cfg, which must
- * hold the defaults already. Keys outside the "sealroot." namespace are
- * ignored.
+ * hold the defaults already: the "sealroot." keys, and Kata's
+ * "kata.extension." keys (lib/extension.h; a name twice is an error).
+ * Keys outside both namespaces are ignored.
  */
 int cmdline_parse(const char *line, struct cmdline_config *cfg, char *err, size_t errlen);
 
