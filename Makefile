@@ -26,6 +26,11 @@ AGENT    ?= $(B)/$(ARCH)/test-agent
 AGENT_POLICY  ?=
 INITDATA_MODE ?= required
 POLICY_FILE   := $(or $(AGENT_POLICY),rootfs/default-policy.rego)
+ifneq ($(AGENT_POLICY),)
+ifeq ($(wildcard $(AGENT_POLICY)),)
+$(error AGENT_POLICY=$(AGENT_POLICY) is no file: it names the Rego file to install as /etc/kata-opa/default-policy.rego (Kata's image builder calls it AGENT_POLICY_FILE))
+endif
+endif
 
 # ---- the C sources (docs/layout.md) ------------------------------------------
 # init/ is the PID 1; lib/ the parsers of host bytes that the init, the host
