@@ -17,6 +17,20 @@ B        := build
 OUT      := out/$(TEE)
 STAGE    := $(B)/$(TEE)
 AGENT    ?= $(B)/$(ARCH)/test-agent
+# Image inputs (docs/kata.md): AGENT_POLICY, the kata-agent's default policy
+# (a Rego file), installed as /etc/kata-opa/default-policy.rego in the
+# measured root (default rootfs/default-policy.rego); INITDATA_MODE,
+# required (the default) or optional: whether the guest may run without
+# initdata (optional puts sealroot.initdata=optional on the measured
+# command line).
+AGENT_POLICY  ?=
+INITDATA_MODE ?= required
+POLICY_FILE   := $(or $(AGENT_POLICY),rootfs/default-policy.rego)
+ifneq ($(AGENT_POLICY),)
+ifeq ($(wildcard $(AGENT_POLICY)),)
+$(error AGENT_POLICY=$(AGENT_POLICY) is no file: it names the Rego file to install as /etc/kata-opa/default-policy.rego (Kata's image builder calls it AGENT_POLICY_FILE))
+endif
+endif
 
 # ---- the C sources (docs/layout.md) ------------------------------------------
 # init/ is the PID 1; lib/ the parsers of host bytes that the init, the host
@@ -120,13 +134,21 @@ $(B)/$(ARCH)/test-agent: tests/agent/test-agent.c $(DEPS)
 # ---- rootfs, verity, bundle ------------------------------------------------
 MODULES_LIST := rootfs/modules.list
 
+# The image inputs chosen, one stamp each: a stage is rebuilt when the
+# choice changes, not only when a file's mtime does.
+$(STAGE)/agent-policy.input $(STAGE)/initdata-mode.input: FORCE
+	@mkdir -p $(@D)
+	@echo '$(if $(findstring policy,$@),$(POLICY_FILE),$(INITDATA_MODE))' > $@.new
+	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
+
 # The s390x busybox is cross-built in deps; x86_64 uses Debian's busybox-static.
 BUSYBOX  = $(if $(CROSS),"$$(cat $(DEPS))/bin/busybox",/bin/busybox)
 # The shell the stage scripts source (build-aux/stage.sh, tools/common.sh,
 # verity/cmdline.sh) is an input of every stage that sources it.
-$(STAGE)/rootfs.erofs $(STAGE)/initrd.cpio: $(B)/$(ARCH)/sealroot-init $(AGENT) $(B)/kernel-$(TEE).dir $(MODULES_LIST) rootfs/build.sh build-aux/stage.sh
+$(STAGE)/rootfs.erofs $(STAGE)/initrd.cpio: $(B)/$(ARCH)/sealroot-init $(AGENT) $(B)/kernel-$(TEE).dir $(MODULES_LIST) rootfs/build.sh build-aux/stage.sh \
+    $(POLICY_FILE) $(STAGE)/agent-policy.input
 	@mkdir -p $(@D)
-	rootfs/build.sh --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) \
+	rootfs/build.sh --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) --agent-policy $(POLICY_FILE) \
 	    --busybox $(BUSYBOX) --mke2fs "$$(cat $(DEPS))/bin/mke2fs" \
 	    --modules-dir "$$(cat $(B)/kernel-$(TEE).dir)/modules" --modules-list $(MODULES_LIST) \
 	    --format $(if $(filter %.cpio,$@),cpio,erofs) --out $@
@@ -141,10 +163,13 @@ ROOT_IMG := $(if $(filter se,$(TEE)),$(STAGE)/initrd.cpio,$(STAGE)/verity/rootfs
 ROOT_ARG  = $(if $(filter se,$(TEE)),--initrd $(STAGE)/initrd.cpio,--verity-dir $(STAGE)/verity)
 $(OUT)/manifest.json: $(ROOT_IMG) $(B)/kernel-$(TEE).dir $(B)/firmware-$(TEE).dir \
     $(MEASURE_TOOL) tools/bundle.sh tools/kata-config.sh tools/reference-values.sh \
-    tools/common.sh verity/cmdline.sh build-aux/stage.sh
+    tools/common.sh verity/cmdline.sh build-aux/stage.sh $(POLICY_FILE) $(STAGE)/agent-policy.input \
+    $(STAGE)/initdata-mode.input
 	tools/bundle.sh --tee $(TEE) --kernel-dir "$$(cat $(B)/kernel-$(TEE).dir)" \
 	    $(ROOT_ARG) --deps-prefix "$$(cat $(DEPS))" \
 	    --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) --out $(OUT) \
+	    --agent-policy $(POLICY_FILE) \
+	    --initdata $(INITDATA_MODE) \
 	    --firmware-dir "$$(cat $(B)/firmware-$(TEE).dir)" $(if $(MEASURE_TOOL),--measure $(MEASURE_TOOL)) \
 	    --prefix $(PREFIX)
 image: $(OUT)/manifest.json

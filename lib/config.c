@@ -308,6 +308,15 @@ static bool mountpoint_ok(const char *p, size_t len)
 	       strncmp(p, "/run/confidential-containers", 28) != 0;
 }
 
+/* /run/kata-containers or below: the agent's CONTAINER_BASE. */
+static bool under_kata_base(const char *p)
+{
+	static const char base[] = "/run/kata-containers";
+
+	return strncmp(p, base, sizeof(base) - 1) == 0 &&
+	       (p[sizeof(base) - 1] == '\0' || p[sizeof(base) - 1] == '/');
+}
+
 static int storage(const struct toml_node *t, struct storage_config *st, char *err,
 		   size_t errlen)
 {
@@ -459,6 +468,19 @@ int config_parse(const struct initdata_doc *doc, struct attest_config *c,
 		r = bad(err, errlen, "the KBS URL is plain http://, over which the host can choose "
 			"every secret; use https:// with the KBS's certificate, or set [attestation] "
 			"allow_http = true%s", "");
+	/*
+	 * Kata's agent empties /run/kata-containers at every CreateSandbox
+	 * (kata-containers src/agent/src/rpc.rs, create_sandbox:
+	 * remove_dir_all(CONTAINER_BASE), commit 7c6ba40c), and so every file
+	 * of a disk mounted below it. An ephemeral disk is fresh each boot and
+	 * CreateSandbox runs before any pull; a KBS-key disk is kept across
+	 * boots, and would lose its contents at every start.
+	 */
+	if (r == 0 && c->storage.key[0] && under_kata_base(c->storage.mountpoint))
+		r = bad(err, errlen, "[storage]: mountpoint %.60s is under /run/kata-containers, "
+			"which the Kata agent empties at every sandbox start (rpc.rs create_sandbox), "
+			"so a KBS-key disk would lose its files; use e.g. /run/scratch",
+			c->storage.mountpoint);
 	toml_free(own);
 	return r;
 }

@@ -8,6 +8,9 @@
 #                        "none" leaves it out (a fault-matrix test image)
 #   --busybox FILE       static busybox (default /bin/busybox) -> /bin/busybox + applet links
 #   --mke2fs FILE        static mke2fs (optional) -> /sbin/mke2fs, for the scratch disk
+#   --agent-policy FILE  the kata-agent's default policy (Rego, package agent_policy)
+#                        -> /etc/kata-opa/default-policy.rego, 0644; default
+#                        rootfs/default-policy.rego (docs/kata.md, row 2)
 #   --modules-dir DIR    INSTALL_MOD_PATH tree holding lib/modules/<release>/
 #   --modules-list FILE  module names, one a line, '#' comments -> /etc/sealroot/modules;
 #                        only those modules and their dependencies are copied
@@ -30,11 +33,11 @@ top=$(cd "$here/.." && pwd)
 STAGE=rootfs
 # shellcheck source=build-aux/stage.sh
 . "$top/build-aux/stage.sh"
-usage="usage: build.sh --init FILE --agent FILE --out FILE [--busybox FILE] [--mke2fs FILE] [--modules-dir DIR --modules-list FILE] [--extra DIR] [--compress lz4|lz4hc[,N]] [--format erofs|cpio]"
-init='' agent='' busybox=/bin/busybox mke2fs='' moddir='' modlist='' extra='' compress='' out='' format=erofs
+usage="usage: build.sh --init FILE --agent FILE --out FILE [--busybox FILE] [--mke2fs FILE] [--agent-policy FILE] [--modules-dir DIR --modules-list FILE] [--extra DIR] [--compress lz4|lz4hc[,N]] [--format erofs|cpio]"
+init='' agent='' busybox=/bin/busybox mke2fs='' policy=$here/default-policy.rego moddir='' modlist='' extra='' compress='' out='' format=erofs
 while [ $# -gt 0 ]; do
 	case $1 in
-	--init | --agent | --busybox | --mke2fs | --modules-dir | --modules-list | --extra | --compress | --format | --out)
+	--init | --agent | --busybox | --mke2fs | --agent-policy | --modules-dir | --modules-list | --extra | --compress | --format | --out)
 		[ $# -ge 2 ] || die "option $1 needs a value" ;;
 	-h | --help) echo "$usage"; exit 0 ;;
 	*) die "unknown option $1 ($usage)" ;;
@@ -44,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--agent) agent=$2 ;;
 	--busybox) busybox=$2 ;;
 	--mke2fs) mke2fs=$2 ;;
+	--agent-policy) policy=$2 ;;
 	--modules-dir) moddir=$2 ;;
 	--modules-list) modlist=$2 ;;
 	--extra) extra=$2 ;;
@@ -64,6 +68,15 @@ for f in "$init" "$agent" "$busybox"; do
 		die "$f is dynamically linked; the image has no shared libraries"
 	fi
 done
+# The agent evaluates data.agent_policy.<Request> (kata-containers
+# src/agent/policy/src/policy.rs, allow_request): another package, or a
+# file that is not text, would deny every request of the pod.
+[ -f "$policy" ] || die "no such file: $policy (--agent-policy)"
+[ -s "$policy" ] || die "--agent-policy $policy is empty"
+[ "$(wc -c <"$policy")" -le 1048576 ] || die "--agent-policy $policy is larger than 1 MiB"
+[ "$(tr -d '\000' <"$policy" | wc -c)" = "$(wc -c <"$policy")" ] || die "--agent-policy $policy has NUL bytes"
+grep -q '^[[:space:]]*package[[:space:]][[:space:]]*agent_policy[[:space:]]*$' "$policy" ||
+	die "--agent-policy $policy has no 'package agent_policy' line, the package the kata-agent queries"
 [ -z "$moddir" ] || [ -n "$modlist" ] || die "--modules-dir needs --modules-list"
 [ -z "$modlist" ] || [ -n "$moddir" ] || die "--modules-list needs --modules-dir"
 [ -z "$modlist" ] || [ -f "$modlist" ] || die "no such file: $modlist"
@@ -108,15 +121,25 @@ trap 'rm -rf "$st"; rm -f "$out.tmp"' EXIT
 trap 'exit 1' HUP INT TERM
 r=$st/root
 mkdir "$r"
-for d in bin dev etc etc/sealroot lib mnt proc root run sbin sys tmp usr usr/bin var; do
+for d in bin dev etc etc/kata-opa etc/sealroot lib mnt proc root run sbin sys tmp usr usr/bin var; do
 	mkdir -p "$r/$d"
 done
+# What the kata-agent writes outside /run, on this read-only root
+# (docs/kata.md, rows 1 and 7; kata-containers src/agent/src, commit
+# 7c6ba40c): CreateSandbox creates /var/run/sandbox-ns (namespace.rs,
+# PERSISTENT_NS_DIR) and CreateContainer reads /var/run/cdi (rpc.rs), so
+# /var/run is /run, the tmpfs, as on FHS systems. setup_guest_dns
+# bind-mounts the pod's DNS over /etc/resolv.conf only when that file
+# exists (network.rs, do_setup_guest_dns): an empty one.
+ln -s ../run "$r/var/run"
+: >"$r/etc/resolv.conf"
 mknod -m 0600 "$r/dev/console" c 5 1
 mknod -m 0666 "$r/dev/null" c 1 3
 
 install -m 0755 "$init" "$r/sbin/init"
 [ "$agent" = none ] || install -m 0755 "$agent" "$r/usr/bin/kata-agent"
 install -m 0755 "$busybox" "$r/bin/busybox"
+install -m 0644 "$policy" "$r/etc/kata-opa/default-policy.rego"
 if [ -n "$mke2fs" ]; then
 	[ -f "$mke2fs" ] || die "no such file: $mke2fs"
 	install -m 0755 "$mke2fs" "$r/sbin/mke2fs"

@@ -4,7 +4,12 @@
 # manifest.json, the record a verifier and an auditor start from, the Kata
 # configuration-qemu-<tee>.toml and reference-values.json (docs/bundles.md).
 # Reads: the kernel dir, the verity dir (or, for se, the initrd), the deps
-# prefix, the init and agent, the firmware dir (snp, tdx) and sealroot-measure.
+# prefix, the init and agent, the agent policy the root holds (recorded, not
+# installed: rootfs/build.sh installs it), the firmware dir (snp, tdx) and
+# sealroot-measure.
+# --initdata required|optional (default required): optional puts
+# sealroot.initdata=optional on the measured command line (docs/kata.md,
+# row 9).
 # Changes: replaces OUT. Prints: progress and warnings on stderr.
 # On failure: "bundle: ERROR: ...", exit 2 for wrong arguments, else 1; a
 # partial bundle is never left in place (it is built next to OUT and renamed).
@@ -17,9 +22,10 @@ STAGE=bundle
 . "$top/verity/cmdline.sh"
 
 usage() {
-	usage_die "${1:+$1; }usage: bundle.sh --tee TEE --kernel-dir DIR (--verity-dir DIR | --initrd FILE) --deps-prefix DIR --init FILE --agent FILE --out DIR [--firmware-dir DIR] [--measure TOOL] [--prefix DIR]"
+	usage_die "${1:+$1; }usage: bundle.sh --tee TEE --kernel-dir DIR (--verity-dir DIR | --initrd FILE) --deps-prefix DIR --init FILE --agent FILE --out DIR [--agent-policy FILE] [--initdata required|optional] [--firmware-dir DIR] [--measure TOOL] [--prefix DIR]"
 }
 tee= kdir= vdir= initrd= deps= init= agent= out= fwdir= measure= prefix=/opt/sealroot
+policy=$top/rootfs/default-policy.rego initdata=required
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || usage "option $1 needs a value"
 	case $1 in
@@ -30,6 +36,8 @@ while [ $# -gt 0 ]; do
 	--deps-prefix) deps=$2 ;;
 	--init) init=$2 ;;
 	--agent) agent=$2 ;;
+	--agent-policy) policy=$2 ;;
+	--initdata) initdata=$2 ;;
 	--out) out=$2 ;;
 	--firmware-dir) fwdir=$2 ;;
 	--measure) measure=$2 ;;
@@ -41,6 +49,16 @@ done
 for v in "$tee" "$kdir" "$deps" "$init" "$agent" "$out"; do
 	[ -n "$v" ] || usage
 done
+case $initdata in
+required | optional) ;;
+*) usage "--initdata $initdata is neither required nor optional" ;;
+esac
+[ -f "$policy" ] || usage "no agent policy $policy"
+# Without initdata there is no owner configuration in force (docs/kata.md,
+# row 9): a guest runs without it only when the measured command line says
+# so, and then the TEE must show that no initdata was given.
+idopt=
+[ "$initdata" = required ] || idopt=" sealroot.initdata=optional"
 # se: the root is the initrd, sealed with the kernel and the command line in
 # the SE image (genprotimg); every other TEE has a dm-verity root disk.
 if [ "$tee" = se ]; then
@@ -63,7 +81,7 @@ if [ "$tee" = se ]; then
 	cp "$initrd" "$tmp/initrd.img"
 	# The parmfile is all the command line an SE guest gets: QEMU's and
 	# Kata's are ignored. So it names the console for the FATAL line.
-	kernel_params="rdinit=/sbin/init sealroot.root=initramfs console=ttysclp0 panic=-1 quiet"
+	kernel_params="rdinit=/sbin/init sealroot.root=initramfs$idopt console=ttysclp0 panic=-1 quiet"
 	printf '%s\n' "$kernel_params" >"$tmp/cmdline"
 	cp "$tmp/cmdline" "$tmp/parmfile"
 	vp=
@@ -79,7 +97,7 @@ else
 	root=$(verity_param "$vp" root_hash)
 	create=$(verity_dm_create "$vp" /dev/vda1 /dev/vda2)
 	# A panic powers off instead of hanging; a quiet console (errors still show).
-	kernel_params="dm-mod.waitfor=/dev/vda1,/dev/vda2 sealroot.roothash=$root panic=-1 quiet"
+	kernel_params="dm-mod.waitfor=/dev/vda1,/dev/vda2 sealroot.roothash=$root$idopt panic=-1 quiet"
 	printf '%s %s\n' "$VERITY_ROOT $create" "$kernel_params" >"$tmp/cmdline"
 	[ "$root" = "$(cat "$vdir/roothash")" ] || die "root hash mismatch between $vdir/root_hash.txt and $vdir/roothash"
 fi
@@ -152,6 +170,10 @@ cat "$kdir/warnings" "$tmp/warnings" 2>/dev/null | sed '/^$/d' >"$tmp/warnings.a
 	echo "  \"kernel_params\": $(json_str "$kernel_params"),"
 	echo "  \"cmdline\": $(json_str "$(cat "$tmp/cmdline")"),"
 	echo "  \"install_dir\": $(json_str "$install_dir"),"
+	echo "  \"initdata\": $(json_str "$initdata"),"
+	policy_src="AGENT_POLICY ($(basename "$policy"))"
+	! cmp -s "$policy" "$top/rootfs/default-policy.rego" || policy_src="sealroot default (rootfs/default-policy.rego)"
+	echo "  \"agent_policy\": {\"installed_as\": \"/etc/kata-opa/default-policy.rego\", \"source\": $(json_str "$policy_src"), \"sha256\": \"$(sha256_of "$policy")\", \"size\": $(wc -c <"$policy")},"
 	echo '  "artifacts": {'
 	sep=
 	for f in vmlinux bzImage rootfs.img initrd.img cmdline parmfile "$fw_name" "configuration-qemu-$tee.toml"; do
@@ -161,7 +183,8 @@ cat "$kdir/warnings" "$tmp/warnings" 2>/dev/null | sed '/^$/d' >"$tmp/warnings.a
 '
 	done
 	printf '%s    "sealroot-init": {"sha256": "%s", "size": %s}' "$sep" "$(sha256_of "$init")" "$(wc -c <"$init")"
-	printf ',\n    "agent": {"sha256": "%s", "size": %s}\n' "$(sha256_of "$agent")" "$(wc -c <"$agent")"
+	printf ',\n    "agent": {"sha256": "%s", "size": %s}' "$(sha256_of "$agent")" "$(wc -c <"$agent")"
+	printf ',\n    "agent-policy": {"sha256": "%s", "size": %s}\n' "$(sha256_of "$policy")" "$(wc -c <"$policy")"
 	echo '  },'
 	echo "  \"kernel_file\": $(json_str "$kernel"),"
 	if [ -n "$fw_name" ]; then

@@ -53,7 +53,14 @@ tdx)
 	kv firmware "$dir/$firmware"
 	echo 'firmware_volume = ""'
 	echo "confidential_guest = true"
-	echo "tdx_quote_generation_service_socket_port = 4050"
+	# 0, as Kata's templates are built (src/runtime/Makefile and
+	# src/runtime-rs/Makefile, QEMUTDXQUOTEGENERATIONSERVICESOCKETPORT := 0):
+	# QEMU then talks to the host's QGS Unix socket, and vsock port 4050
+	# only when that socket is absent (govmm qemu.go getQgsSocketAddress;
+	# runtime-rs hypervisor utils.rs SocketAddress::new). Written out,
+	# because runtime-rs takes 4050 when the key is missing (kata-types
+	# default_qgs_port). Which QGS listens where is the host's choice.
+	echo "tdx_quote_generation_service_socket_port = 0"
 	kv kernel_params "$kparams"
 	kv kernel_verity_params "$verity"
 	echo 'rootfs_type = "erofs"'

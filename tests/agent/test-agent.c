@@ -8,9 +8,17 @@
  * and /run/confidential-containers/initdata and /run/sealroot/secrets,
  * whose files it lists with their modes and SHA-256 digests (never their
  * bytes) for the host to compare.
+ * Kata's paths (docs/kata.md, rows 1, 2 and 7): it does to the file
+ * system what the kata-agent does there at start and at CreateSandbox, and
+ * fails when the image does not allow it: creates /var/run/sandbox-ns/ipc,
+ * bind-mounts a file over /etc/resolv.conf (and unmounts it), and prints
+ * the digest of /etc/kata-opa/default-policy.rego for the host to compare
+ * with the manifest.
  * Storage (the boot cases 03x): when the initdata has a [data] entry
- * "test-storage", its first word picks what to do on the scratch disk at
- * /run/kata-containers/image: "write" a 1 MiB file of a known marker
+ * "test-storage", its first word picks what to do on the scratch disk,
+ * wherever the init mounted it (found by its device, /dev/mapper/
+ * sealroot-scratch; /run/kata-containers/image by default): "write" a
+ * 1 MiB file of a known marker
  * pattern, "verify" it, or "tamper": write, drop the caches, print
  * TAMPER-NOW, wait until the host writes 'G' to the disk with serial
  * "signal", drop the caches again and read (which must fail). Before
@@ -36,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
@@ -50,7 +59,7 @@
 #include <openssl/sha.h>
 
 #define INITDATA_DIR "/run/confidential-containers/initdata"
-#define SCRATCH_DIR "/run/kata-containers/image"
+#define SCRATCH_DEV "/dev/mapper/sealroot-scratch"
 #define MARKER "SEALROOT-MARKER!"   /* 16 bytes, repeated over 1 MiB */
 #define SECRETS_DIR "/run/sealroot/secrets"
 #define TMPFS_MAGIC_ 0x01021994UL
@@ -58,6 +67,8 @@
 extern char **environ;
 
 static char failures[2048];
+/* Where the scratch disk is mounted; check_storage finds it. */
+static char scratch_dir[256] = "/run/kata-containers/image";
 
 static void fail(const char *fmt, const char *arg)
 {
@@ -333,6 +344,14 @@ static void drop_caches(void)
 
 static unsigned char marker[1 << 20];
 
+static const char *scratch_file(const char *name)
+{
+	static char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", scratch_dir, name);
+	return path;
+}
+
 static void storage_write(void)
 {
 	char hex[2 * SHA256_DIGEST_LENGTH + 1];
@@ -341,7 +360,7 @@ static void storage_write(void)
 
 	for (i = 0; i < sizeof(marker); i += 16)
 		memcpy(marker + i, MARKER, 16);
-	fd = open(SCRATCH_DIR "/marker.bin", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(scratch_file("marker.bin"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, marker, sizeof(marker)) != (ssize_t)sizeof(marker) ||
 	    fsync(fd) < 0) {
 		fail("cannot write the marker file: %s", strerror(errno));
@@ -360,7 +379,7 @@ static void storage_read(void)
 	char hex[2 * SHA256_DIGEST_LENGTH + 1];
 	size_t got = 0;
 	ssize_t n;
-	int fd = open(SCRATCH_DIR "/marker.bin", O_RDONLY | O_CLOEXEC);
+	int fd = open(scratch_file("marker.bin"), O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
 		printf("sealroot-test: storage read error: %s\n", strerror(errno));
@@ -400,7 +419,7 @@ static void storage_bench(unsigned mib)
 
 	for (i = 0; i < sizeof(marker); i += 16)
 		memcpy(marker + i, MARKER, 16);
-	fd = open(SCRATCH_DIR "/bench.bin", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(scratch_file("bench.bin"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		fail("bench: cannot create bench.bin: %s", strerror(errno));
 		return;
@@ -419,7 +438,7 @@ static void storage_bench(unsigned mib)
 	tw = mono() - t0;
 	close(fd);
 	drop_caches();
-	fd = open(SCRATCH_DIR "/bench.bin", O_RDONLY | O_CLOEXEC);
+	fd = open(scratch_file("bench.bin"), O_RDONLY | O_CLOEXEC);
 	t0 = mono();
 	for (i = 0; fd >= 0 && i < mib; i++) {
 		size_t got = 0;
@@ -477,14 +496,16 @@ static void wait_signal(char want)
 
 static void check_storage(void)
 {
-	char action[64] = "", line[1024], mnt[256], fstype[64], opts[256];
+	char action[64] = "", line[1024], dev[256], mnt[256], fstype[64], opts[256];
 	FILE *f;
 
 	f = fopen("/proc/self/mounts", "re");
 	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%*s %255s %63s %255s", mnt, fstype, opts) == 3 &&
-		    strcmp(mnt, SCRATCH_DIR) == 0)
+		if (sscanf(line, "%255s %255s %63s %255s", dev, mnt, fstype, opts) == 4 &&
+		    strcmp(dev, SCRATCH_DEV) == 0) {
 			printf("sealroot-test: storage mount %s %s %s\n", mnt, fstype, opts);
+			snprintf(scratch_dir, sizeof(scratch_dir), "%s", mnt);
+		}
 	}
 	if (f)
 		fclose(f);
@@ -516,6 +537,96 @@ static void check_storage(void)
 		storage_read();
 	} else {
 		fail("unknown test-storage action%s", "");
+	}
+}
+
+/* mkdir -p for a path whose parents are directories or links to them. */
+static int mkdir_p(const char *path)
+{
+	char p[256], *s;
+
+	snprintf(p, sizeof(p), "%s", path);
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*s = '/';
+	}
+	return mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/*
+ * What the kata-agent does to the file system outside its own tmpfs, each
+ * step cited to kata-containers src/agent/src at commit 7c6ba40c54ea.
+ */
+static void check_kata_paths(void)
+{
+	static const char dns[] = "nameserver 192.0.2.53";
+	static unsigned char buf[1 << 20];
+	char hex[2 * SHA256_DIGEST_LENGTH + 1], got[64];
+	struct statfs sf;
+	struct stat st;
+	ssize_t len;
+	int fd = -1, ok;
+
+	/* namespace.rs Namespace::setup (sandbox.rs setup_shared_namespaces,
+	 * from rpc.rs create_sandbox): create_dir_all(PERSISTENT_NS_DIR,
+	 * "/var/run/sandbox-ns"), then File::create of "ipc" and "uts". */
+	if (mkdir_p("/var/run/sandbox-ns") == 0)
+		fd = open("/var/run/sandbox-ns/ipc", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fail("kata: cannot create /var/run/sandbox-ns/ipc: %s", strerror(errno));
+	} else {
+		if (fstatfs(fd, &sf) < 0 || (unsigned long)sf.f_type != TMPFS_MAGIC_)
+			fail("kata: /var/run/sandbox-ns is not on tmpfs%s", "");
+		else
+			printf("sealroot-test: kata /var/run/sandbox-ns/ipc created on tmpfs\n");
+		close(fd);
+	}
+
+	/* network.rs do_setup_guest_dns (rpc.rs create_sandbox): nothing
+	 * unless fs::metadata("/etc/resolv.conf") succeeds and is not a
+	 * directory; then the DNS lines go to
+	 * /run/kata-containers/sandbox/resolv.conf, bind-mounted over it. */
+	if (stat("/etc/resolv.conf", &st) < 0 || S_ISDIR(st.st_mode)) {
+		fail("kata: /etc/resolv.conf is missing or a directory, so the pod gets no DNS%s", "");
+	} else if (mkdir_p("/run/kata-containers/sandbox") < 0 ||
+		   (fd = open("/run/kata-containers/sandbox/resolv.conf",
+			      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
+		fail("kata: cannot write /run/kata-containers/sandbox/resolv.conf: %s", strerror(errno));
+	} else {
+		ok = write(fd, dns, sizeof(dns) - 1) == (ssize_t)sizeof(dns) - 1;
+		close(fd);
+		if (!ok || mount("/run/kata-containers/sandbox/resolv.conf", "/etc/resolv.conf",
+				 "bind", MS_BIND, NULL) < 0) {
+			fail("kata: cannot bind-mount over /etc/resolv.conf: %s", strerror(errno));
+		} else {
+			if (read_file("/etc/resolv.conf", got, sizeof(got)) < 0 || strcmp(got, dns) != 0)
+				fail("kata: /etc/resolv.conf does not show the pod's DNS%s", "");
+			else
+				printf("sealroot-test: kata /etc/resolv.conf bind-mounted\n");
+			if (umount2("/etc/resolv.conf", 0) < 0)
+				fail("kata: cannot unmount /etc/resolv.conf: %s", strerror(errno));
+		}
+		unlink("/run/kata-containers/sandbox/resolv.conf");
+		rmdir("/run/kata-containers/sandbox");
+	}
+
+	/* main.rs start_sandbox -> initialize_policy -> policy/src/policy.rs
+	 * AgentPolicy::initialize: add_policy_from_file(POLICY_DEFAULT_FILE,
+	 * "/etc/kata-opa/default-policy.rego"), else the agent aborts. */
+	fd = open("/etc/kata-opa/default-policy.rego", O_RDONLY | O_CLOEXEC);
+	len = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+	if (fd >= 0)
+		close(fd);
+	if (len <= 0) {
+		fail("kata: no /etc/kata-opa/default-policy.rego%s", "");
+	} else {
+		sha256_hex(buf, (size_t)len, hex);
+		printf("sealroot-test: kata policy /etc/kata-opa/default-policy.rego size %zd sha256 %s\n",
+		       len, hex);
 	}
 }
 
@@ -582,6 +693,7 @@ int main(void)
 	check_dir(INITDATA_DIR, "initdata");
 	check_dir(SECRETS_DIR, "secret");
 	check_storage();
+	check_kata_paths();
 	if (failures[0]) {
 		printf("sealroot-test: VERDICT FAIL: %s\n", failures);
 		return 1;

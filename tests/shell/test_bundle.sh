@@ -7,6 +7,20 @@ OUT=$TOP/out/none
 
 oneTimeSetUp() {
 	[ -f "$OUT/manifest.json" ] || (cd "$TOP" && make -s image >/dev/null 2>&1)
+	W=$(mktemp -d)
+}
+oneTimeTearDown() { rm -rf "$W"; }
+
+# none_bundle OUT [options...]: tools/bundle.sh for none from the none
+# build's stages (as `make image` runs it) into OUT; its output and status.
+none_bundle() {
+	_o=$1
+	shift
+	b=$TOP/build
+	"$TOP/tools/bundle.sh" --tee none --kernel-dir "$(cat "$b/kernel-none.dir")" \
+		--verity-dir "$b/none/verity" --deps-prefix "$(cat "$b/deps.prefix")" \
+		--init "$b/x86_64/sealroot-init" --agent "$b/x86_64/test-agent" --out "$_o" \
+		--firmware-dir "" "$@" 2>&1
 }
 
 field() { # KEY/PATH: one value from the manifest
@@ -64,6 +78,70 @@ test_tdx_initrd_form_follows_the_firmware_pin() {
 	assertContains "$(form 'image OVMF.fd none 2025.02-8 deb:x - y')" "is not an edk2 YYYY.MM version"
 	assertContains "$(form 'image OVMF.inteltdx.fd tdx 2025.08-1 edk2:x - y' before)" \
 		"TDX_INITRD_FORM=before is neither appended nor prepended"
+}
+
+# Issue 18, row 9 (docs/kata.md): Kata's agent treats initdata as optional
+# (kata-containers src/agent/src/initdata.rs, initialize_initdata: no
+# device, "skip initdata initialization", commit 7c6ba40c54ea), but a
+# sealroot guest without initdata has no owner configuration in force. The
+# bundle requires it by default: the measured command line has no
+# sealroot.initdata=optional. --initdata optional (make INITDATA_MODE=
+# optional) puts that key on the line Kata boots, so it is in the cmdline
+# digests and launch measurements of the reference values, and the manifest
+# says which it is.
+test_initdata_mode() {
+	assertEquals "the default bundle requires initdata" required "$(field initdata)"
+	assertNotContains "no optional key by default" "$(cat "$OUT/cmdline")" "sealroot.initdata="
+	assertNotContains "nor in the Kata config" "$(cat "$OUT/configuration-qemu-none.toml")" "sealroot.initdata="
+
+	out=$(none_bundle "$W/opt" --initdata optional)
+	assertEquals "bundle --initdata optional: $out" 0 $?
+	line=$(cat "$W/opt/cmdline")
+	assertEquals "the only difference is the key, before panic=-1" \
+		"$(sed 's/ panic=-1 quiet$/ sealroot.initdata=optional panic=-1 quiet/' "$OUT/cmdline")" "$line"
+	got=$(python3 -c 'import json, sys, tomllib
+m = json.load(open(sys.argv[1] + "/manifest.json"))
+r = json.load(open(sys.argv[1] + "/reference-values.json"))
+q = tomllib.load(open(sys.argv[1] + "/configuration-qemu-none.toml", "rb"))["hypervisor"]["qemu"]
+print(m["initdata"]); print(m["kernel_params"] == q["kernel_params"]); print(r["cmdline"]["value"])' "$W/opt")
+	assertEquals "manifest, Kata config and reference values" \
+		"$(printf 'optional\nTrue\n%s' "$line")" "$got"
+	assertEquals "the cmdline digest covers the key" \
+		"$(printf '%s' "$line" | sha256sum | cut -d' ' -f1)" \
+		"$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["cmdline"]["digests"]["sha256"])' "$W/opt/reference-values.json")"
+	assertNotEquals "another cmdline digest than the required bundle's" \
+		"$(sha256sum <"$OUT/cmdline")" "$(sha256sum <"$W/opt/cmdline")"
+
+	out=$(none_bundle "$W/req" --initdata required)
+	assertEquals "bundle --initdata required" 0 $?
+	assertTrue "required is the default" "cmp -s '$OUT/cmdline' '$W/req/cmdline'"
+
+	out=$(none_bundle "$W/bad" --initdata maybe)
+	assertEquals "a bad mode" 2 $?
+	assertContains "$out" "--initdata maybe is neither required nor optional"
+	assertFalse "no bundle left" "[ -e '$W/bad' ] || [ -e '$W/bad.tmp' ]"
+}
+
+# Issue 18, row 2: the manifest records the agent policy the root holds
+# (/etc/kata-opa/default-policy.rego, which a policy-enabled kata-agent
+# loads at start or aborts: kata-containers src/agent/src/main.rs
+# initialize_policy, src/agent/policy/src/policy.rs POLICY_DEFAULT_FILE,
+# commit 7c6ba40c54ea): its digest, and whether it is sealroot's default.
+test_agent_policy_recorded() {
+	d=$TOP/rootfs/default-policy.rego
+	assertEquals "default policy digest" "$(sha256sum <"$d" | cut -d' ' -f1)" "$(field agent_policy/sha256)"
+	assertEquals "in the artifacts" "$(field agent_policy/sha256)" "$(field artifacts/agent-policy/sha256)"
+	assertEquals "/etc/kata-opa/default-policy.rego" "$(field agent_policy/installed_as)"
+	assertContains "$(field agent_policy/source)" "sealroot default"
+	printf 'package agent_policy\ndefault CreateContainerRequest := true\n' >"$W/owner.rego"
+	out=$(none_bundle "$W/pol" --agent-policy "$W/owner.rego")
+	assertEquals "bundle --agent-policy: $out" 0 $?
+	assertEquals "AGENT_POLICY (owner.rego) $(sha256sum <"$W/owner.rego" | cut -d' ' -f1)" \
+		"$(python3 -c 'import json, sys; p = json.load(open(sys.argv[1]))["agent_policy"]
+print(p["source"], p["sha256"])' "$W/pol/manifest.json")"
+	out=$(none_bundle "$W/pol2" --agent-policy "$W/nope.rego")
+	assertEquals "a missing policy" 2 $?
+	assertContains "$out" "no agent policy $W/nope.rego"
 }
 
 test_bad_arguments() {

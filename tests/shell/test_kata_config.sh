@@ -67,6 +67,30 @@ print(q["confidential_guest"], q["kernel"], q["path"])' "$W/none.toml")
 	assertEquals "False /opt/x/vmlinux /usr/bin/qemu-system-x86_64" "$out"
 }
 
+# Issue 18, row 11: the QGS port is Kata's default, 0 (the host's QGS Unix
+# socket, vsock 4050 only as a fallback), not a forced 4050. Kata builds
+# its tdx templates with QEMUTDXQUOTEGENERATIONSERVICESOCKETPORT := 0
+# (kata-containers src/runtime/Makefile and src/runtime-rs/Makefile, into
+# src/runtime/config/configuration-qemu-tdx.toml.in and
+# src/runtime-rs/config/configuration-qemu-tdx-runtime-rs.toml.in), and 0
+# means "the Unix socket /var/run/tdx-qgs/qgs.socket if it exists"
+# (src/runtime/pkg/govmm/qemu/qemu.go getQgsSocketAddress;
+# src/runtime-rs/crates/hypervisor/src/utils.rs SocketAddress::new;
+# commit 7c6ba40c54ea). The key is written, not left out: runtime-rs
+# defaults a missing key to 4050 (src/libs/kata-types/src/config/
+# hypervisor/mod.rs, default_qgs_port).
+test_tdx_qgs_port_is_katas_default() {
+	keys tdx >/dev/null
+	out=$("$PY" -c 'import sys, tomllib
+q = tomllib.load(open(sys.argv[1], "rb"))["hypervisor"]["qemu"]
+print(repr(q["tdx_quote_generation_service_socket_port"]))' "$W/tdx.toml")
+	assertEquals "tdx_quote_generation_service_socket_port" 0 "$out"
+	for t in none snp se; do
+		keys $t >/dev/null
+		assertNotContains "$t sets no QGS port" "$(cat "$W/$t.toml")" tdx_quote_generation
+	done
+}
+
 test_refusals() {
 	out=$("$TOP/tools/kata-config.sh" snp /opt/x bzImage v p 2>&1)
 	assertEquals 2 $?

@@ -112,12 +112,85 @@ test_image_contents() {
 	for d in proc sys dev run tmp mnt etc var usr/bin sbin bin lib root; do
 		assertTrue "/$d is a directory" "[ -d $x/$d ] && [ ! -L $x/$d ]"
 	done
+	assertEquals "/var/run is /run" ../run "$(readlink "$x/var/run")"
+	assertTrue "/etc/resolv.conf is an empty file" "[ -f $x/etc/resolv.conf ] && [ ! -L $x/etc/resolv.conf ] && [ ! -s $x/etc/resolv.conf ]"
+	assertTrue "the default agent policy" "cmp -s $TOP/rootfs/default-policy.rego $x/etc/kata-opa/default-policy.rego"
+	assertEquals "agent policy mode" 644 "$(stat -c %a "$x/etc/kata-opa/default-policy.rego")"
 	assertEquals "tmp is sticky" 1777 "$(stat -c %a "$x/tmp")"
 	assertEquals "root is private" 700 "$(stat -c %a "$x/root")"
 	assertTrue "an empty module list" "[ -f $x/etc/sealroot/modules ] && [ ! -s $x/etc/sealroot/modules ]"
 	assertEquals "root owns everything" "" "$(find "$x" ! -user root -o ! -group root)"
 	# Uncompressed by default: the agent's bytes are in the image as they are.
 	assertTrue "uncompressed" "grep -q sealroot-agent-marker-7f3a $W/e.img"
+}
+
+# Issue 18 (docs/kata.md, rows 1 and 7): what the kata-agent writes or
+# mounts outside /run must be possible on the read-only root. Cited to
+# kata-containers src/agent/src at commit 7c6ba40c54ea:
+# - namespace.rs, PERSISTENT_NS_DIR = "/var/run/sandbox-ns", created by
+#   Namespace::setup (create_dir_all) at every CreateSandbox (rpc.rs
+#   create_sandbox -> sandbox.rs setup_shared_namespaces); rpc.rs
+#   create_container reads CDI specs from "/var/run/cdi": /var/run must
+#   resolve into the /run tmpfs;
+# - network.rs do_setup_guest_dns returns without a word when
+#   fs::metadata("/etc/resolv.conf") fails, else bind-mounts the pod's DNS
+#   over it: the file must exist, and be a file, not a directory.
+test_kata_agent_paths() {
+	build "$W/k.img" || fail "build failed: $(cat "$W/build.err")"
+	extract "$W/k.img" "$W/k"
+	# Resolved as the guest would, from its root: /var/run/sandbox-ns lands in /run.
+	assertEquals "/var/run/sandbox-ns resolves into /run" "$W/k/run/sandbox-ns" \
+		"$(realpath -m "$W/k/var/run/sandbox-ns")"
+	assertEquals "/var/run/cdi resolves into /run" "$W/k/run/cdi" "$(realpath -m "$W/k/var/run/cdi")"
+	assertEquals "/etc/resolv.conf type" "regular empty file" "$(stat -c %F "$W/k/etc/resolv.conf")"
+	# Nothing else is under /var: every other path the agent writes is in /run or /tmp.
+	assertEquals "/var holds only run" "run" "$(ls -A "$W/k/var")"
+	# The same in the se initramfs.
+	build "$W/k.cpio" --format cpio || fail "cpio build failed: $(cat "$W/build.err")"
+	listing=$(cpio --quiet -itv <"$W/k.cpio")
+	assertContains "cpio /var/run" "$listing" "var/run -> ../run"
+	assertContains "cpio /etc/resolv.conf" "$listing" "etc/resolv.conf"
+	assertContains "cpio policy" "$listing" "etc/kata-opa/default-policy.rego"
+}
+
+# Issue 18, row 2: a policy-enabled kata-agent loads
+# /etc/kata-opa/default-policy.rego at start or aborts (kata-containers
+# src/agent/src/main.rs start_sandbox -> initialize_policy;
+# src/agent/policy/src/policy.rs AgentPolicy::initialize, POLICY_DEFAULT_FILE;
+# commit 7c6ba40c54ea), and queries data.agent_policy.<Request> (policy.rs
+# allow_request). --agent-policy puts the owner's file there; a file in
+# another package, empty, or binary is refused before anything is built.
+test_agent_policy_input() {
+	printf 'package agent_policy\n\ndefault CreateContainerRequest := true\n' >"$W/p.rego"
+	build "$W/p.img" --agent-policy "$W/p.rego" || fail "build failed: $(cat "$W/build.err")"
+	extract "$W/p.img" "$W/p"
+	assertTrue "the given policy is installed" "cmp -s $W/p.rego $W/p/etc/kata-opa/default-policy.rego"
+	assertEquals "mode" 644 "$(stat -c %a "$W/p/etc/kata-opa/default-policy.rego")"
+	# The policy is in the measured image: another policy, another image.
+	build "$W/p0.img" || fail "build failed: $(cat "$W/build.err")"
+	assertFalse "the policy changes the image" "cmp -s $W/p.img $W/p0.img"
+	# The default is Kata's request set minus what only an owner may allow.
+	d=$TOP/rootfs/default-policy.rego
+	assertTrue "package" "grep -qx 'package agent_policy' $d"
+	for r in ExecProcessRequest SetPolicyRequest GetDiagnosticDataRequest; do
+		assertTrue "$r denied" "grep -qx 'default $r := false' $d"
+		assertFalse "$r not also allowed" "grep -qx 'default $r := true' $d"
+	done
+	for r in CreateSandboxRequest CreateContainerRequest StartContainerRequest CopyFileRequest \
+		WaitProcessRequest ReadStreamRequest DestroySandboxRequest GuestDetailsRequest; do
+		assertTrue "$r allowed" "grep -qx 'default $r := true' $d"
+	done
+
+	printf 'package other\ndefault CreateContainerRequest := true\n' >"$W/bad1.rego"
+	: >"$W/bad2.rego"
+	printf 'package agent_policy\n\000\n' >"$W/bad3.rego"
+	for b in "bad1.rego:has no 'package agent_policy' line" "bad2.rego:is empty" \
+		"bad3.rego:has NUL bytes" "nope.rego:no such file: $W/nope.rego"; do
+		out=$("$ROOTFS" --init "$W/init" --agent "$W/agent" --agent-policy "$W/${b%%:*}" --out "$W/pb.img" 2>&1)
+		assertNotEquals "${b%%:*} refused" 0 $?
+		assertContains "${b%%:*}" "$out" "${b#*:}"
+		assertFalse "no image left" "[ -e $W/pb.img ] || [ -e $W/pb.img.tmp ]"
+	done
 }
 
 test_extra_replaces_links() {

@@ -113,7 +113,10 @@ static void test_plain_http(void **state)
 	assert_string_equal(err, "[storage]: the key would come from the KBS over plain http://, so the "
 			    "host could choose it; the KBS URL must be https://");
 	assert_int_equal(conf(CDH("http://k:1", "") SR("[storage]\ndevice = \"s\"\nkey = \"kbs:///a/b/c\"\n")), -EINVAL);
-	assert_int_equal(conf(AA("https://k:1", "PEM") SR("[storage]\ndevice = \"s\"\nkey = \"kbs:///a/b/c\"\n")), 0);
+	/* (Issue 18, row 8: a KBS-key disk needs a mountpoint outside
+	 * /run/kata-containers; test_storage_kbs_key_mountpoint.) */
+	assert_int_equal(conf(AA("https://k:1", "PEM") SR("[storage]\ndevice = \"s\"\nkey = \"kbs:///a/b/c\"\n"
+							  "mountpoint = \"/run/scratch\"\n")), 0);
 	assert_int_equal(conf(SR("[attestation]\nallow_http = 1\n")), -EINVAL);
 	assert_string_equal(err, "[attestation]: allow_http must be true or false");
 }
@@ -297,6 +300,60 @@ static void test_storage(void **state)
 	}
 }
 
+/*
+ * Kata's agent runs remove_dir_all("/run/kata-containers") at every
+ * CreateSandbox (kata-containers src/agent/src/rpc.rs, create_sandbox,
+ * CONTAINER_BASE; commit 7c6ba40c54ea), which deletes the files of any
+ * disk mounted below it. A KBS-key disk keeps its files across boots, so
+ * it must be mounted elsewhere; an ephemeral one may stay at the default.
+ */
+static void test_storage_kbs_key_mountpoint(void **state)
+{
+	static const char *const refused[] = {
+		"", /* the default, /run/kata-containers/image */
+		"mountpoint = \"/run/kata-containers/image\"\n",
+		"mountpoint = \"/run/kata-containers\"\n",
+		"mountpoint = \"/run/kata-containers/sandbox/x\"\n",
+	};
+	static const char *const want[] = {
+		"/run/kata-containers/image", "/run/kata-containers/image", "/run/kata-containers",
+		"/run/kata-containers/sandbox/x",
+	};
+	char doc[512], msg[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		snprintf(doc, sizeof(doc), AA("https://k:1", "PEM") SR("[storage]\ndevice = \"s\"\n"
+			 "key = \"kbs:///a/b/c\"\n%s"), refused[i]);
+		snprintf(msg, sizeof(msg), "[storage]: mountpoint %s is under /run/kata-containers, which "
+			 "the Kata agent empties at every sandbox start (rpc.rs create_sandbox), so a "
+			 "KBS-key disk would lose its files; use e.g. /run/scratch", want[i]);
+		if (conf(doc) != -EINVAL || strcmp(err, msg) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, err, msg);
+		/* The message fits the init's and the tool's buffer whole. */
+		assert_true(strlen(msg) < sizeof(err));
+	}
+	/* The longest allowed mountpoint still gives a whole, cut message. */
+	assert_int_equal(conf(AA("https://k:1", "PEM") SR("[storage]\ndevice = \"s\"\nkey = \"kbs:///a/b/c\"\n"
+		"mountpoint = \"/run/kata-containers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n")),
+		-EINVAL);
+	assert_non_null(strstr(err, "use e.g. /run/scratch"));
+	/* Outside it, and names that only share the prefix, are fine. */
+	assert_int_equal(conf(AA("https://k:1", "PEM") SR("[storage]\ndevice = \"s\"\nkey = \"kbs:///a/b/c\"\n"
+							  "mountpoint = \"/run/scratch\"\n")), 0);
+	assert_string_equal(C.storage.mountpoint, "/run/scratch");
+	assert_int_equal(conf(AA("https://k:1", "PEM") SR("[storage]\ndevice = \"s\"\nkey = \"kbs:///a/b/c\"\n"
+							  "mountpoint = \"/run/kata-containers2\"\n")), 0);
+	/* An ephemeral disk (no key) may keep the default: it is fresh every boot. */
+	assert_int_equal(conf(AA("https://k:1", "PEM") SR("[storage]\ndevice = \"s\"\n")), 0);
+	assert_string_equal(C.storage.mountpoint, "/run/kata-containers/image");
+	/* Plain http:// is still the first reason given. */
+	assert_int_equal(conf(AA("http://k:1", "") SR("[storage]\ndevice = \"s\"\nkey = \"kbs:///a/b/c\"\n")),
+			 -EINVAL);
+	assert_non_null(strstr(err, "over plain http://"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_network),
 		cmocka_unit_test(test_resources),
 		cmocka_unit_test(test_storage),
+		cmocka_unit_test(test_storage_kbs_key_mountpoint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, teardown);

@@ -3,6 +3,13 @@
 # and the test agent reports from inside: / is dm-verity and read-only, the
 # image's modules are loaded and loading is locked, the agent is not PID 1.
 # Then the agent exits and the VM powers off cleanly.
+# Issue 18 (docs/kata.md, rows 1, 2, 7): the agent also does to the file
+# system what the kata-agent does at start and at CreateSandbox
+# (kata-containers src/agent/src at commit 7c6ba40c54ea): namespace.rs
+# Namespace::setup creates /var/run/sandbox-ns/ipc, network.rs
+# do_setup_guest_dns bind-mounts over /etc/resolv.conf only if it exists,
+# and main.rs initialize_policy loads /etc/kata-opa/default-policy.rego or
+# aborts; the policy in the root is the one the manifest records.
 . "$TOP/tests/lib/boot.sh"
 
 boot_run "$BUNDLE/rootfs.img" "$(sr_bundle_cmdline "$BUNDLE")"
@@ -12,6 +19,13 @@ for step in mount cmdline verity kmod initdata agent; do
 done
 expect_log "verity: / is dm-verity, root hash $(cat "$BUNDLE/roothash")"
 expect_log "all blocks verified"
+expect_log "sealroot-test: kata /var/run/sandbox-ns/ipc created on tmpfs"
+expect_log "sealroot-test: kata /etc/resolv.conf bind-mounted"
+policy_sha=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["agent_policy"]["sha256"])' \
+	"$BUNDLE/manifest.json") || case_fail "the manifest records no agent_policy"
+expect_log "sealroot-test: kata policy /etc/kata-opa/default-policy.rego size $(wc -c <"$TOP/rootfs/default-policy.rego") sha256 $policy_sha"
+[ "$policy_sha" = "$(sha256sum <"$TOP/rootfs/default-policy.rego" | cut -d' ' -f1)" ] ||
+	case_fail "the bundle's agent policy is not rootfs/default-policy.rego"
 expect_log "sealroot-test: VERDICT PASS"
 expect_no_log "VERDICT FAIL"
 expect_no_log "FATAL"

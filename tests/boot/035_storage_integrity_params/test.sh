@@ -20,12 +20,16 @@
 . "$TOP/tests/lib/kbs.sh"
 . "$TOP/tests/lib/storage.sh"
 
+# A KBS-key disk is mounted outside /run/kata-containers, which the
+# kata-agent empties at every CreateSandbox (kata-containers
+# src/agent/src/rpc.rs, create_sandbox, commit 7c6ba40c54ea; issue 18, row 8).
+STORAGE_TOML='mountpoint = "/run/scratch"'
 head -c 32 /dev/urandom | base64 -w0 >"$CASE_WORK/key"
 scratch_image "$CASE_WORK/scratch.img" 64M
 
 storage_kbs_boot write "$CASE_WORK/key"
 expect_exited
-expect_log "storage: /dev/vdc (64 MiB): KBS key, aes-xts-plain64 4096-byte sectors, dm-integrity hmac-sha256, new ext4"
+expect_log "storage: /dev/vdc (64 MiB): KBS key, aes-xts-plain64 4096-byte sectors, dm-integrity hmac-sha256, new ext4, mounted on /run/scratch"
 expect_log "sealroot-test: storage wrote marker.bin 1048576 bytes sha256 $(marker_sha256)"
 expect_log "sealroot-test: VERDICT PASS"
 cp --sparse=always "$CASE_WORK/scratch.img" "$CASE_WORK/formatted.img"
