@@ -70,7 +70,7 @@ MUSL_CC  = "$$(cat $(DEPS))/toolchain/bin/$(ARCH)-linux-musl-gcc"
 CROSS    := $(ARCH)-linux-gnu-
 endif
 
-.PHONY: all image install dist repro-check test-asan test-valgrind deps kernel init boot test unit-bins test-bins tools initdata fuzz fuzz-bins clean distclean update-pins FORCE
+.PHONY: all image extension install dist repro-check test-asan test-valgrind deps kernel init boot test unit-bins test-bins tools initdata fuzz fuzz-bins clean distclean update-pins FORCE
 all: image
 
 # ---- cached stages: deps, kernel, firmware ------------------------------------
@@ -173,6 +173,15 @@ $(OUT)/manifest.json: $(ROOT_IMG) $(B)/kernel-$(TEE).dir $(B)/firmware-$(TEE).di
 	    --firmware-dir "$$(cat $(B)/firmware-$(TEE).dir)" $(if $(MEASURE_TOOL),--measure $(MEASURE_TOOL)) \
 	    --prefix $(PREFIX)
 image: $(OUT)/manifest.json
+
+# ---- extension images (docs/kata.md, "Extension images") ----------------------
+# make extension NAME=<name> DIR=<dir> [UNMEASURED=1]: a Kata guest extension
+# image of DIR in out/extensions/NAME/ (tools/extension.sh); prints the value
+# of kata.extension.NAME.verity_params.
+extension:
+	@[ -n "$(NAME)" ] && [ -n "$(DIR)" ] || \
+	    { echo "usage: make extension NAME=<name> DIR=<dir> [UNMEASURED=1]" >&2; exit 2; }
+	tools/extension.sh $(if $(UNMEASURED),--unmeasured) $(NAME) $(DIR) out/extensions/$(NAME)
 
 # ---- install, dist, repro-check (docs/bundles.md) ----------------------------
 # install: the bundle where its Kata configuration says, under DESTDIR.

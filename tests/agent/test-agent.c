@@ -27,6 +27,10 @@
  * "bench N" (tests/bench/storage.sh) writes N MiB (1..1024) to bench.bin
  * and fsyncs, drops the caches, reads it back and compares, and prints
  * both times from the in-guest monotonic clock.
+ * Extensions (boot cases 08x): for each directory in /run/kata-extensions,
+ * the mount's source and options from /proc/mounts (it must be a
+ * read-only erofs, nodev and nosuid), and the SHA-256 of its "marker"
+ * file, read whole, as the agent would read what it launches from there.
  * Misbehaviour (the fault matrix, boot cases 05x): a [data] entry
  * "test-agent" makes it "crash" at once (SIGSEGV), "crash-2s" after two
  * seconds, "ignore-term" (leave a child that ignores SIGTERM, then exit),
@@ -678,6 +682,60 @@ static void misbehave(void)
 	}
 }
 
+#define EXTENSIONS_DIR "/run/kata-extensions"
+
+/* Each mounted extension: its mount line, and its marker file's digest. */
+static void check_extensions(void)
+{
+	static unsigned char buf[1 << 20];
+	char path[512], line[1024], dev[256], mnt[256], type[32], opts[512], hex[65];
+	struct dirent **list;
+	FILE *m;
+	int i, n, fd, found;
+	ssize_t len;
+
+	n = scandir(EXTENSIONS_DIR, &list, not_dot, alphasort);
+	if (n < 0) {
+		printf("sealroot-test: extensions: none\n");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), EXTENSIONS_DIR "/%s", list[i]->d_name);
+		found = 0;
+		m = fopen("/proc/mounts", "r");
+		while (m && fgets(line, sizeof(line), m)) {
+			if (sscanf(line, "%255s %255s %31s %511s", dev, mnt, type, opts) != 4 ||
+			    strcmp(mnt, path) != 0)
+				continue;
+			found = 1;
+			printf("sealroot-test: extension %s: %s %s %s\n", list[i]->d_name, dev, type, opts);
+			if (strcmp(type, "erofs") != 0 || strncmp(opts, "ro,", 3) != 0 ||
+			    !strstr(opts, "nosuid") || !strstr(opts, "nodev"))
+				fail("extension %s is not a read-only nodev,nosuid erofs", list[i]->d_name);
+		}
+		if (m)
+			fclose(m);
+		if (!found)
+			fail("%s is not a mount point", path);
+		snprintf(path, sizeof(path), EXTENSIONS_DIR "/%s/marker", list[i]->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		len = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+		if (fd >= 0)
+			close(fd);
+		if (len < 0) {
+			printf("sealroot-test: extension %s: marker unreadable: %s\n", list[i]->d_name,
+			       strerror(errno));
+			fail("cannot read the marker of extension %s", list[i]->d_name);
+		} else {
+			sha256_hex(buf, (size_t)len, hex);
+			printf("sealroot-test: extension %s: marker size %zd sha256 %s\n",
+			       list[i]->d_name, len, hex);
+		}
+		free(list[i]);
+	}
+	free(list);
+}
+
 int main(void)
 {
 	struct timespec ts;
@@ -694,6 +752,7 @@ int main(void)
 	check_dir(SECRETS_DIR, "secret");
 	check_storage();
 	check_kata_paths();
+	check_extensions();
 	if (failures[0]) {
 		printf("sealroot-test: VERDICT FAIL: %s\n", failures);
 		return 1;

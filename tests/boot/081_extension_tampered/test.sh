@@ -1,0 +1,28 @@
+#!/bin/sh
+# 081_extension_tampered: one byte flipped inside the measured extension's
+# data (in the marker file's first block). The extensions step reads the
+# whole verity target before mounting (sealroot.verity_scan=full, the
+# default, as for the root), so dm-verity refuses the block there: one
+# FATAL extensions line, nothing mounted, the agent never starts. With
+# sealroot.verity_scan=off the extension is mounted, and the agent's read
+# of the changed file fails with EIO: the changed bytes are never returned.
+. "$TOP/tests/lib/boot.sh"
+. "$TOP/tests/lib/extension.sh"
+
+ext_build coco
+off=$(ext_data_offset "$EXT_IMG" "$EXT_MARKER") || case_fail "no marker in the image"
+flip_byte "$EXT_IMG" $((off + 100))
+cmd="$(sr_bundle_cmdline "$BUNDLE") $(ext_param coco "$EXT_PARAMS")"
+# shellcheck disable=SC2046 # ext_disk prints a word list
+boot_run "$BUNDLE/rootfs.img" "$cmd" $(ext_disk "$EXT_IMG" extension-coco)
+expect_fatal extensions
+expect_log "sealroot: FATAL extensions: extension /dev/mapper/extension-coco corrupted near byte"
+expect_no_log "mounted read-only on /run/kata-extensions/coco"
+
+# shellcheck disable=SC2046
+boot_run "$BUNDLE/rootfs.img" "$cmd sealroot.verity_scan=off" $(ext_disk "$EXT_IMG" extension-coco)
+expect_exited
+expect_log "extensions: coco: verified"
+expect_log "sealroot-test: extension coco: marker unreadable: I/O error"
+expect_log "sealroot-test: VERDICT FAIL"
+expect_no_log "marker size"
