@@ -25,6 +25,9 @@ AGENT    ?= $(B)/$(ARCH)/test-agent
 # command line).
 AGENT_POLICY  ?=
 INITDATA_MODE ?= required
+# EXTENSIONS: names of extension images (make extension) the bundle carries.
+EXTENSIONS    ?=
+EXT_DIRS      := $(addprefix out/extensions/,$(EXTENSIONS))
 POLICY_FILE   := $(or $(AGENT_POLICY),rootfs/default-policy.rego)
 ifneq ($(AGENT_POLICY),)
 ifeq ($(wildcard $(AGENT_POLICY)),)
@@ -136,9 +139,9 @@ MODULES_LIST := rootfs/modules.list
 
 # The image inputs chosen, one stamp each: a stage is rebuilt when the
 # choice changes, not only when a file's mtime does.
-$(STAGE)/agent-policy.input $(STAGE)/initdata-mode.input: FORCE
+$(STAGE)/agent-policy.input $(STAGE)/initdata-mode.input $(STAGE)/extensions.input: FORCE
 	@mkdir -p $(@D)
-	@echo '$(if $(findstring policy,$@),$(POLICY_FILE),$(INITDATA_MODE))' > $@.new
+	@echo '$(if $(findstring policy,$@),$(POLICY_FILE),$(if $(findstring extensions,$@),$(EXTENSIONS),$(INITDATA_MODE)))' > $@.new
 	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
 
 # The s390x busybox is cross-built in deps; x86_64 uses Debian's busybox-static.
@@ -164,12 +167,12 @@ ROOT_ARG  = $(if $(filter se,$(TEE)),--initrd $(STAGE)/initrd.cpio,--verity-dir 
 $(OUT)/manifest.json: $(ROOT_IMG) $(B)/kernel-$(TEE).dir $(B)/firmware-$(TEE).dir \
     $(MEASURE_TOOL) tools/bundle.sh tools/kata-config.sh tools/reference-values.sh \
     tools/common.sh verity/cmdline.sh build-aux/stage.sh $(POLICY_FILE) $(STAGE)/agent-policy.input \
-    $(STAGE)/initdata-mode.input
+    $(STAGE)/initdata-mode.input $(STAGE)/extensions.input $(addsuffix /extension.json,$(EXT_DIRS))
 	tools/bundle.sh --tee $(TEE) --kernel-dir "$$(cat $(B)/kernel-$(TEE).dir)" \
 	    $(ROOT_ARG) --deps-prefix "$$(cat $(DEPS))" \
 	    --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) --out $(OUT) \
 	    --agent-policy $(POLICY_FILE) \
-	    --initdata $(INITDATA_MODE) \
+	    --initdata $(INITDATA_MODE) $(addprefix --extension ,$(EXT_DIRS)) \
 	    --firmware-dir "$$(cat $(B)/firmware-$(TEE).dir)" $(if $(MEASURE_TOOL),--measure $(MEASURE_TOOL)) \
 	    --prefix $(PREFIX)
 image: $(OUT)/manifest.json

@@ -10,6 +10,13 @@
 # --initdata required|optional (default required): optional puts
 # sealroot.initdata=optional on the measured command line (docs/kata.md,
 # row 9).
+# --extension DIR (repeatable): a guest extension image that make
+# extension wrote (DIR/extension.json, extension-<name>.img, verity_params):
+# copied in, its kata.extension.<name>.verity_params appended to the
+# command line as Kata appends it (so the cmdline digests and launch
+# measurements cover it), listed in the Kata configuration's
+# guest_extension_images, the manifest and the reference values
+# (docs/kata.md, "Extension images").
 # Changes: replaces OUT. Prints: progress and warnings on stderr.
 # On failure: "bundle: ERROR: ...", exit 2 for wrong arguments, else 1; a
 # partial bundle is never left in place (it is built next to OUT and renamed).
@@ -22,10 +29,10 @@ STAGE=bundle
 . "$top/verity/cmdline.sh"
 
 usage() {
-	usage_die "${1:+$1; }usage: bundle.sh --tee TEE --kernel-dir DIR (--verity-dir DIR | --initrd FILE) --deps-prefix DIR --init FILE --agent FILE --out DIR [--agent-policy FILE] [--initdata required|optional] [--firmware-dir DIR] [--measure TOOL] [--prefix DIR]"
+	usage_die "${1:+$1; }usage: bundle.sh --tee TEE --kernel-dir DIR (--verity-dir DIR | --initrd FILE) --deps-prefix DIR --init FILE --agent FILE --out DIR [--agent-policy FILE] [--initdata required|optional] [--extension DIR]... [--firmware-dir DIR] [--measure TOOL] [--prefix DIR]"
 }
 tee= kdir= vdir= initrd= deps= init= agent= out= fwdir= measure= prefix=/opt/sealroot
-policy=$top/rootfs/default-policy.rego initdata=required
+policy=$top/rootfs/default-policy.rego initdata=required extdirs=
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || usage "option $1 needs a value"
 	case $1 in
@@ -38,6 +45,9 @@ while [ $# -gt 0 ]; do
 	--agent) agent=$2 ;;
 	--agent-policy) policy=$2 ;;
 	--initdata) initdata=$2 ;;
+	--extension)
+		case $2 in *[!A-Za-z0-9/_.-]*) usage "--extension $2: only [A-Za-z0-9/_.-] in the path" ;; esac
+		extdirs="$extdirs $2" ;;
 	--out) out=$2 ;;
 	--firmware-dir) fwdir=$2 ;;
 	--measure) measure=$2 ;;
@@ -102,6 +112,37 @@ else
 	[ "$root" = "$(cat "$vdir/roothash")" ] || die "root hash mismatch between $vdir/root_hash.txt and $vdir/roothash"
 fi
 
+# Extensions: after everything else on the line, as Kata's runtimes append
+# them (kata-containers src/runtime/virtcontainers/qemu.go kernelParameters,
+# after the configured kernel_params; commit 7c6ba40c).
+ext_names= ext_toml= ext_json=
+[ -z "$extdirs" ] || [ "$tee" != se ] || die "se takes no extensions: its command line is the sealed parmfile"
+for d in $extdirs; do
+	[ -f "$d/extension.json" ] && [ -f "$d/verity_params" ] || die "$d is not an extension (make extension)"
+	name=$(basename "$d")
+	printf '%s' "$name" | grep -qxE '[a-z0-9][a-z0-9_-]{0,9}' || die "$d: bad extension name $name"
+	case " $ext_names " in *" $name "*) die "extension $name given twice" ;; esac
+	ext_names="$ext_names $name"
+	[ -f "$d/extension-$name.img" ] || die "$d has no extension-$name.img"
+	cp "$d/extension-$name.img" "$tmp/"
+	evp=$(cat "$d/verity_params")
+	printf ' kata.extension.%s.verity_params%s' "$name" "${evp:+=$evp}" >>"$tmp/ext-params"
+	ext_toml="$ext_toml
+[[hypervisor.qemu.guest_extension_images]]
+name = $(json_str "$name")
+path = $(json_str "$prefix/share/sealroot/$tee/extension-$name.img")
+verity_params = $(json_str "$evp")"
+	root=null
+	[ -z "$evp" ] || root=$(json_str "$(verity_param "$evp" root_hash)")
+	ext_json="$ext_json${ext_json:+, }{\"name\": $(json_str "$name"), \"measured\": $([ -n "$evp" ] && echo true || echo false), \"image\": $(json_str "extension-$name.img"), \"sha256\": \"$(sha256_of "$tmp/extension-$name.img")\", \"root_hash\": $root, \"verity_params\": $(json_str "$evp")}"
+done
+if [ -f "$tmp/ext-params" ]; then
+	printf '%s%s\n' "$(cat "$tmp/cmdline")" "$(cat "$tmp/ext-params")" >"$tmp/cmdline.new"
+	mv "$tmp/cmdline.new" "$tmp/cmdline"
+	rm -f "$tmp/ext-params"
+fi
+printf '[%s]\n' "$ext_json" >"$tmp/extensions.json"
+
 # Firmware (snp, tdx): referenced by path and sha256, copied into the bundle.
 firmware= fw_name=
 case $tee in
@@ -153,6 +194,7 @@ kata_kernel=$kernel
 [ "$tee" != se ] || kata_kernel=sealroot-se.img
 "$top/tools/kata-config.sh" "$tee" "$install_dir" "$kata_kernel" "$vp" "$kernel_params" \
 	"${firmware:+$fw_name}" >"$tmp/configuration-qemu-$tee.toml"
+[ -z "$ext_toml" ] || printf '%s\n' "$ext_toml" >>"$tmp/configuration-qemu-$tee.toml"
 cat "$kdir/warnings" "$tmp/warnings" 2>/dev/null | sed '/^$/d' >"$tmp/warnings.all" || true
 
 {
@@ -171,12 +213,14 @@ cat "$kdir/warnings" "$tmp/warnings" 2>/dev/null | sed '/^$/d' >"$tmp/warnings.a
 	echo "  \"cmdline\": $(json_str "$(cat "$tmp/cmdline")"),"
 	echo "  \"install_dir\": $(json_str "$install_dir"),"
 	echo "  \"initdata\": $(json_str "$initdata"),"
+	echo "  \"extensions\": $(cat "$tmp/extensions.json"),"
 	policy_src="AGENT_POLICY ($(basename "$policy"))"
 	! cmp -s "$policy" "$top/rootfs/default-policy.rego" || policy_src="sealroot default (rootfs/default-policy.rego)"
 	echo "  \"agent_policy\": {\"installed_as\": \"/etc/kata-opa/default-policy.rego\", \"source\": $(json_str "$policy_src"), \"sha256\": \"$(sha256_of "$policy")\", \"size\": $(wc -c <"$policy")},"
 	echo '  "artifacts": {'
 	sep=
-	for f in vmlinux bzImage rootfs.img initrd.img cmdline parmfile "$fw_name" "configuration-qemu-$tee.toml"; do
+	for f in vmlinux bzImage rootfs.img initrd.img cmdline parmfile "$fw_name" "configuration-qemu-$tee.toml" \
+		$(for n in $ext_names; do echo "extension-$n.img"; done); do
 		[ -n "$f" ] && [ -f "$tmp/$f" ] || continue
 		printf '%s    "%s": {"sha256": "%s", "size": %s}' "$sep" "$f" "$(sha256_of "$tmp/$f")" "$(wc -c <"$tmp/$f")"
 		sep=',

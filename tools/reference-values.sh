@@ -43,6 +43,9 @@ printf '%s' "$cmdline" >"$empty.cmd"
 		echo "  \"root_hash\": $(json_str "$(cat "$dir/roothash")"),"
 		echo "  \"kata_verity_params\": $(json_str "$(cat "$dir/root_hash.txt")"),"
 	fi
+	# Each extension image the command line names (bundle.sh --extension):
+	# a verifier checks its root hash in the command line it attests.
+	echo "  \"extensions\": $(cat "$dir/extensions.json" 2>/dev/null || echo '[]'),"
 	echo "  \"kernel\": {\"file\": $(json_str "$kernel"), \"digests\": $(digests "$dir/$kernel")},"
 	echo "  \"cmdline\": {\"value\": $(json_str "$cmdline"), \"digests\": $(digests "$empty.cmd")},"
 	if [ -f "$dir/initrd.img" ]; then
