@@ -7,7 +7,8 @@
 # (never silently) about TEE symbols a source lacks; the TEE kernels have
 # their attestation interfaces; and the kernel boots
 # under QEMU TCG (microvm with the PVH vmlinux, q35 with the bzImage), sees
-# an MBR virtio disk's partitions, and powers off by itself.
+# an MBR virtio disk's partitions (virtio-blk, and virtio-scsi as Kata's
+# block_device_driver), and powers off by itself.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 CHECK=$TOP/kernel-config/check-config.sh
 BUILD=$TOP/kernel-config/build.sh
@@ -262,7 +263,7 @@ EOF
 	printf 'label: dos\nlabel-id: 0x5ea1b007\n,4M,L\n,,L\n' | sfdisk -q "$1/disk.img" >/dev/null
 }
 
-# probe MACHINE KERNEL DEVICE: boots, leaves the console in $W/probe.log,
+# probe MACHINE KERNEL DEVICE [CONTROLLER]: boots, leaves the console in $W/probe.log,
 # returns QEMU's (or timeout's) exit code, sets $PROBE_SECONDS.
 probe() {
 	t0=$(date +%s%N)
@@ -270,7 +271,7 @@ probe() {
 		-nodefaults -no-user-config -nographic -serial stdio -no-reboot \
 		-kernel "$2" -initrd "$W/probe/initrd.cpio" \
 		-append "console=ttyS0 tsc_early_khz=2300000 panic=-1 rdinit=/init" \
-		-drive if=none,id=d0,file="$W/probe/disk.img",format=raw -device "$3",drive=d0 \
+		-drive if=none,id=d0,file="$W/probe/disk.img",format=raw ${4:+-device "$4"} -device "$3",drive=d0 \
 		</dev/null >"$W/probe.log" 2>&1
 	rc=$?
 	PROBE_SECONDS=$((($(date +%s%N) - t0) / 1000000))
@@ -285,11 +286,12 @@ can_probe() {
 	[ -d "$W/probe" ] || make_probe "$W/probe"
 }
 
-assert_probe_ok() { # RC NAME
+assert_probe_ok() { # RC NAME [DISK]
 	assertEquals "$2: QEMU exits by itself (124: timeout): $(tail -n 5 "$W/probe.log")" 0 "$1"
 	log=$(tr -d '\r' <"$W/probe.log")
 	assertContains "$2: the init ran" "$log" "probe: alive $(cat "$KDIR/release")"
-	assertContains "$2: the MBR partitions" "$log" "vda vda1 vda2"
+	d=${3:-vda}
+	assertContains "$2: the MBR partitions" "$log" "$d ${d}1 ${d}2"
 	assertContains "$2: powered off" "$log" "reboot: Power down"
 	assertNotContains "$2: no panic" "$log" "Kernel panic"
 }
@@ -306,6 +308,16 @@ test_q35_boots_bzimage() {
 	probe q35 "$KDIR/bzImage" virtio-blk-pci
 	assert_probe_ok $? q35
 	echo "q35 + bzImage: ${PROBE_SECONDS} s to power-off"
+}
+
+# Kata's block_device_driver is virtio-scsi (runtime-rs puts the initdata
+# disk there): built in, the disk and its partitions are there when the
+# init starts.
+test_q35_boots_with_virtio_scsi_disk() {
+	can_probe || { startSkipping; return; }
+	probe q35 "$KDIR/bzImage" scsi-hd virtio-scsi-pci,id=scsi0
+	assert_probe_ok $? q35-scsi sda
+	echo "q35 + virtio-scsi: ${PROBE_SECONDS} s to power-off"
 }
 
 # shellcheck disable=SC1091

@@ -1,0 +1,28 @@
+#!/bin/sh
+# 070_kata_coco_dev: the none bundle booted under the QEMU command line that
+# Kata's Go runtime runs for configuration-qemu-coco-dev.toml with the
+# bundle's [hypervisor.qemu] section merged in (tests/lib/kata-shape.sh
+# ks_go_coco_dev cites kata-containers 7c6ba40c for every argument): q35, the
+# root image on an ACPI NVDIMM (disable_image_nvdimm unset: the coco-dev
+# default false) named /dev/pmem0p1 and /dev/pmem0p2 in dm-mod.create, the
+# initdata on virtio-blk-pci (qemu_arch_base.go buildInitdataDevice), the
+# virtio-serial console hvc0, virtio-rng, a virtio-scsi controller and
+# Kata's own kernel parameters before the bundle's kernel_params. The init's
+# pipeline must reach the test agent's PASS verdict with no FATAL line.
+. "$TOP/tests/lib/boot.sh"
+. "$TOP/tests/lib/kata-shape.sh"
+
+ks_load_bundle "$BUNDLE" none || case_fail "cannot read $BUNDLE/configuration-qemu-none.toml"
+KS_INITDATA=$INITDATA
+KS_CONSOLE=$CASE_WORK/console.log
+LOG=$KS_CONSOLE
+RC=0
+ks_run ks_go_coco_dev "$BOOT_TIMEOUT" || RC=$?
+grep -q -- '-device nvdimm,id=nv0,memdev=mem0,unarmed=on' "$LOG.cmd" ||
+	case_fail "the root image is not on NVDIMM: $(cat "$LOG.cmd")"
+grep -q 'verity 1 /dev/pmem0p1 /dev/pmem0p2 ' "$LOG.cmd" ||
+	case_fail "dm-mod.create does not name the NVDIMM partitions"
+expect_exited
+expect_log "verity: / is dm-verity, root hash $(cat "$BUNDLE/roothash")"
+expect_log "sealroot-test: VERDICT PASS"
+expect_no_log "FATAL"
