@@ -34,6 +34,14 @@ none)
 	kv kernel_params "$kparams"
 	kv kernel_verity_params "$verity"
 	echo 'rootfs_type = "erofs"'
+	# The root on virtio-blk, not on an NVDIMM (docs/kata.md, row 6): Kata's
+	# coco-dev defaults would attach it as an ACPI NFIT nvdimm (the Go
+	# runtime's DEFDISABLEIMAGENVDIMM false; runtime-rs's vm_rootfs_driver
+	# virtio-pmem, which on QEMU is the same nvdimm), and the sealroot
+	# kernel has no NVDIMM driver, so that a guest never parses a host's
+	# NFIT table. The command line names /dev/vda1 and /dev/vda2.
+	echo "disable_image_nvdimm = true"
+	echo 'vm_rootfs_driver = "virtio-blk-pci"'
 	;;
 snp)
 	[ -n "$firmware" ] || usage_die "snp needs FIRMWARE"
@@ -46,6 +54,7 @@ snp)
 	kv kernel_verity_params "$verity"
 	echo 'rootfs_type = "erofs"'
 	echo "disable_image_nvdimm = true"
+	echo 'vm_rootfs_driver = "virtio-blk-pci"'
 	;;
 tdx)
 	[ -n "$firmware" ] || usage_die "tdx needs FIRMWARE"
@@ -65,6 +74,7 @@ tdx)
 	kv kernel_verity_params "$verity"
 	echo 'rootfs_type = "erofs"'
 	echo "disable_image_nvdimm = true"
+	echo 'vm_rootfs_driver = "virtio-blk-pci"'
 	;;
 se)
 	# kernel: the SE image (tools/se-image.sh), which seals the kernel, the
