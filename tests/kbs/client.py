@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: Apache-2.0
 """A reference RCAR 0.4.0 client for the test KBS's self-tests (urllib + jwcrypto).
 
-auth -> attest (sample evidence, a fresh EC P-256 or RSA-2048 key) -> GET the
+auth -> attest (sample evidence, or with --tpm-ak a TPM quote made here and
+signed by that software AK; a fresh EC P-256 or RSA-2048 key) -> GET the
 resource -> write the decrypted plaintext to --out. The report data is built
 with json.dumps (not kbs.py's JCS), so the two sides do not share code.
 
 Exit status: 0 the secret was written; 2 an HTTP error (the line names the
 status and the Trustee error name); 3 the JWE did not decrypt; 4 a malformed or
 oversized reply; 1 anything else. Knobs for negative tests: --version, --tee,
---bad-nonce, --bad-report-data, --skip-attest, --sleep, --bearer.
+--bad-nonce, --bad-report-data, --report-data-size, --skip-attest, --sleep,
+--bearer, --bogus-bearer, --save-token, --save-cookie.
 """
 
 import argparse
@@ -18,6 +20,7 @@ import hashlib
 import http.cookies
 import json
 import ssl
+import struct
 import sys
 import time
 import urllib.error
@@ -49,12 +52,12 @@ class Client:
             self.ctx = ssl.create_default_context(cafile=cacert) if cacert else \
                 ssl.create_default_context()
 
-    def call(self, method, path, body=None, bearer=None, save=None):
+    def call(self, method, path, body=None, bearer=None, save=None, with_cookie=False):
         data = None if body is None else json.dumps(body).encode("utf-8")
         req = urllib.request.Request(self.url + path, data=data, method=method)
         if data is not None:
             req.add_header("Content-Type", "application/json")
-        if self.cookie and not bearer:
+        if self.cookie and (not bearer or with_cookie):
             req.add_header("Cookie", "kbs-session-id=" + self.cookie)
         if bearer:
             req.add_header("Authorization", "Bearer " + bearer)
@@ -92,6 +95,36 @@ class Client:
                 raise Fail(4, "%s %s: reply is not JSON: %s" % (method, path, e))
 
 
+def tpm_evidence(ak_file, report, init_digest):
+    """A TPM 2.0 quote (TPM 2.0 Part 2: TPMS_ATTEST of type QUOTE over all 24
+    SHA-256 PCRs, TPMT_SIGNATURE RSASSA-SHA256) made and signed here, in the
+    evidence form guest-components' tpm attester sends. PCR8 holds
+    SHA256(0^32 || init-data digest) when there is a sha256 init-data; the
+    other PCRs are zero."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+    with open(ak_file, "rb") as f:
+        ak = serialization.load_pem_private_key(f.read(), None)
+    pcrs = [bytes(32)] * 24
+    if init_digest is not None:
+        pcrs[8] = hashlib.sha256(bytes(32) + init_digest).digest()
+    m = struct.pack(">IH", 0xFF544347, 0x8018)
+    m += struct.pack(">H", 34) + b"\x00\x0b" + bytes(32)       # qualifiedSigner
+    m += struct.pack(">H", len(report)) + report                # extraData
+    m += bytes(17) + bytes(8)                                    # clockInfo, firmwareVersion
+    m += struct.pack(">IHB", 1, 0x000B, 3) + b"\xff\xff\xff"    # one SHA-256 selection
+    d = hashlib.sha256(b"".join(pcrs)).digest()
+    m += struct.pack(">H", len(d)) + d
+    s = ak.sign(m, padding.PKCS1v15(), hashes.SHA256())
+    sig = struct.pack(">HHH", 0x0014, 0x000B, len(s)) + s
+    der = ak.public_key().public_bytes(serialization.Encoding.DER,
+                                       serialization.PublicFormat.SubjectPublicKeyInfo)
+    b64 = lambda b: base64.b64encode(b).decode()  # noqa: E731
+    return {"tpm_quote": {"signature": b64(sig), "message": b64(m),
+                          "pcrs": [p.hex() for p in pcrs]},
+            "ak_public": b64(der)}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", required=True)
@@ -107,6 +140,14 @@ def main():
     ap.add_argument("--skip-attest", action="store_true")
     ap.add_argument("--sleep", type=float, default=0, help="seconds before the GET")
     ap.add_argument("--bearer", action="store_true", help="GET with the token, no cookie")
+    ap.add_argument("--bogus-bearer", action="store_true",
+                    help="GET with the cookie and Authorization: Bearer of a bogus token")
+    ap.add_argument("--save-token", metavar="FILE", help="also write the attestation token")
+    ap.add_argument("--save-cookie", metavar="FILE", help="also write the session id")
+    ap.add_argument("--tpm-ak", metavar="PEM", help="send tpm evidence signed by this key")
+    ap.add_argument("--report-data-size", type=int,
+                    help="place the digest cut or zero-padded to this many bytes "
+                    "(default: as-is for sample, 32 for tpm)")
     ap.add_argument("--send-pubkey", metavar="JSON",
                     help="send this tee-pubkey instead (report data still matches it)")
     ap.add_argument("--save-jwe", metavar="FILE", help="also write the raw resource reply")
@@ -146,23 +187,41 @@ def main():
                                            "tee-pubkey": pub})).digest()
             if a.bad_report_data:
                 digest = bytes([digest[0] ^ 1]) + digest[1:]
-            att = {"runtime-data": {"nonce": nonce + ("x" if a.bad_nonce else ""),
-                                    "tee-pubkey": pub},
-                   "tee-evidence": {"primary_evidence": {
-                       "svn": "1", "report_data": base64.b64encode(digest).decode()},
-                       "additional_evidence": ""}}
+            size = a.report_data_size or (32 if a.tpm_ak else len(digest))
+            digest = digest[:size].ljust(size, b"\0")
+            body, init_digest = None, None
             if a.init_data:
                 with open(a.init_data, "rb") as f:
-                    att["init-data"] = {"format": "toml", "body": f.read().decode("utf-8")}
+                    body = f.read().decode("utf-8")
+                init_digest = hashlib.sha256(body.encode("utf-8")).digest()
+            if a.tpm_ak:
+                evidence = tpm_evidence(a.tpm_ak, digest, init_digest)
+            else:
+                evidence = {"svn": "1", "report_data": base64.b64encode(digest).decode()}
+            att = {"runtime-data": {"nonce": nonce + ("x" if a.bad_nonce else ""),
+                                    "tee-pubkey": pub},
+                   "tee-evidence": {"primary_evidence": evidence, "additional_evidence": ""}}
+            if body is not None:
+                att["init-data"] = {"format": "toml", "body": body}
             r = c.call("POST", "/kbs/v0/attest", att)
             if not isinstance(r, dict) or not isinstance(r.get("token"), str) \
                     or r["token"].count(".") != 2:
                 raise Fail(4, "attest: no JWT token")
             token = r["token"]
+            if a.save_token:
+                with open(a.save_token, "w") as f:
+                    f.write(token)
+        if a.save_cookie:
+            with open(a.save_cookie, "w") as f:
+                f.write(c.cookie)
         if a.sleep:
             time.sleep(a.sleep)
-        j = c.call("GET", "/kbs/v0/resource/" + a.resource,
-                   bearer=token if a.bearer else None, save=a.save_jwe)
+        if a.bogus_bearer:
+            j = c.call("GET", "/kbs/v0/resource/" + a.resource, bearer="a.b.c",
+                       with_cookie=True, save=a.save_jwe)
+        else:
+            j = c.call("GET", "/kbs/v0/resource/" + a.resource,
+                       bearer=token if a.bearer else None, save=a.save_jwe)
         want = {"protected", "encrypted_key", "iv", "ciphertext", "tag"}
         if not isinstance(j, dict) or set(j) != want:
             raise Fail(4, "resource: not a flattened JWE with exactly %s" % sorted(want))

@@ -1,9 +1,12 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
-"""Checks kbs.py's tpm verifier on quotes made here the way a TPM makes them
-(TPM 2.0 Part 2: TPMS_ATTEST of type QUOTE, TPMT_SIGNATURE RSASSA-SHA256),
-with an AK generated here: the good quote is accepted, and each bad input is
-refused with its own reason. Prints "ok" and exits 0, or the first failure.
+"""Checks kbs.py's tpm verifier and the attestation policy that appraises its
+claims, on quotes made here the way a TPM makes them (TPM 2.0 Part 2:
+TPMS_ATTEST of type QUOTE, TPMT_SIGNATURE RSASSA-SHA256), with an AK
+generated here: the good quote is accepted, each bad input is refused with its
+own reason, and the AK's trust is a reference value of the policy
+("trusted_aks", trustee commit 2f87a432), not a check of the verifier.
+Prints "ok" and exits 0, or the first failure.
 Usage: tpm_verifier_test.py KBS_DIR
 """
 import base64
@@ -25,9 +28,7 @@ def der(key):
 
 AK = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 OTHER = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-TRUSTED = {hashlib.sha256(der(AK)).digest()}
 INIT_DIGEST = hashlib.sha256(b"initdata document").hexdigest()
-INIT = ("sha256", INIT_DIGEST)
 REPORT = hashlib.sha384(b"runtime data").digest()
 
 
@@ -61,21 +62,52 @@ def evidence(key=AK, ak=AK, extra=None, pcrs=None, sent_pcrs=None, **kw):
             "ak_public": b64(der(ak))}
 
 
-def refused(ev, why, init=INIT, ref=None):
+INIT_BYTES = bytes.fromhex(INIT_DIGEST)
+INIT_PARSED = ("sha256", INIT_BYTES, {})
+
+
+def refused(ev, why, init=INIT_PARSED):
     try:
-        kbs.verify_tpm(ev, REPORT, TRUSTED, init, ref or {})
+        kbs.verify_tpm(ev, REPORT, init)
     except kbs.KbsError as e:
-        if why not in e.detail:
-            sys.exit("FAIL: want %r, got %r" % (why, e.detail))
+        if why not in e.reason:
+            sys.exit("FAIL: want %r, got %r" % (why, e.reason))
+        if e.status != 401 or e.name != "AttestationError":
+            sys.exit("FAIL: %d %s" % (e.status, e.name))
         return
     sys.exit("FAIL: accepted, want %r" % why)
 
 
-pcrs = kbs.verify_tpm(evidence(), REPORT, TRUSTED, INIT, {})
-assert pcrs[8] == pcr_values()[8]
-kbs.verify_tpm(evidence(), REPORT, TRUSTED, None, {8: pcr_values()[8]})
+def b64der(key):
+    return base64.b64encode(der(key)).decode()
 
-refused(evidence(ak=OTHER, key=OTHER), "not in the list of trusted keys")
+
+claims = kbs.verify_tpm(evidence(), REPORT, INIT_PARSED)
+assert claims["pcr08"] == pcr_values()[8].hex() == claims["init_data"]
+assert claims["ak_public"] == b64der(AK) and claims["report_data"] == REPORT[:32].hex()
+kbs.verify_tpm(evidence(), REPORT, None)
+
+# Trustee's tpm verifier checks the AK's signature only (deps/verifier/src/tpm/
+# mod.rs evaluate, trustee 78962cd4): an AK nobody trusts still verifies.
+other_claims = kbs.verify_tpm(evidence(ak=OTHER, key=OTHER), REPORT, INIT_PARSED)
+# Its trust is the attestation policy's (ear_default_policy_cpu.rego, TPM:
+# executables 3 needs pcr11 in tpm_pcr11 and ak_public in trusted_aks).
+RV = {"trusted_aks": [b64der(AK)], "tpm_pcr11": [pcr_values()[11].hex()]}
+tv, status, why = kbs.appraise("tpm", claims, RV, [])
+assert (tv["executables"], tv["hardware"], tv["configuration"], status) == \
+    (3, 2, 0, "affirming"), (tv, status)
+tv, status, why = kbs.appraise("tpm", other_claims, RV, [])
+assert (tv["executables"], status) == (33, "warning"), (tv, status)
+assert any("the AK public key is not in the list of trusted keys" in w for w in why), why
+tv, status, why = kbs.appraise("tpm", claims, {"trusted_aks": RV["trusted_aks"]}, [])
+assert status == "warning" and any("PCR[11]" in w for w in why), why
+# An operator's policy that also pins PCR8 (policy_tpm_pcrs).
+tv, status, why = kbs.appraise("tpm", claims, dict(RV, tpm_pcr08=["00" * 32]), [8])
+assert status == "warning" and any("PCR[8] does not match the reference value" in w
+                                   for w in why), why
+tv, status, why = kbs.appraise("tpm", claims, dict(RV, tpm_pcr08=[claims["pcr08"]]), [8])
+assert status == "affirming", why
+
 refused(evidence(key=OTHER), "signature verification failed")
 ev = evidence()
 sig = bytearray(base64.b64decode(ev["tpm_quote"]["signature"]))
@@ -98,13 +130,11 @@ refused(evidence(extra=hashlib.sha384(b"other").digest().ljust(64, b"\0")),
         "nonce doesn't match expected report_data")
 other = pcr_values()
 other[3] = bytes(32)
-refused(evidence(sent_pcrs=other), "digest of PCRs does not match")
+refused(evidence(sent_pcrs=other), "Digest of PCRs does not match digest in Quote")
 refused(evidence(), "PCR[8] doesn't match expected initdata hash",
-        init=("sha256", hashlib.sha256(b"another document").hexdigest()))
+        init=("sha256", hashlib.sha256(b"another document").digest(), {}))
 refused(evidence(), "PCR8 binds a sha256 initdata digest",
-        init=("sha384", hashlib.sha384(b"x").hexdigest()))
-refused(evidence(), "PCR[8] does not match the reference value", init=None,
-        ref={8: bytes(32)})
+        init=("sha384", hashlib.sha384(b"x").digest(), {}))
 refused(evidence(sel=b"\xff\x00\xff"), "does not cover all 24 PCRs")
 refused(evidence(magic=0), "not a TPM-generated quote")
 refused(evidence(typ=0x8017), "not a TPM-generated quote")
@@ -121,6 +151,6 @@ refused(ev, "ak_public is not base64")
 ec_key = ec.generate_private_key(ec.SECP256R1())
 ev = evidence()
 ev["ak_public"] = base64.b64encode(der(ec_key)).decode()
-refused(ev, "not in the list of trusted keys")
-refused({"report_data": "AA=="}, "tpm evidence needs ak_public and tpm_quote")
+refused(ev, "the AK is not an RSA key")
+refused({"report_data": "AA=="}, "Failed to deserialize TPM Evidence")
 print("ok")

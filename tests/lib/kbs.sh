@@ -104,26 +104,54 @@ TOML
 }
 
 # kbs_config OUT SECRET_FILE POLICY [FAULT] [EXPECTED_INITDATA_TOML]: the
-# test KBS's configuration for one resource, default/key/web. The expected
-# digest is taken with ATTEST_ALGORITHM (sha384). KBS_TPM_AK names the AK
-# public key the tpm verifier trusts; KBS_TPM_PCRS is a JSON object of
-# reference PCR values ({"8": "<hex>"}). KBS_RESOURCES_EXTRA is appended
-# to the resources object (', "repo/type/tag": {...}').
+# test KBS's configuration for one resource, default/key/web (POLICY: allow,
+# or deny for a rule of the resource policy that denies that path). The
+# expected digest is taken with ATTEST_ALGORITHM (sha384).
+# KBS_RESOURCES_EXTRA is appended to the resources object
+# (', "repo/type/tag": {...}').
+#
+# The rest is what a Trustee operator configures (trustee 78962cd4):
+# - sample evidence (the default): Trustee's default resource policy
+#   (kbs/sample_policies/default.rego) refuses every sample token, so the
+#   operator installs allow_all.rego: "resource_policy": "allow_all".
+# - tpm, when KBS_TPM_AK names the AK public key (PEM): the AK is a
+#   reference value, "trusted_aks", in the claim's form (base64 of the DER),
+#   and PCR11 one of "tpm_pcr11" (KBS_TPM_PCR11, 64 hex digits; all zero by
+#   default, as no firmware extends it here), which Trustee's default
+#   attestation policy requires for an affirming appraisal (trustee
+#   2f87a432); KBS_TPM_PCRS, a JSON object {"8": "<hex>"}, adds an
+#   operator's policy rule per PCR with its reference value "tpm_pcrNN";
+#   the resource policy is affirming.rego. attest_requires_affirming makes
+#   the test KBS refuse the attest itself when the appraisal is not
+#   affirming (stricter than Trustee, which would refuse at the resource
+#   request; tests/kbs/README.md).
 kbs_config() {
 	_exp=null
 	[ -n "${5:-}" ] && _exp="\"$("${ATTEST_ALGORITHM:-sha384}sum" "$5" | cut -d' ' -f1)\""
-	_aks=[]
-	[ -n "${KBS_TPM_AK:-}" ] && _aks="[\"$KBS_TPM_AK\"]"
-	_pcrs=${KBS_TPM_PCRS:-}
-	[ -n "$_pcrs" ] || _pcrs='{}'
 	_fault=null
 	[ -n "${4:-}" ] && _fault="\"$4\""
+	_policy='"resource_policy": "allow_all"'
+	if [ -n "${KBS_TPM_AK:-}" ]; then
+		_ak=$(openssl pkey -pubin -in "$KBS_TPM_AK" -outform DER | base64 -w0)
+		[ -n "$_ak" ] || case_fail "cannot read the AK public key $KBS_TPM_AK"
+		_policy=$("$KBS_PY" - "$_ak" "${KBS_TPM_PCR11:-0000000000000000000000000000000000000000000000000000000000000000}" \
+			"${KBS_TPM_PCRS:-}" <<'PY'
+import json, sys
+ak, pcr11, pcrs = sys.argv[1], sys.argv[2].lower(), json.loads(sys.argv[3] or "{}")
+rv = {"trusted_aks": [ak], "tpm_pcr11": [pcr11]}
+for k, v in pcrs.items():
+    rv["tpm_pcr%02d" % int(k)] = [v.lower()]
+print(json.dumps({"resource_policy": "affirming", "attest_requires_affirming": True,
+                  "reference_values": rv,
+                  "policy_tpm_pcrs": sorted(int(k) for k in pcrs)})[1:-1])
+PY
+		) || case_fail "cannot write the tpm policy of the test KBS"
+	fi
 	cat >"$1" <<JSON
 {"resources": {"default/key/web": {"file": "$2", "policy": "$3"}${KBS_RESOURCES_EXTRA:-}},
+ $_policy,
  "expected_init_data_sha384": $_exp,
  "fault": $_fault,
- "tpm_trusted_aks": $_aks,
- "tpm_pcrs": $_pcrs,
  "session_seconds": 300}
 JSON
 }
