@@ -17,7 +17,12 @@
 
 #include "kbs_reply.h"
 
-enum { HTTP_MAX_BODY = 1 << 20 };
+/*
+ * 16 MiB: Trustee serves a resource of any size, and base64 and the JWE add
+ * about a third, so a resource of up to about 12 MiB fits; the old 1 MiB
+ * cap refused anything over about 780 KB that Trustee served.
+ */
+enum { HTTP_MAX_BODY = 16 << 20 };
 
 struct http;
 

@@ -20,7 +20,7 @@
 #include <openssl/evp.h>
 
 enum {
-	JWE_MAX_BODY = 1024 * 1024,     /* the JSON text */
+	JWE_MAX_BODY = 16 << 20,        /* the JSON text, as HTTP_MAX_BODY */
 	JWE_ERR = 256,                  /* a good size for err */
 };
 

@@ -26,8 +26,12 @@ trap '[ -n "$kbs" ] && kill "$kbs" 2>/dev/null; rm -rf "$w"' EXIT
 # The secret is made here and lives only in this temporary directory, the
 # KBS's memory and the guest's tmpfs; its bytes are never printed.
 head -c 32 /dev/urandom | base64 -w0 >"$w/secret"
+# The demo attests with sample evidence (no TEE here), which Trustee's
+# default resource policy refuses; like a Trustee operator running such a
+# demo, the KBS is told to allow all (kbs/sample_policies/allow_all.rego).
 cat >"$w/kbs.json" <<JSON
 {"resources": {"default/key/demo": {"file": "$w/secret", "policy": "allow"}},
+ "resource_policy": "allow_all",
  "expected_init_data_sha384": "$(sha384sum "$toml" | cut -d' ' -f1)",
  "fault": null, "session_seconds": 300}
 JSON

@@ -57,13 +57,14 @@ COOKIE = "kbs-session-id"
 # HttpMessageBody::limit: PayloadError::Overflow; error/response_error.rs:
 # 413, text/plain "payload reached size limit").
 MAX_BODY = 2 * 1024 * 1024
-OVERSIZED = 2 << 20  # the "oversized" fault's reply length
+OVERSIZED = 17 << 20  # the "oversized" fault's reply length: past the init's 16 MiB cap
+SLOW_ATTEST = 12  # seconds the "slow_attest" fault holds the attest reply
 # kbs-types 0.18.0 Tee, serde names, as Trustee matches them (trustee
 # 78962cd4 deps/verifier/src/lib.rs to_verifier). Its NvidiaDpu is left out:
 # its serde name could not be read here, and the init never sends it.
 TEES = frozenset(["az-snp-vtpm", "az-tdx-vtpm", "nvidia", "sgx", "snp", "tdx", "cca",
                   "csv", "se", "hygondcu", "tpm", "sample", "sampledevice"])
-FAULTS = (None, "flip_ciphertext", "flip_tag", "wrong_nonce", "garbage", "oversized",
+FAULTS = (None, "flip_ciphertext", "flip_tag", "wrong_nonce", "garbage", "oversized", "slow_attest",
           "wrong_key")
 # attestation-service/src/lib.rs Initdata (parse_init_data; trustee
 # 78962cd4): `algorithm` is kbs-types' HashAlgorithm, serde rename_all =
@@ -1224,6 +1225,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 status, reply, hdrs, reason = kbs.auth(body)
             elif plugin == "attest" and method == "POST":
                 status, reply, hdrs, reason = kbs.attest(self.headers, body)
+                if kbs.cfg["fault"] == "slow_attest":
+                    # A cold Trustee fetching VCEK or PCS collateral inside
+                    # /attest: the answer comes, late.
+                    time.sleep(SLOW_ATTEST)
             else:
                 status, reply, hdrs, reason = kbs.plugin(method, self.headers, plugin, rest)
         except RawReply as e:

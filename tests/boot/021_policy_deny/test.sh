@@ -1,7 +1,7 @@
 #!/bin/sh
-# 021_policy_deny: the KBS's policy denies the resource with 401 (the test
-# KBS's default; Trustee's kbs/src/error.rs answers 403, which the init
-# treats as fatal at once). On the 401 the init re-runs the whole handshake
+# 021_policy_deny: the KBS's policy denies the resource with 401, as
+# Trustee's kbs/src/error.rs error_response answers a PolicyDeny (trustee
+# 78962cd4). On the 401 the init re-runs the whole handshake
 # once, as guest-components' rcar_client does, is denied again, and fails
 # closed: one FATAL line, no secret file, the agent never runs.
 . "$TOP/tests/lib/boot.sh"

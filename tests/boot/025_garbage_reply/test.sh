@@ -1,7 +1,7 @@
 #!/bin/sh
-# 025_garbage_reply: the resource reply is not JSON; then it is 2 MiB of
+# 025_garbage_reply: the resource reply is not JSON; then it is 17 MiB of
 # JSON-looking bytes. Both fail closed: the first as an unparsable JWE, the
-# second at the 1 MiB body cap, before any parsing.
+# second at the 16 MiB body cap, before any parsing.
 . "$TOP/tests/lib/boot.sh"
 . "$TOP/tests/lib/kbs.sh"
 
@@ -20,5 +20,5 @@ kbs_start "$CASE_WORK/kbs.json"
 boot_run_kbs "$BUNDLE/rootfs.img" "$(sr_bundle_cmdline "$BUNDLE")"
 kbs_stop
 expect_fatal attest
-expect_log "sealroot: FATAL attest: resource default/key/web: reply body larger than 1048576 bytes"
+expect_log "sealroot: FATAL attest: resource default/key/web: reply body larger than 16777216 bytes"
 no_secret_anywhere "$CASE_WORK/secret" "$BUNDLE/rootfs.img" "$INITDATA"
