@@ -75,6 +75,11 @@ expect_log() {
 	grep -qF -- "$1" "$LOG" || case_fail "console lacks: $1"
 }
 
+# expect_log_re ERE: the console has a line matching the extended regex.
+expect_log_re() {
+	grep -qE -- "$1" "$LOG" || case_fail "console lacks a match for: $1"
+}
+
 expect_no_log() {
 	! grep -qF -- "$1" "$LOG" || case_fail "console has what must not be there: $1"
 }

@@ -1,6 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Extension images for the boot cases 08x. Sourced after tests/lib/boot.sh.
+# Extension images for the boot cases 08x. Sourced after tests/lib/boot.sh;
+# sources tests/lib/kata-shape.sh: the cases boot in the Go runtime's
+# coco-dev shape, with the extensions attached as that runtime attaches them.
 # The contract is Kata's (kata-containers docs/design/composable-vm-images.md,
 # commit 7c6ba40c): the runtime cold-plugs each extension as a virtio-blk
 # disk with serial extension-<name> (src/runtime/virtcontainers/qemu.go,
@@ -39,7 +41,26 @@ ext_param() {
 	printf 'kata.extension.%s.verity_params%s' "$1" "${2:+=$2}"
 }
 
-# ext_disk IMG SERIAL: QEMU arguments for one read-only extension disk.
+. "$TOP/tests/lib/kata-shape.sh"
+
+# ext_boot_kata: boots the bundle in the Go runtime's coco-dev shape
+# (ks_go_coco_dev, or the function EXT_SHAPE names) with KS_EXTENSIONS (and KS_EXT_PARAMS_<name>,
+# KS_EXT_SERIAL_<name>) as the caller set them, EXT_EXTRA_PARAMS appended
+# to kernel_params (e.g. sealroot.verity_scan=off), and the initdata disk;
+# the console is $LOG, QEMU's exit code $RC.
+ext_boot_kata() {
+	ks_load_bundle "${EXT_BUNDLE:-$BUNDLE}" none || case_fail "cannot read the bundle's configuration"
+	KS_KERNEL_PARAMS="$KS_KERNEL_PARAMS${EXT_EXTRA_PARAMS:+ $EXT_EXTRA_PARAMS}"
+	KS_INITDATA=$INITDATA
+	KS_CONSOLE=$CASE_WORK/console.log
+	LOG=$KS_CONSOLE
+	rm -f "$LOG"
+	RC=0
+	ks_run "${EXT_SHAPE:-ks_go_coco_dev}" "$BOOT_TIMEOUT" || RC=$?
+}
+
+# ext_disk IMG SERIAL: QEMU arguments for one read-only extension disk on
+# the microvm shape (virtio-mmio).
 ext_disk() {
 	_id=ext$(printf '%s' "$2" | cksum | cut -d' ' -f1)
 	echo "-drive if=none,id=$_id,file=$1,format=raw,readonly=on -device virtio-blk-device,drive=$_id,serial=$2"

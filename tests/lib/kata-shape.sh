@@ -32,6 +32,11 @@
 #   KS_INITDATA        the initdata disk image
 #   KS_CONSOLE         the file the guest console (hvc0) is written to
 #   KS_HOST_CPUS KS_HOST_MEM_MB   default: this host's (nproc, MemTotal)
+#   KS_EXTENSIONS      guest extension images, "name=image" words, attached
+#                      and announced as the Go runtime does (ks_go below);
+#                      KS_EXT_PARAMS_<name> holds each one's verity_params
+#                      value ("" or unset: a bare key), KS_EXT_SERIAL_<name>
+#                      overrides its serial (tests that fake the host)
 # Each ks_<shape> prints one QEMU argument per line; ks_run runs one.
 
 export KS_KATA_COMMIT=7c6ba40c54ea29b459b4997cff948caaba4e658b
@@ -118,6 +123,13 @@ ks_go_append() {
 	_p="$_p agent.launch_process_timeout=6"
 	# ... then the configuration's kernel_params, last so that they win.
 	_p="$_p $KS_KERNEL_PARAMS"
+	# qemu.go kernelParameters: one kata.extension.<name>.verity_params per
+	# extension, after them all; SerializeParams drops the "=" of an empty value
+	for _e in ${KS_EXTENSIONS:-}; do
+		_n=${_e%%=*}
+		eval "_v=\${KS_EXT_PARAMS_$_n:-}"
+		_p="$_p kata.extension.$_n.verity_params${_v:+=$_v}"
+	done
 	echo "$_p"
 }
 
@@ -184,6 +196,17 @@ ks_go() {
 		printf '%s\n' -device virtio-blk-pci,disable-modern=false,drive=image-5ea1b00700000000,config-wce=off,share-rw=on,serial=image-5ea1b00700000000 \
 			-drive "id=image-5ea1b00700000000,file=$KS_IMAGE,aio=threads,format=raw,if=none,readonly=on"
 	fi
+	# 3b. qemu.go buildDevices: each guest_extension_images entry, right
+	#    after the image: a BlockDrive with ID extension-<name>, ShareRW,
+	#    ReadOnly -> qemu_arch_base.go appendBlockDevice ->
+	#    genericBlockDevice (virtio-blk-pci, serial = the ID: govmm
+	#    BlockDevice QemuParams)
+	for _e in ${KS_EXTENSIONS:-}; do
+		_n=${_e%%=*}
+		eval "_ser=\${KS_EXT_SERIAL_$_n:-extension-$_n}"
+		printf '%s\n' -device "virtio-blk-pci,disable-modern=false,drive=extension-$_n,config-wce=off,share-rw=on,serial=$_ser" \
+			-drive "id=extension-$_n,file=${_e#*=},aio=threads,format=raw,if=none,readonly=on"
+	done
 	# 4. qemu.go buildDevices: block_device_driver virtio-scsi -> qemu_arch_base.go
 	#    appendSCSIController (genericSCSIController, no iothread:
 	#    DEFENABLEIOTHREADS false)

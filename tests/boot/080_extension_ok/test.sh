@@ -1,9 +1,12 @@
 #!/bin/sh
 # 080_extension_ok: a coco-shaped extension made by make extension from
-# stand-in components, attached as Kata attaches it (serial
-# extension-coco, kata.extension.coco.verity_params=<root_hash,...> on the
-# command line). The extensions step opens it as dm-verity target
-# extension-coco without a superblock, scans it whole, and mounts it
+# stand-in components, in the Go runtime's coco-dev shape
+# (tests/lib/kata-shape.sh ks_go_coco_dev, kata-containers 7c6ba40c): a
+# read-only virtio-blk-pci disk with serial extension-coco right after the
+# root image (qemu.go buildDevices), and
+# kata.extension.coco.verity_params=<root_hash,...> after kernel_params
+# (qemu.go kernelParameters). The extensions step opens it as dm-verity
+# target extension-coco without a superblock, scans it whole, and mounts it
 # read-only, nodev, nosuid on /run/kata-extensions/coco; the test agent
 # reads the marker file from it and its SHA-256 is the file's. A second
 # disk with the serial extension-gpu, which the command line does not
@@ -15,9 +18,18 @@ ext_build coco
 coco=$EXT_IMG params=$EXT_PARAMS marker=$EXT_MARKER
 ext_build gpu
 root=$(printf '%s\n' "$params" | tr ',' '\n' | sed -n 's/^root_hash=//p')
-# shellcheck disable=SC2046 # ext_disk prints a word list
-boot_run "$BUNDLE/rootfs.img" "$(sr_bundle_cmdline "$BUNDLE") $(ext_param coco "$params")" \
-	$(ext_disk "$coco" extension-coco) $(ext_disk "$EXT_IMG" extension-gpu)
+KS_EXTENSIONS="coco=$coco"
+KS_EXT_PARAMS_coco=$params
+gpu=$EXT_IMG
+# The same shape plus a disk with the serial extension-gpu that no word on
+# the command line announces.
+with_gpu() {
+	ks_go_coco_dev
+	printf '%s\n' -device "virtio-blk-pci,disable-modern=false,drive=extension-gpu,config-wce=off,share-rw=on,serial=extension-gpu" \
+		-drive "id=extension-gpu,file=$gpu,aio=threads,format=raw,if=none,readonly=on"
+}
+EXT_SHAPE=with_gpu ext_boot_kata
+grep -q 'kata.extension.gpu' "$LOG.cmd" && case_fail "gpu is announced on the command line"
 expect_exited
 expect_log "step extensions: ok"
 expect_log "extensions: coco: verified, root hash $root: /dev/mapper/extension-coco mounted read-only on /run/kata-extensions/coco"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # 081_extension_tampered: one byte flipped inside the measured extension's
-# data (in the marker file's first block). The extensions step reads the
+# data (in the marker file's first block), in Kata's coco-dev shape
+# (tests/lib/extension.sh ext_boot_kata). The extensions step reads the
 # whole verity target before mounting (sealroot.verity_scan=full, the
 # default, as for the root), so dm-verity refuses the block there: one
 # FATAL extensions line, nothing mounted, the agent never starts. With
@@ -12,15 +13,13 @@
 ext_build coco
 off=$(ext_data_offset "$EXT_IMG" "$EXT_MARKER") || case_fail "no marker in the image"
 flip_byte "$EXT_IMG" $((off + 100))
-cmd="$(sr_bundle_cmdline "$BUNDLE") $(ext_param coco "$EXT_PARAMS")"
-# shellcheck disable=SC2046 # ext_disk prints a word list
-boot_run "$BUNDLE/rootfs.img" "$cmd" $(ext_disk "$EXT_IMG" extension-coco)
+KS_EXTENSIONS="coco=$EXT_IMG" KS_EXT_PARAMS_coco=$EXT_PARAMS
+ext_boot_kata
 expect_fatal extensions
 expect_log "sealroot: FATAL extensions: extension /dev/mapper/extension-coco corrupted near byte"
 expect_no_log "mounted read-only on /run/kata-extensions/coco"
 
-# shellcheck disable=SC2046
-boot_run "$BUNDLE/rootfs.img" "$cmd sealroot.verity_scan=off" $(ext_disk "$EXT_IMG" extension-coco)
+EXT_EXTRA_PARAMS=sealroot.verity_scan=off ext_boot_kata
 expect_exited
 expect_log "extensions: coco: verified"
 expect_log "sealroot-test: extension coco: marker unreadable: I/O error"

@@ -9,7 +9,9 @@
 # tdx the launch measurements) cover the extension's root hash; the
 # reference values list the extension with that root hash, and match the
 # schema. The guest boots from exactly that command line with the disk
-# attached and mounts the extension verified.
+# attached and mounts the extension verified; and it boots the same way in
+# the Go runtime's coco-dev shape composed from the bundle's configuration
+# alone (its guest_extension_images entry).
 . "$TOP/tests/lib/boot.sh"
 . "$TOP/tests/lib/extension.sh"
 
@@ -48,5 +50,23 @@ boot_run "$b/rootfs.img" "$(cat "$b/cmdline")" $(ext_disk "$b/extension-coco.img
 expect_exited
 expect_log "extensions: coco: verified, root hash $root"
 expect_log "sealroot-test: extension coco: marker size $(wc -c <"$EXT_MARKER")"
+expect_log "sealroot-test: VERDICT PASS"
+expect_no_log "FATAL"
+
+# Kata's coco-dev shape from the installed configuration: the extension as
+# its guest_extension_images entry says.
+eval "$(python3 - "$b/configuration-qemu-none.toml" "$b" <<'PY'
+import os, shlex, sys, tomllib
+q = tomllib.load(open(sys.argv[1], "rb"))["hypervisor"]["qemu"]
+(e,) = q["guest_extension_images"]
+print("KS_EXTENSIONS=%s" % shlex.quote("%s=%s/%s" % (e["name"], sys.argv[2], os.path.basename(e["path"]))))
+print("KS_EXT_PARAMS_%s=%s" % (e["name"], shlex.quote(e["verity_params"])))
+PY
+)"
+EXT_BUNDLE=$b ext_boot_kata
+grep -q " kata.extension.coco.verity_params=$EXT_PARAMS\$" "$LOG.cmd" ||
+	case_fail "Kata's line does not end with the extension's word"
+expect_exited
+expect_log "extensions: coco: verified, root hash $root"
 expect_log "sealroot-test: VERDICT PASS"
 expect_no_log "FATAL"
