@@ -25,6 +25,9 @@ AGENT    ?= $(B)/$(ARCH)/test-agent
 # command line).
 AGENT_POLICY  ?=
 INITDATA_MODE ?= required
+# KATA_COMMIT: the Kata version (commit) whose command line the snp and tdx
+# reference values cover (tools/kata-cmdline.sh knows one; another is refused).
+export KATA_COMMIT
 # EXTENSIONS: names of extension images (make extension) the bundle carries.
 EXTENSIONS    ?=
 EXT_DIRS      := $(addprefix out/extensions/,$(EXTENSIONS))

@@ -27,8 +27,56 @@ cmdline=$(cat "$dir/cmdline") # without the file's newline: what the firmware me
 digests() { # FILE: {"sha256": .., "sha384": ..}
 	printf '{"sha256": "%s", "sha384": "%s"}' "$(sha256_of "$1")" "$(sha384sum <"$1" | cut -d' ' -f1)"
 }
+# snp_digests LINE: the launch digests of LINE, one JSON object per vCPU
+# type and guest-features value, comma-separated.
+snp_digests() {
+	_sep=
+	for t in $types; do
+		for f in $features; do
+			_d=$("$measure" snp --ovmf "$dir/$firmware" --kernel "$dir/$kernel" \
+				--initrd "$empty" --append "$1" --vcpus "$vcpus" \
+				--vcpu-type "$t" --guest-features "$f") || return 1
+			printf '%s      {"vcpus": %s, "vcpu_type": %s, "guest_features": %s, "launch_digest": %s}' \
+				"$_sep" "$vcpus" "$(json_str "$t")" "$(json_str "$f")" "$(json_str "$_d")"
+			_sep=',
+'
+		done
+	done
+}
+
+# kata_line TEE: the line Kata's Go runtime boots for this bundle under its
+# qemu-TEE template (tools/kata-cmdline.sh, for the Kata commit it names:
+# its own parameters around the bundle's kernel_params, then the
+# extensions), and that line's launch measurements (docs/kata.md, row 12).
+kata_line() {
+	_kp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kernel_params"])' "$dir/manifest.json")
+	_words=$(python3 -c 'import json,sys
+for e in json.load(open(sys.argv[1])):
+    print("kata.extension.%s.verity_params%s" % (e["name"], "=" + e["verity_params"] if e["verity_params"] else ""))' \
+		"$dir/extensions.json" 2>/dev/null || true)
+	# shellcheck disable=SC2086 # one word per extension
+	_line=$("$top/tools/kata-cmdline.sh" "$1" "$(cat "$dir/root_hash.txt")" erofs "$_kp" /dev/vda1 /dev/vda2 $_words) ||
+		return 1
+	printf '%s' "$_line" >"$empty.kata"
+	echo "  \"kata\": {\"runtime\": \"go\", \"template\": \"qemu-$1\", \"kata_commit\": \"$("$top/tools/kata-cmdline.sh" --commit)\","
+	echo "    \"cmdline\": {\"value\": $(json_str "$_line"), \"digests\": $(digests "$empty.kata")},"
+	case $1 in
+	snp)
+		echo '    "launch_digests": ['
+		snp_digests "$_line" || return 1
+		echo
+		echo '    ]},'
+		;;
+	tdx)
+		_o=$("$measure" tdx --ovmf "$dir/$firmware" --kernel "$dir/$kernel" --append "$_line" \
+			--initrd-form "$(tdx_initrd_form)") || return 1
+		echo "    \"rtmr2\": $(json_str "$(printf '%s\n' "$_o" | sed -n 's/^rtmr2 //p')")},"
+		;;
+	esac
+}
+
 empty=$(mktemp)
-trap 'rm -f "$empty" "$empty.cmd" "$empty.err"' EXIT
+trap 'rm -f "$empty" "$empty.cmd" "$empty.err" "$empty.kata"' EXIT
 printf '%s' "$cmdline" >"$empty.cmd"
 
 {
@@ -63,20 +111,10 @@ printf '%s' "$cmdline" >"$empty.cmd"
 			echo "  \"snp\": {\"firmware\": {\"file\": $(json_str "$firmware"), \"sha256\": \"$(sha256_of "$dir/$firmware")\"},"
 			echo "    \"kernel_hashes\": true,"
 			echo "    \"launch_digests\": ["
-			sep=
-			for t in $types; do
-				for f in $features; do
-					d=$("$measure" snp --ovmf "$dir/$firmware" --kernel "$dir/$kernel" \
-						--initrd "$empty" --append "$cmdline" --vcpus "$vcpus" \
-						--vcpu-type "$t" --guest-features "$f") || exit 1
-					printf '%s      {"vcpus": %s, "vcpu_type": %s, "guest_features": %s, "launch_digest": %s}' \
-						"$sep" "$vcpus" "$(json_str "$t")" "$(json_str "$f")" "$(json_str "$d")"
-					sep=',
-'
-				done
-			done
+			snp_digests "$cmdline" || exit 1
 			echo
 			echo '    ]},'
+			kata_line snp || exit 1
 		else
 			echo '  "snp": {"unavailable": "no AmdSev firmware (firmware/build.sh snp)"},'
 		fi
@@ -92,6 +130,7 @@ printf '%s' "$cmdline" >"$empty.cmd"
 			echo "    \"mrtd\": $(json_str "$(v mrtd)"), \"rtmr1\": $(json_str "$(v rtmr1)"), \"rtmr2\": $(json_str "$(v rtmr2)"),"
 			echo "    \"rtmr2_cmdline_form\": \"$form\","
 			echo '    "rtmr0": "measured on the target host: it depends on QEMU'"'"'s ACPI tables and the firmware variables"},'
+			kata_line tdx || exit 1
 		else
 			echo '  "tdx": {"unavailable": "no IntelTdx firmware (firmware/build.sh tdx)"},'
 		fi

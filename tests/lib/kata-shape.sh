@@ -67,70 +67,26 @@ PY
 }
 
 # ks_root_params DATA HASH: the root parameters both runtimes build from
-# kernel_verity_params and rootfs_type for a measured root: Go
-# virtcontainers/hypervisor.go GetKernelRootParams (dm-mod.create, root,
-# rootflags from kernelVerityRootFlags, rootfstype); rs
-# crates/hypervisor/src/kernel_param.rs new_rootfs_kernel_params (the same
-# four, the same order). DATA/HASH: /dev/pmem0p1 /dev/pmem0p2 on NVDIMM,
-# /dev/vda1 /dev/vda2 on virtio-blk.
+# kernel_verity_params and rootfs_type (tools/kata-cmdline.sh root, which
+# cites Go GetKernelRootParams and rs new_rootfs_kernel_params).
 ks_root_params() {
-	python3 - "$KS_VERITY_PARAMS" "${KS_ROOTFS_TYPE:-ext4}" "$1" "$2" <<'PY'
-import sys
-vp = dict(kv.split("=", 1) for kv in sys.argv[1].split(","))
-fstype, data, hash_ = sys.argv[2], sys.argv[3], sys.argv[4]
-bs, hbs, blocks = int(vp["data_block_size"]), int(vp["hash_block_size"]), int(vp["data_blocks"])
-flags = "data=ordered,errors=remount-ro ro" if fstype == "ext4" else "ro"
-print('dm-mod.create="dm-verity,,,ro,0 %d verity 1 %s %s %d %d %d 0 sha256 %s %s" '
-      'root=/dev/dm-0 rootflags=%s rootfstype=%s'
-      % (bs // 512 * blocks, data, hash_, bs, hbs, blocks, vp["root_hash"], vp["salt"], flags, fstype))
-PY
+	"$TOP/tools/kata-cmdline.sh" root "$KS_VERITY_PARAMS" "${KS_ROOTFS_TYPE:-ext4}" "$1" "$2"
 }
 
-# The Go runtime's kernel command line (virtcontainers/qemu.go
-# kernelParameters), in its order. $1: coco-dev, snp or tdx; $2: the root
-# parameters.
+# The Go runtime's kernel command line: tools/kata-cmdline.sh, the product's
+# own copy of virtcontainers/qemu.go kernelParameters (the bundle's
+# reference values cover the same line). $1: coco-dev, snp or tdx; $2 $3:
+# the root's data and hash devices. Extensions as KS_EXTENSIONS says.
 ks_go_append() {
-	_p=
-	# qemu_amd64.go kernelParams (the arch list, q.kernelParams)
-	_p="tsc=reliable no_timer_check rcupdate.rcu_expedited=1 i8042.direct=1 i8042.dumbkbd=1"
-	_p="$_p i8042.nopnp=1 i8042.noaux=1 noreplace-smp reboot=k cryptomgr.notests net.ifnames=0 pci=lastbus=0"
-	# qemu_arch_base.go handleImagePath: GetKernelRootParams appended to q.kernelParams
-	_p="$_p $2"
-	# qemu_arch_base.go appendConsole (virtio-serial console)
-	_p="$_p console=hvc0 console=hvc1"
-	# qemu_arch_base.go kernelParamsNonDebug, plus kernelParamsSystemdNonDebug
-	# (handleImagePath, an image is set)
-	_p="$_p quiet systemd.show_status=false"
-	# qemu.go defaultKernelParameters
-	_p="$_p panic=1"
-	# qemu.go kernelParameters: nr_cpus = default_maxvcpus, not for a
-	# confidential guest; 0 in the template means the host's CPU count
-	# (pkg/katautils/config.go defaultMaxVCPUs)
-	[ "$1" != coco-dev ] || _p="$_p nr_cpus=$KS_HOST_CPUS"
-	# qemu.go kernelParameters: disable_guest_selinux = true (Makefile
-	# DEFDISABLEGUESTSELINUX)
-	_p="$_p selinux=0"
-	# pkg/katautils/config.go SetKernelParams, into config.KernelParams:
-	# create.go getKernelParams (needSystemd: an image is set) ...
-	_p="$_p systemd.unit=kata-containers.target systemd.mask=systemd-networkd.service"
-	_p="$_p systemd.mask=systemd-networkd.socket"
-	# ... scsi_mod.scan=none as block_device_driver is virtio-scsi
-	# (Makefile DEFBLOCKSTORAGEDRIVER_QEMU) ...
-	_p="$_p scsi_mod.scan=none"
-	# ... kata_agent.go KataAgentKernelParams: cdh_api_timeout = 50 (coco-dev
-	# template only), launch_process_timeout = 6 (all three templates) ...
-	[ "$1" != coco-dev ] || _p="$_p agent.cdh_api_timeout=50"
-	_p="$_p agent.launch_process_timeout=6"
-	# ... then the configuration's kernel_params, last so that they win.
-	_p="$_p $KS_KERNEL_PARAMS"
-	# qemu.go kernelParameters: one kata.extension.<name>.verity_params per
-	# extension, after them all; SerializeParams drops the "=" of an empty value
+	_w=
 	for _e in ${KS_EXTENSIONS:-}; do
 		_n=${_e%%=*}
 		eval "_v=\${KS_EXT_PARAMS_$_n:-}"
-		_p="$_p kata.extension.$_n.verity_params${_v:+=$_v}"
+		_w="$_w kata.extension.$_n.verity_params${_v:+=$_v}"
 	done
-	echo "$_p"
+	# shellcheck disable=SC2086 # _w: one word per extension, no blanks inside
+	KATA_HOST_CPUS=$KS_HOST_CPUS "$TOP/tools/kata-cmdline.sh" "$1" "$KS_VERITY_PARAMS" \
+		"${KS_ROOTFS_TYPE:-ext4}" "$KS_KERNEL_PARAMS" "$2" "$3" $_w
 }
 
 # ks_go SHAPE: the Go runtime's QEMU arguments for SHAPE (coco-dev, snp,
@@ -144,11 +100,8 @@ ks_go() {
 	# (Makefile DEFDISABLEIMAGENVDIMM).
 	_nvdimm=true
 	if [ "$_conf" = true ] || [ "$KS_DISABLE_NVDIMM" = true ]; then _nvdimm=false; fi
-	if [ "$_nvdimm" = true ]; then
-		_root=$(ks_root_params /dev/pmem0p1 /dev/pmem0p2) || return 1
-	else
-		_root=$(ks_root_params /dev/vda1 /dev/vda2) || return 1
-	fi
+	_rootdev="/dev/vda1 /dev/vda2"
+	[ "$_nvdimm" = false ] || _rootdev="/dev/pmem0p1 /dev/pmem0p2"
 	# appendName, appendUUID (qemu.go CreateVM: Name, UUID)
 	printf '%s\n' -name "sandbox-sealroot-$_shape" -uuid 5ea1b007-0000-4000-8000-00000000c0c0
 	# appendMachine: qemu_amd64.go defaultQemuMachineType q35 with
@@ -203,6 +156,7 @@ ks_go() {
 	#    BlockDevice QemuParams)
 	for _e in ${KS_EXTENSIONS:-}; do
 		_n=${_e%%=*}
+		_ser=
 		eval "_ser=\${KS_EXT_SERIAL_$_n:-extension-$_n}"
 		printf '%s\n' -device "virtio-blk-pci,disable-modern=false,drive=extension-$_n,config-wce=off,share-rw=on,serial=$_ser" \
 			-drive "id=extension-$_n,file=${_e#*=},aio=threads,format=raw,if=none,readonly=on"
@@ -231,7 +185,9 @@ ks_go() {
 	# appendVGA and appendKnobs: qemu.go CreateVM VGA none, Knobs
 	printf '%s\n' -vga none -no-user-config -nodefaults -nographic --no-reboot
 	# appendKernel: the configured kernel and qemu.go kernelParameters
-	printf '%s\n' -kernel "$KS_KERNEL" -append "$(ks_go_append "$_shape" "$_root")"
+	# shellcheck disable=SC2086 # _rootdev: two device names
+	_append=$(ks_go_append "$_shape" $_rootdev) || return 1
+	printf '%s\n' -kernel "$KS_KERNEL" -append "$_append"
 	# appendBios: noneProtection returns the configured firmware
 	# (qemu_amd64.go appendProtectionDevice); snp/tdx: the govmm SNPGuest /
 	# TDXGuest object sets config.Bios to the firmware

@@ -258,4 +258,30 @@ FAKE
 	assertContains "$out" "no host key document $W/nope.crt"
 }
 
+# tools/kata-cmdline.sh composes the Go runtime's line (kata-containers
+# 7c6ba40c src/runtime/virtcontainers/qemu.go kernelParameters): its own
+# words, the root from kernel_verity_params, then kernel_params, then each
+# kata.extension word; nr_cpus only for the non-confidential coco-dev; a
+# Kata version it does not follow is refused.
+test_kata_cmdline() {
+	vp="root_hash=$(printf '%064d' 0),salt=$(printf '%064d' 1),data_blocks=8,data_block_size=4096,hash_block_size=4096"
+	l=$("$TOP/tools/kata-cmdline.sh" snp "$vp" erofs "sealroot.roothash=x quiet" /dev/vda1 /dev/vda2 kata.extension.coco.verity_params=a)
+	assertEquals "ends with kernel_params, then the extension" "sealroot.roothash=x quiet kata.extension.coco.verity_params=a" \
+		"$(printf '%s' "$l" | sed 's/.*agent.launch_process_timeout=6 //')"
+	assertContains "$l" 'dm-mod.create="dm-verity,,,ro,0 64 verity 1 /dev/vda1 /dev/vda2 4096 4096 8 0 sha256 '
+	assertContains "$l" " console=hvc0 console=hvc1 quiet systemd.show_status=false panic=1 selinux=0 "
+	assertNotContains "snp has no nr_cpus" "$l" "nr_cpus="
+	assertNotContains "agent.cdh_api_timeout is coco-dev's" "$l" "agent.cdh_api_timeout"
+	l=$(KATA_HOST_CPUS=7 "$TOP/tools/kata-cmdline.sh" coco-dev "$vp" erofs q)
+	assertContains "$l" " panic=1 nr_cpus=7 selinux=0 "
+	assertContains "$l" " agent.cdh_api_timeout=50 agent.launch_process_timeout=6 q"
+	assertEquals 7c6ba40c54ea29b459b4997cff948caaba4e658b "$(KATA_COMMIT=7c6ba40c "$TOP/tools/kata-cmdline.sh" --commit)"
+	out=$(KATA_COMMIT=0123456 "$TOP/tools/kata-cmdline.sh" snp "$vp" erofs q 2>&1)
+	assertNotEquals 0 $?
+	assertContains "$out" "KATA_COMMIT=0123456: this sealroot composes Kata's command line as kata-containers 7c6ba40c"
+	out=$("$TOP/tools/kata-cmdline.sh" snp "root_hash=1" erofs q 2>&1)
+	assertNotEquals 0 $?
+	assertContains "$out" "kernel_verity_params is not"
+}
+
 . shunit2

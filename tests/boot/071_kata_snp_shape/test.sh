@@ -20,6 +20,11 @@
 . "$TOP/tests/lib/kata-shape.sh"
 
 b=${BUNDLE_snp:-$TOP/out/snp}
+# Built here (a no-op when current), as 060 builds out/se.
+if [ -z "${BUNDLE_snp:-}" ]; then
+	(cd "$TOP" && make -s image TEE=snp) >"$CASE_WORK/make.log" 2>&1 ||
+		{ tail -n 30 "$CASE_WORK/make.log"; case_fail "make image TEE=snp failed"; }
+fi
 [ -f "$b/configuration-qemu-snp.toml" ] || case_fail "no snp bundle in $b (make image TEE=snp)"
 ks_load_bundle "$b" snp || case_fail "cannot read $b/configuration-qemu-snp.toml"
 [ -f "$KS_FIRMWARE" ] || case_fail "the snp bundle has no firmware"
@@ -34,3 +39,15 @@ expect_exited
 expect_log "verity: / is dm-verity, root hash $(cat "$b/roothash")"
 expect_log "sealroot-test: VERDICT PASS"
 expect_no_log "FATAL"
+# The line this guest booted is the one the bundle's reference values
+# publish, with its launch measurements (reference-values.json "kata",
+# made by tools/kata-cmdline.sh: docs/kata.md, row 12).
+python3 - "$b/reference-values.json" "$LOG.cmd" <<'PY' || case_fail "the booted line is not the reference values' kata.cmdline"
+import hashlib, json, sys
+rv = json.load(open(sys.argv[1]))["kata"]
+args = open(sys.argv[2]).read().split("\n")
+line = args[args.index("-append") + 1]
+assert rv["cmdline"]["value"] == line, (rv["cmdline"]["value"], line)
+assert rv["cmdline"]["digests"]["sha256"] == hashlib.sha256(line.encode()).hexdigest()
+assert rv.get("launch_digests") or rv.get("rtmr2"), rv
+PY
