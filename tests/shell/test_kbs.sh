@@ -546,12 +546,13 @@ test_fault_oversized() {
 	start_fault oversized
 	client "$(url f_oversized)" --resource default/key/web --out "$W/o.out"
 	assertEquals "client: $OUT" 4 "$RC"
-	assertContains "$OUT" "Content-Length 2097152"
-	# Without the cap it is a real 2 MiB JWE (of other bytes): valid JSON.
-	client "$(url f_oversized)" --max-reply 4194304 --resource default/key/web \
+	assertContains "$OUT" "Content-Length 17825792"
+	# Without the cap it is a real 17 MiB JWE (of other bytes): valid JSON,
+	# one MiB past the init's 16 MiB cap (init/http.h HTTP_MAX_BODY).
+	client "$(url f_oversized)" --max-reply 20971520 --resource default/key/web \
 		--out "$W/o2.out" --save-jwe "$W/o2.raw"
 	assertEquals "uncapped: $OUT" 0 "$RC"
-	assertEquals "2 MiB" 2097152 "$(wc -c <"$W/o2.raw")"
+	assertEquals "17 MiB" 17825792 "$(wc -c <"$W/o2.raw")"
 	assertFalse "not the secret" "cmp -s $W/secret.bin $W/o2.out"
 }
 
