@@ -80,7 +80,8 @@ static bool name_char(char ch)
 	       ch == '.' || ch == '_' || ch == '-';
 }
 
-/* repo/type/tag: three non-empty parts of [A-Za-z0-9._-], none "." or "..". */
+/* repo/type/tag: three non-empty parts of [A-Za-z0-9._-], none starting
+ * with '.' (Trustee's ResourceDesc), so never "." or "..". */
 static bool rtt_ok(const char *s)
 {
 	size_t parts = 0, i = 0, start;
@@ -94,8 +95,7 @@ static bool rtt_ok(const char *s)
 				return false;
 			i++;
 		}
-		if (i == start || (i - start == 1 && s[start] == '.') ||
-		    (i - start == 2 && s[start] == '.' && s[start + 1] == '.'))
+		if (i == start || s[start] == '.')
 			return false;
 		parts++;
 		if (!s[i])
@@ -117,7 +117,8 @@ static bool url_ok(const char *u)
 	for (i = 0; i < n; i++)
 		if ((unsigned char)u[i] <= 0x20 || (unsigned char)u[i] >= 0x7f)
 			return false;
-	return true;
+	/* Trailing slashes are trimmed, and something follows the scheme. */
+	return u[n - 1] != '/' && n > (u[4] == 's' ? 8u : 7u);
 }
 
 static bool mountpoint_ok(const char *m)
@@ -179,13 +180,21 @@ static void check(const struct attest_config *c, const struct initdata_doc *doc)
 		abort();
 	if (!mountpoint_ok(c->storage.mountpoint))
 		abort();
-	if (!c->storage.set && (c->storage.device[0] || c->storage.key[0] || c->storage.integrity ||
+	/* Plain http only with the owner's allow_http, and never for the storage key. */
+	if (strncmp(c->kbs_url, "http://", 7) == 0 && (c->storage.key[0] || (c->n_res && !c->allow_http)))
+		abort();
+	/* A KBS-key disk is persistent: not under /run/kata-containers, which
+	 * the agent's CreateSandbox empties. */
+	if (c->storage.key[0] && (strcmp(c->storage.mountpoint, "/run/kata-containers") == 0 ||
+				  strncmp(c->storage.mountpoint, "/run/kata-containers/", 21) == 0))
+		abort();
+	if (!c->storage.set && (c->storage.device[0] || c->storage.key[0] || !c->storage.integrity ||
 				c->storage.exec || c->storage.suid || c->storage.dev ||
 				strcmp(c->storage.mountpoint, STORAGE_MOUNTPOINT) != 0))
 		abort();
 	/* Nothing of sealroot.toml without a sealroot.toml. */
 	if (!toml_get(doc->data, "sealroot.toml") &&
-	    (c->net || c->n_res || c->storage.set || c->allow_sample || c->rsa || c->retries != 5 ||
+	    (c->net || c->n_res || c->storage.set || c->allow_sample || c->allow_http || c->rsa || c->retries != 5 ||
 	     c->deadline_ms != 60000))
 		abort();
 }
