@@ -195,6 +195,7 @@ static struct root_scan {
 	double t0;
 	char node[PATH_MAX_SR];
 	int r;
+	int sched_err;
 	unsigned long long off;
 } root_scan = { .fd = -1 };
 
@@ -207,7 +208,7 @@ static void *root_scan_main(void *arg)
 	 * time it waits (for the disk, the network, the KBS). dm-verity still
 	 * hashes what the scan reads in its own kernel workers. Should this
 	 * fail, the scan only runs at normal priority. */
-	(void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
+	s->sched_err = pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
 	s->r = scan_fd(s->fd, &s->off);
 	return NULL;
 }
@@ -227,6 +228,7 @@ static int scan_start(struct boot *b, dev_t dev)
 		return r;
 	s->dev = dev;
 	s->r = 0;
+	s->sched_err = 0;
 	s->off = 0;
 	s->t0 = log_uptime();
 	r = pthread_create(&s->thread, NULL, root_scan_main, s);
@@ -319,12 +321,12 @@ static int verity_check(struct boot *b)
 		return boot_fail(b, 0, "/ is mounted read-write");
 
 	log_info("verity: / is dm-verity, root hash %s", t.root_hash);
-	if (b->cfg.verity_scan) {
-		r = scan_start(b, st.st_dev);
-		if (r < 0)
-			return r;
-	}
-	return verity_status(b, st.st_dev);
+	/* The status before the scan starts, so that what it finds is
+	 * always the verity-scan step's to report. */
+	r = verity_status(b, st.st_dev);
+	if (r < 0 || !b->cfg.verity_scan)
+		return r;
+	return scan_start(b, st.st_dev);
 }
 
 /* The target's own verdict: "V" verified, "C" corrupted (a block some
@@ -360,6 +362,8 @@ int step_verity_scan(struct boot *b)
 	r = scan_result(b, "root", s->node, s->r, s->off);
 	if (r < 0)
 		return r;
+	if (s->sched_err)
+		log_errno(-s->sched_err, "verity: the scan ran at normal priority");
 	log_info("verity: the scan ended %.3f s after it started", log_uptime() - s->t0);
 	dm_log_with_errno_init(verity_dm_log);
 	r = verity_status(b, s->dev);
