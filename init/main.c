@@ -44,7 +44,9 @@
  * initdata come after kmod, which loads any driver the image lists (TEE
  * guest devices, disks); initdata binds its digest to the TEE found; net,
  * attest and storage take their settings from the measured initdata;
- * extensions mounts Kata's extension images last, so the agent finds them.
+ * extensions mounts Kata's extension images last, so the agent finds them;
+ * verity-scan waits for the root's full scan, which verity started and
+ * which ran beside the steps in between.
  */
 static const struct step steps[] = {
 	{ "mount",      step_mount },
@@ -57,6 +59,7 @@ static const struct step steps[] = {
 	{ "attest",     step_attest },
 	{ "storage",    step_storage },
 	{ "extensions", step_extensions },
+	{ "verity-scan", step_verity_scan },
 	{ "agent",      step_agent },
 };
 

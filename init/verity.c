@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libdevmapper.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,27 +108,36 @@ static int devnode(struct boot *b, dev_t dev, char *out, size_t size)
 	return 0;
 }
 
-int verity_read_all(struct boot *b, const char *what, const char *node, dev_t dev)
+/*
+ * Opens node for a scan: it must be block device dev (unless dev is 0), since
+ * a name in devtmpfs can be a plain file, not the device.
+ */
+static int scan_open(struct boot *b, const char *node, dev_t dev, int *fd_out)
 {
 	struct stat st;
-	unsigned long long off = 0;
-	char *buf;
-	int fd, r;
+	int fd;
 
 	fd = open(node, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return boot_fail(b, -errno, "open %s", node);
-	/* A name in devtmpfs can be a plain file, not the device: check. */
 	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) || (dev && st.st_rdev != dev)) {
 		close(fd);
 		return boot_fail(b, 0, "%s is not block device %u:%u", node,
 				 major(dev), minor(dev));
 	}
-	buf = malloc(SCAN_CHUNK);
-	if (!buf) {
-		close(fd);
-		return boot_fail(b, -ENOMEM, "scan buffer");
-	}
+	*fd_out = fd;
+	return 0;
+}
+
+/* Reads fd to its end. 0, or -errno with *off where the read failed. */
+static int scan_fd(int fd, unsigned long long *off)
+{
+	char *buf = malloc(SCAN_CHUNK);
+	int r = 0;
+
+	*off = 0;
+	if (!buf)
+		return -ENOMEM;
 	for (;;) {
 		ssize_t n = read(fd, buf, SCAN_CHUNK);
 
@@ -134,31 +145,101 @@ int verity_read_all(struct boot *b, const char *what, const char *node, dev_t de
 			continue;
 		if (n < 0) {
 			r = -errno;
-			free(buf);
-			close(fd);
-			return boot_fail(b, r, "%s %s corrupted near byte %llu (dm-verity refused the block)",
-					 what, node, off);
+			break;
 		}
 		if (n == 0)
 			break;
-		off += (unsigned long long)n;
+		*off += (unsigned long long)n;
 	}
 	free(buf);
-	close(fd);
+	return r;
+}
+
+static int scan_result(struct boot *b, const char *what, const char *node, int r,
+		       unsigned long long off)
+{
+	if (r == -ENOMEM)
+		return boot_fail(b, r, "scan buffer");
+	if (r < 0)
+		return boot_fail(b, r, "%s %s corrupted near byte %llu (dm-verity refused the block)",
+				 what, node, off);
 	log_info("verity: scanned %llu bytes of %s, all blocks verified", off, node);
 	return 0;
 }
 
-/* Reads every block of the root device; dm-verity fails a bad one with EIO. */
-static int scan(struct boot *b, dev_t dev)
+int verity_read_all(struct boot *b, const char *what, const char *node, dev_t dev)
 {
+	unsigned long long off;
+	int fd, r;
+
+	r = scan_open(b, node, dev, &fd);
+	if (r < 0)
+		return r;
+	r = scan_fd(fd, &off);
+	close(fd);
+	return scan_result(b, what, node, r, off);
+}
+
+/*
+ * The root's full scan runs in a thread of its own while the later steps
+ * run; step_verity_scan joins it before the agent starts. The thread touches
+ * only its fd and its result fields, which the join reads after
+ * pthread_join; it logs nothing (the log and struct boot are the main
+ * thread's).
+ */
+static struct root_scan {
+	pthread_t thread;
+	bool started;
+	int fd;
+	dev_t dev;
+	double t0;
 	char node[PATH_MAX_SR];
 	int r;
+	int sched_err;
+	unsigned long long off;
+} root_scan = { .fd = -1 };
 
-	r = devnode(b, dev, node, sizeof(node));
+static void *root_scan_main(void *arg)
+{
+	struct root_scan *s = arg;
+	struct sched_param sp = { 0 };
+
+	/* Idle priority: the boot path goes first and the scan takes the
+	 * time it waits (for the disk, the network, the KBS). dm-verity still
+	 * hashes what the scan reads in its own kernel workers. Should this
+	 * fail, the scan only runs at normal priority. */
+	s->sched_err = pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
+	s->r = scan_fd(s->fd, &s->off);
+	return NULL;
+}
+
+/* Starts reading every block of the root device; dm-verity fails a bad one
+ * with EIO, which step_verity_scan turns into the FATAL line. */
+static int scan_start(struct boot *b, dev_t dev)
+{
+	struct root_scan *s = &root_scan;
+	int r;
+
+	r = devnode(b, dev, s->node, sizeof(s->node));
 	if (r < 0)
 		return boot_fail(b, r, "device node of %u:%u", major(dev), minor(dev));
-	return verity_read_all(b, "root", node, dev);
+	r = scan_open(b, s->node, dev, &s->fd);
+	if (r < 0)
+		return r;
+	s->dev = dev;
+	s->r = 0;
+	s->sched_err = 0;
+	s->off = 0;
+	s->t0 = log_uptime();
+	r = pthread_create(&s->thread, NULL, root_scan_main, s);
+	if (r != 0) {
+		close(s->fd);
+		s->fd = -1;
+		return boot_fail(b, -r, "start the scan of %s", s->node);
+	}
+	s->started = true;
+	log_info("verity: scanning every block of %s beside the next steps", s->node);
+	return 0;
 }
 
 bool verity_root_hash_equal(const char *active, const char *measured)
@@ -170,6 +251,7 @@ bool verity_root_hash_equal(const char *active, const char *measured)
 }
 
 static int verity_check(struct boot *b);
+static int verity_status(struct boot *b, dev_t dev);
 
 /* sealroot.root=initramfs: / must be the initramfs the kernel unpacked
  * (rootfs: ramfs or tmpfs), never a disk the host attached. */
@@ -239,17 +321,52 @@ static int verity_check(struct boot *b)
 		return boot_fail(b, 0, "/ is mounted read-write");
 
 	log_info("verity: / is dm-verity, root hash %s", t.root_hash);
-	if (b->cfg.verity_scan) {
-		r = scan(b, st.st_dev);
-		if (r < 0)
-			return r;
-	}
-	/* After the scan, the target's own verdict: "V" verified, "C" corrupted. */
-	r = dm_query(b, DM_DEVICE_STATUS, st.st_dev, &info, ttype, sizeof(ttype),
+	/* The status before the scan starts, so that what it finds is
+	 * always the verity-scan step's to report. */
+	r = verity_status(b, st.st_dev);
+	if (r < 0 || !b->cfg.verity_scan)
+		return r;
+	return scan_start(b, st.st_dev);
+}
+
+/* The target's own verdict: "V" verified, "C" corrupted (a block some
+ * reader was refused). */
+static int verity_status(struct boot *b, dev_t dev)
+{
+	char ttype[32], params[1024];
+	struct dm_info info;
+	int r;
+
+	r = dm_query(b, DM_DEVICE_STATUS, dev, &info, ttype, sizeof(ttype),
 		     params, sizeof(params));
 	if (r < 0)
 		return r;
 	if (params[0] != 'V')
 		return boot_fail(b, 0, "dm-verity status \"%.8s\": corruption seen", params);
 	return 0;
+}
+
+int step_verity_scan(struct boot *b)
+{
+	struct root_scan *s = &root_scan;
+	int r;
+
+	if (!s->started)
+		return 0;
+	s->started = false;
+	r = pthread_join(s->thread, NULL);
+	if (r != 0)
+		return boot_fail(b, -r, "join the scan of %s", s->node);
+	close(s->fd);
+	s->fd = -1;
+	r = scan_result(b, "root", s->node, s->r, s->off);
+	if (r < 0)
+		return r;
+	if (s->sched_err)
+		log_errno(-s->sched_err, "verity: the scan ran at normal priority");
+	log_info("verity: the scan ended %.3f s after it started", log_uptime() - s->t0);
+	dm_log_with_errno_init(verity_dm_log);
+	r = verity_status(b, s->dev);
+	dm_lib_release();
+	return r;
 }

@@ -5,7 +5,8 @@
  * sealroot.root=initramfs, that / is the initramfs the kernel unpacked.
  * Reads: stat("/"), /sys/dev/block/<maj:min>/uevent, the active
  * device-mapper table and status (libdevmapper), and with verity_scan=full
- * every block of the root device.
+ * every block of the root device: in a thread that step_verity starts and
+ * step_verity_scan, the step before the agent, joins.
  * Changes: nothing on a verity root; an initramfs root is remounted
  * read-only.
  * On failure: / not on device-mapper, not a verity target, a root hash other
@@ -21,6 +22,15 @@
 #include "verity_table.h"
 
 int step_verity(struct boot *b);
+
+/*
+ * Waits for the full scan step_verity started (none: nothing to do), then
+ * checks the target's status again. A bad block fails it with "root <node>
+ * corrupted near byte N (dm-verity refused the block)"; so does a "C"
+ * status. Runs before the agent, so nothing the agent would run starts on a
+ * root with a bad block.
+ */
+int step_verity_scan(struct boot *b);
 
 /*
  * Reads every block of the block device node (whose number must be dev,

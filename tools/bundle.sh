@@ -91,7 +91,9 @@ if [ "$tee" = se ]; then
 	cp "$initrd" "$tmp/initrd.img"
 	# The parmfile is all the command line an SE guest gets: QEMU's and
 	# Kata's are ignored. So it names the console for the FATAL line.
-	kernel_params="rdinit=/sbin/init sealroot.root=initramfs$idopt console=ttysclp0 panic=-1 quiet"
+	# rng_core.default_quality=0: what a host-fed hardware RNG gives is
+	# mixed in, never credited (docs/init.md, "Randomness").
+	kernel_params="rdinit=/sbin/init sealroot.root=initramfs$idopt console=ttysclp0 rng_core.default_quality=0 panic=-1 quiet"
 	printf '%s\n' "$kernel_params" >"$tmp/cmdline"
 	cp "$tmp/cmdline" "$tmp/parmfile"
 	vp=
@@ -106,8 +108,11 @@ else
 	vp=$(cat "$vdir/root_hash.txt")
 	root=$(verity_param "$vp" root_hash)
 	create=$(verity_dm_create "$vp" /dev/vda1 /dev/vda2)
-	# A panic powers off instead of hanging; a quiet console (errors still show).
-	kernel_params="dm-mod.waitfor=/dev/vda1,/dev/vda2 sealroot.roothash=$root$idopt panic=-1 quiet"
+	# A panic powers off instead of hanging; a quiet console (errors still
+	# show). rng_core.default_quality=0: what a host-fed hardware RNG
+	# (virtio-rng) gives is mixed in, never credited (docs/init.md,
+	# "Randomness").
+	kernel_params="dm-mod.waitfor=/dev/vda1,/dev/vda2 rng_core.default_quality=0 sealroot.roothash=$root$idopt panic=-1 quiet"
 	printf '%s %s\n' "$VERITY_ROOT $create" "$kernel_params" >"$tmp/cmdline"
 	[ "$root" = "$(cat "$vdir/roothash")" ] || die "root hash mismatch between $vdir/root_hash.txt and $vdir/roothash"
 fi

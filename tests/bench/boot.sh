@@ -2,29 +2,47 @@
 # SPDX-License-Identifier: Apache-2.0
 # tests/bench/boot.sh [OUTDIR] [RUNS]: boot-time figures for a bundle (a
 # benchmark script, not a test: it prints numbers and asserts nothing).
-# Median of RUNS (default 5) of:
-#   - QEMU start to the agent's first line ("sealroot-test: agent running");
-#   - the same kernel booting a trivial /init that only powers off (floor),
-#     QEMU start to QEMU exit, and the ratio of the two;
-#   - the init's own time, PID-1 start to agent exec, from the in-guest
-#     monotonic timestamps the init logs, and the initdata step's share;
-# and the sizes of the root image, the kernel and the init.
-# TCG timings vary ~30% between runs: compare the ratio within one run.
+# Median of RUNS (default 5) of four boots:
+#   - microvm: the test runner's machine (tests/lib/qemu.sh), QEMU start to
+#     the agent's first line ("sealroot-test: agent running");
+#   - floor: the same kernel on the same machine booting a trivial /init
+#     that only powers off, QEMU start to QEMU exit; and the ratio of the two;
+#   - q35: the bundle started as Kata's Go runtime starts it in the coco-dev
+#     configuration (tests/lib/kata-shape.sh ks_go_coco_dev), to the marker;
+#   - attested: microvm with the network and the local test KBS
+#     (tests/lib/kbs.sh), the initdata asking for one resource, as
+#     tests/boot/020_attest_ok does, to the marker;
+# and, for each boot, the init's own time (PID-1 start to agent exec) and
+# every step's time, from the in-guest clock in the init's "step X: ok (N s)"
+# lines, so that a regression shows where it came from; then the sizes of the
+# root image, the kernel and the init.
+# BENCH_APPEND: words appended to the bundle's command line on the microvm
+# and attested boots, to measure a choice (sealroot.verity_scan=off, say).
+# BENCH_KEEP=1 keeps the work directory, with every console log.
+# TCG timings vary between runs and with the machine's load: compare ratios
+# and in-guest times within one run of this script.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-. "$TOP/tests/lib/qemu.sh"
-out=${1:-$TOP/out/none}
+out=$(cd "${1:-$TOP/out/none}" && pwd)
 runs=${2:-5}
+w=$(mktemp -d)
+[ -z "${BENCH_KEEP:-}" ] || echo "bench: keeping $w" >&2
+trap '[ -n "${KBS_PID:-}" ] && kill "$KBS_PID" 2>/dev/null; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$w"' EXIT
+# shellcheck disable=SC2034 # read by the sourced files
+BUNDLE=$out CASE_WORK=$w/case
+mkdir -p "$CASE_WORK"
+# tests/lib/boot.sh makes the default initdata disk ($INITDATA) on sourcing.
+. "$TOP/tests/lib/boot.sh"
+. "$TOP/tests/lib/kbs.sh"
+. "$TOP/tests/lib/kata-shape.sh"
+# shellcheck disable=SC2034 # read by sr_accel
 SR_PROBE_KERNEL=$out/vmlinux
 sr_accel >/dev/null
-w=$(mktemp -d)
-trap '[ -n "${BENCH_KEEP:-}" ] || rm -rf "$w"' EXIT
 
 now() { date +%s.%N; }
-median() { sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m }'; }
-
-# The init requires an initdata disk: the example one.
-"$TOP/build/host/sealroot-initdata" -o "$w/initdata.img" "$TOP/tests/boot/initdata.toml" >/dev/null
+# med FILE: the median of FILE's numbers, "-" for none.
+med() { if [ -s "$1" ]; then median <"$1"; else printf -; fi; }
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) { printf "-"; exit } m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m }'; }
 
 # The floor initramfs: one static binary as /init, plus /dev/console.
 musl-gcc -static -O2 -o "$w/init" "$TOP/tests/bench/floor-init.c"
@@ -33,7 +51,15 @@ cp "$w/init" "$w/ir/init"
 mknod -m 600 "$w/ir/dev/console" c 5 1
 (cd "$w/ir" && find . | sort | cpio -o -H newc --quiet) >"$w/floor.cpio"
 
-# wait_for LOG PATTERN PID: seconds until PATTERN shows in LOG (or QEMU ends).
+# The attested boot's initdata and KBS configuration (tests/boot/020);
+# attest_initdata points INITDATA at its own disk: keep the default one.
+plain=$INITDATA
+head -c 48 /dev/urandom | base64 -w0 >"$w/secret"
+attest_initdata "$w/attest.img"
+kbs_config "$w/kbs.json" "$w/secret" allow "" "$w/attest.img.toml"
+ks_load_bundle "$out" none
+
+# wait_for LOG PATTERN PID: until PATTERN shows in LOG (or QEMU ends).
 wait_for() {
 	while kill -0 "$3" 2>/dev/null; do
 		grep -qF "$2" "$1" 2>/dev/null && return 0
@@ -42,29 +68,35 @@ wait_for() {
 	grep -qF "$2" "$1" 2>/dev/null
 }
 
+# record NAME LOG T0 PID: the marker time and the in-guest figures of one
+# boot, into $w/NAME.*.
+record() {
+	if wait_for "$2" "sealroot-test: agent running" "$4"; then
+		echo "$(now) - $3" | bc >>"$w/$1.agent"
+	else
+		echo "$1: no agent marker" >&2
+	fi
+	wait "$4" || true
+	_s=$(sed -n 's/^\[ *\([0-9.]*\)\] sealroot: sealroot-init .* starting.*/\1/p' "$2" | head -n 1)
+	_e=$(sed -n 's/^\[ *\([0-9.]*\)\] sealroot: agent: starting.*/\1/p' "$2" | head -n 1)
+	[ -n "$_s" ] && [ -n "$_e" ] && echo "$_e - $_s" | bc >>"$w/$1.init"
+	[ -n "$_s" ] && echo "$_s" >>"$w/$1.kernel"
+	sed -n 's/.*sealroot: step \([a-z-]*\): ok (\([0-9.]*\) s).*/\1 \2/p' "$2" |
+		while read -r _step _t; do echo "$_t" >>"$w/$1.step.$_step"; done
+	[ -z "${BENCH_KEEP:-}" ] || cp "$2" "$w/$1.log.$i"
+}
+
 i=0
 while [ "$i" -lt "$runs" ]; do
 	i=$((i + 1))
-	# sealroot: start to the agent marker.
-	: >"$w/log"
+	# microvm, the test runner's machine.
+	LOG=$w/log
+	: >"$LOG"
 	t0=$(now)
-	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")" "$w/log" 120 \
-		-drive "if=none,id=initdata,file=$w/initdata.img,format=raw,readonly=on" \
+	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")${BENCH_APPEND:+ $BENCH_APPEND}" "$LOG" 120 \
+		-drive "if=none,id=initdata,file=$plain,format=raw,readonly=on" \
 		-device virtio-blk-device,drive=initdata &
-	pid=$!
-	if wait_for "$w/log" "sealroot-test: agent running" "$pid"; then
-		t1=$(now)
-		echo "$t1 - $t0" | bc >>"$w/t_agent"
-	else
-		echo "run $i: no agent marker" >&2
-	fi
-	wait "$pid" || true
-	# In-guest: PID-1 start to agent exec.
-	s=$(sed -n 's/^\[ *\([0-9.]*\)\] sealroot: sealroot-init .* starting.*/\1/p' "$w/log" | head -n 1)
-	e=$(sed -n 's/^\[ *\([0-9.]*\)\] sealroot: agent: starting.*/\1/p' "$w/log" | head -n 1)
-	[ -n "$s" ] && [ -n "$e" ] && echo "$e - $s" | bc >>"$w/t_init"
-	[ -n "$s" ] && echo "$s" >>"$w/t_kernel"
-	sed -n 's/.*sealroot: step initdata: ok (\([0-9.]*\) s).*/\1/p' "$w/log" >>"$w/t_initdata"
+	record microvm "$LOG" "$t0" $!
 
 	# floor: start to exit.
 	t0=$(now)
@@ -73,18 +105,52 @@ while [ "$i" -lt "$runs" ]; do
 		-kernel "$out/vmlinux" -initrd "$w/floor.cpio" \
 		-append "$SR_MACHINE_CMDLINE rdinit=/init panic=-1 quiet" </dev/null >/dev/null 2>&1 || true
 	t1=$(now)
-	grep -q "floor: powering off" "$w/flog" && echo "$t1 - $t0" | bc >>"$w/t_floor"
+	grep -q "floor: powering off" "$w/flog" && echo "$t1 - $t0" | bc >>"$w/floor.agent"
+
+	# q35, Kata's coco-dev command line.
+	# shellcheck disable=SC2034 # read by ks_go
+	KS_INITDATA=$plain KS_CONSOLE=$w/klog
+	: >"$KS_CONSOLE"
+	t0=$(now)
+	ks_run ks_go_coco_dev 120 &
+	record q35 "$KS_CONSOLE" "$t0" $!
+
+	# attested: microvm, network, the test KBS.
+	kbs_start "$w/kbs.json"
+	LOG=$w/alog
+	: >"$LOG"
+	t0=$(now)
+	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")${BENCH_APPEND:+ $BENCH_APPEND}" "$LOG" 120 \
+		-drive "if=none,id=initdata,file=$w/attest.img,format=raw,readonly=on" \
+		-device virtio-blk-device,drive=initdata \
+		-netdev "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:8080-cmd:/bin/busybox nc 127.0.0.1 $KBS_PORT" \
+		-device virtio-net-device,netdev=n0 &
+	record attested "$LOG" "$t0" $!
+	grep -q "step attest: ok" "$LOG" || echo "run $i: the attested boot did not attest" >&2
+	kbs_stop
 done
 
-a=$(median <"$w/t_agent")
-f=$(median <"$w/t_floor")
-echo "sealroot boot benchmark ($(sr_accel), median of $runs runs, $(date -u +%Y-%m-%d))"
-printf '  QEMU start -> agent marker      %8s s\n' "$a"
-printf '  QEMU start -> exit, trivial init %7s s   (floor)\n' "$f"
-printf '  ratio agent marker / floor      %8s\n' "$(echo "scale=2; $a / $f" | bc)"
-printf '  kernel start -> PID 1 (in-guest)%8s s\n' "$(median <"$w/t_kernel")"
-printf '  PID 1 start -> agent exec       %8s s   (in-guest clock)\n' "$(median <"$w/t_init")"
-printf '  of which the initdata step      %8s s\n' "$(median <"$w/t_initdata")"
-printf '  rootfs.img                      %8s bytes\n' "$(wc -c <"$out/rootfs.img")"
-printf '  vmlinux                         %8s bytes\n' "$(wc -c <"$out/vmlinux")"
-printf '  sealroot-init                   %8s bytes\n' "$(wc -c <"$TOP/build/x86_64/sealroot-init")"
+f=$(med "$w/floor.agent")
+echo "sealroot boot benchmark ($(sr_accel), median of $runs runs, $(date -u +%Y-%m-%d))${BENCH_APPEND:+, microvm and attested with: $BENCH_APPEND}"
+printf '  %-38s %7s s\n' "floor: QEMU start -> exit, trivial init" "$f"
+for b in microvm q35 attested; do
+	a=$(med "$w/$b.agent")
+	printf '  %-38s %7s s   (%s x floor)\n' "$b: QEMU start -> agent marker" "$a" \
+		"$(echo "scale=2; $a / $f" | bc 2>/dev/null || echo -)"
+done
+printf '  %-29s %8s %8s %8s\n' 'in-guest clock (s)' microvm q35 attested
+row() {
+	printf '    %-26s' "$1"
+	shift
+	for _f; do printf ' %8s' "$(med "$_f")"; done
+	echo
+}
+row "kernel start -> PID 1" "$w/microvm.kernel" "$w/q35.kernel" "$w/attested.kernel"
+row "PID 1 start -> agent exec" "$w/microvm.init" "$w/q35.init" "$w/attested.init"
+for s in mount cmdline verity kmod tee initdata net attest storage extensions verity-scan agent; do
+	[ -f "$w/microvm.step.$s" ] || [ -f "$w/attested.step.$s" ] || continue
+	row "step $s" "$w/microvm.step.$s" "$w/q35.step.$s" "$w/attested.step.$s"
+done
+printf '  %-29s %26s bytes\n' "rootfs.img" "$(wc -c <"$out/rootfs.img")"
+printf '  %-29s %26s bytes\n' "vmlinux" "$(wc -c <"$out/vmlinux")"
+printf '  %-29s %26s bytes\n' "sealroot-init" "$(wc -c <"$TOP/build/x86_64/sealroot-init")"

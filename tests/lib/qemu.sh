@@ -51,6 +51,11 @@ sr_accel() {
 # Boots with -M microvm and the PVH vmlinux; the root disk is virtio-blk
 # (/dev/vda, read-only to the guest). Console to LOG. Returns QEMU's exit
 # code, or 124 when the time limit ended it.
+# The randomness sources are those of a Kata guest (docs/init.md,
+# "Randomness"): a CPU with RDRAND/RDSEED, as every TEE CPU has (TCG's
+# -cpu max has both), and a virtio-rng fed from the host's /dev/urandom, as
+# Kata's coco-dev attaches (virtio-rng-pci there; on microvm's virtio-mmio
+# bus, virtio-rng-device).
 sr_qemu() {
 	_k=$1 _d=$2 _c=$3 _log=$4 _t=$5
 	shift 5
@@ -68,6 +73,7 @@ sr_qemu() {
 		-kernel "$_k" -append "$SR_MACHINE_CMDLINE $_c" \
 		-drive "if=none,id=root,file=$_d,format=raw,readonly=on" \
 		-device virtio-blk-device,drive=root \
+		-object rng-random,id=rng0,filename=/dev/urandom -device virtio-rng-device,rng=rng0 \
 		"$@" </dev/null >/dev/null 2>"$_log.qemu"
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Unit tests for lib/verity_table.c, the strict parser of the verity
- * table, and of the verity step (init/verity.c): the initramfs check and the
- * comparison of the active root hash with the measured one. */
+ * table, and of the verity step (init/verity.c): the initramfs check, the
+ * comparison of the active root hash with the measured one, and the scan's
+ * edges (a join with no scan started, a node that is not a block device). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +13,9 @@
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/statfs.h>
+#include <unistd.h>
 
 #include "verity.h"
 #include "verity_table.h"
@@ -167,6 +170,46 @@ static void test_root_hash_equal(void **state)
 	assert_false(verity_root_hash_equal("", H));
 }
 
+/* verity-scan with no scan started (sealroot.verity_scan=off, an initramfs
+ * root, or a test build that skipped verity): nothing to wait for, no
+ * failure recorded. */
+static void test_scan_join_without_scan(void **state)
+{
+	struct boot b;
+
+	(void)state;
+	boot_init(&b);
+	assert_int_equal(step_verity_scan(&b), 0);
+	assert_string_equal(b.reason, "");
+	/* And again: a join consumes nothing that is not there. */
+	assert_int_equal(step_verity_scan(&b), 0);
+}
+
+/* A name that is not a block device (a plain file, a character device) is
+ * refused before a byte is read, whatever its contents. */
+static void test_read_all_refuses_non_block(void **state)
+{
+	char path[] = "/tmp/sealroot-verity-XXXXXX";
+	struct boot b;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "data", 4), 4);
+	close(fd);
+	boot_init(&b);
+	assert_true(verity_read_all(&b, "extension", path, 0) < 0);
+	assert_non_null(strstr(b.reason, "is not block device"));
+	unlink(path);
+	boot_init(&b);
+	assert_true(verity_read_all(&b, "extension", "/dev/null", 0) < 0);
+	assert_non_null(strstr(b.reason, "/dev/null is not block device"));
+	boot_init(&b);
+	assert_true(verity_read_all(&b, "extension", "/nonexistent/sealroot", 0) < 0);
+	assert_non_null(strstr(b.reason, "open /nonexistent/sealroot"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +219,8 @@ int main(void)
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_initramfs_root_must_be_ramfs),
 		cmocka_unit_test(test_root_hash_equal),
+		cmocka_unit_test(test_scan_join_without_scan),
+		cmocka_unit_test(test_read_all_refuses_non_block),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

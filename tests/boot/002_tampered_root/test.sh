@@ -16,7 +16,7 @@ flip_byte "$disk" "$off"
 cmp -s "$disk" "$BUNDLE/rootfs.img" && { echo "flip did not change the image"; exit 1; }
 
 boot_run "$disk" "$(sr_bundle_cmdline "$BUNDLE")"
-expect_fatal verity
+expect_fatal verity-scan
 expect_log "dm-verity refused the block"
 # The kernel's own verity line names the corrupted block.
 expect_log "device-mapper: verity"
