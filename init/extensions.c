@@ -45,7 +45,36 @@ static int has_part(const char *sys_block, const char *disk, int n)
 	return stat(path, &st) == 0;
 }
 
-/* Whether anything holds the disk or one of its first three partitions. */
+/*
+ * Whether the disk has a partition other than p1 and p2 (any number: MBR
+ * logical partitions start at 5). 1, 0, or -errno.
+ */
+static int other_partitions(const char *sys_block, const char *disk)
+{
+	char dir[512], path[800], p1[48], p2[48];
+	struct dirent *d;
+	struct stat st;
+	DIR *dh;
+	int found = 0;
+
+	part_name(disk, 1, p1, sizeof(p1));
+	part_name(disk, 2, p2, sizeof(p2));
+	snprintf(dir, sizeof(dir), "%s/%s", sys_block, disk);
+	dh = opendir(dir);
+	if (!dh)
+		return -errno;
+	while (!found && (d = readdir(dh))) {
+		if (strncmp(d->d_name, disk, strlen(disk)) != 0 || !strcmp(d->d_name, p1) ||
+		    !strcmp(d->d_name, p2))
+			continue;
+		snprintf(path, sizeof(path), "%s/%.255s/partition", dir, d->d_name);
+		found = stat(path, &st) == 0;
+	}
+	closedir(dh);
+	return found;
+}
+
+/* Whether anything holds the disk or one of its two partitions. */
 static int in_use(const char *sys_block, const char *disk)
 {
 	char sub[64];
@@ -127,11 +156,12 @@ static int one(struct boot *b, const struct extension *e)
 	snprintf(serial, sizeof(serial), SERIAL_PREFIX "%s", e->name);
 	r = blockdev_by_serial(sys_block, serial, disk, sizeof(disk), err, sizeof(err));
 	if (r < 0)
-		return boot_fail(b, 0, "extension %s: %s", e->name, err);
-	if (has_part(sys_block, disk, 3))
-		return boot_fail(b, 0, "extension %s: /dev/%s has a third partition; an extension "
-				 "disk has p1 (erofs) and, when measured, p2 (its hash tree)", e->name,
-				 disk);
+		return boot_fail(b, r, "extension %s: %s", e->name, err);
+	r = other_partitions(sys_block, disk);
+	if (r != 0)
+		return boot_fail(b, r < 0 ? r : 0, "extension %s: /dev/%s has a partition other than "
+				 "p1 and p2; an extension disk has p1 (erofs) and, when measured, p2 "
+				 "(its hash tree)", e->name, disk);
 	r = in_use(sys_block, disk);
 	if (r != 0)
 		return boot_fail(b, r < 0 ? r : 0, "extension %s: /dev/%s is in use", e->name, disk);

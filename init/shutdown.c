@@ -59,22 +59,52 @@ static bool wait_children(struct boot *b, unsigned ms)
 enum { WIPE_PASSES = 4 };
 
 /* Zeros over bytes [0, size) of fd, whatever the short writes; 0 or -errno. */
-static int zero_fill(int fd, off_t size)
+/* Zeros in [from, to). */
+static int zero_range(int fd, off_t from, off_t to)
 {
 	static const char zero[4096];
-	off_t off = 0;
 	ssize_t w;
 
-	while (off < size) {
-		w = pwrite(fd, zero, size - off < (off_t)sizeof(zero) ?
-			   (size_t)(size - off) : sizeof(zero), off);
+	while (from < to) {
+		w = pwrite(fd, zero, to - from < (off_t)sizeof(zero) ?
+			   (size_t)(to - from) : sizeof(zero), from);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
 			return -errno;
 		if (w == 0)
 			return -EIO;
-		off += w;
+		from += w;
+	}
+	return 0;
+}
+
+/*
+ * Zeros every byte the file holds, up to size: only its data ranges
+ * (SEEK_DATA/SEEK_HOLE), since a hole holds nothing to wipe and a huge
+ * sparse file must not hold up the shutdown. Where the file system cannot
+ * tell, the whole length.
+ */
+static int zero_fill(int fd, off_t size)
+{
+	off_t off = 0, data, hole;
+	int r;
+
+	while (off < size) {
+		data = lseek(fd, off, SEEK_DATA);
+		if (data < 0 && errno == ENXIO)
+			return 0;       /* no data after off */
+		if (data < 0)
+			return zero_range(fd, off, size);
+		if (data >= size)
+			return 0;
+		hole = lseek(fd, data, SEEK_HOLE);
+		if (hole < 0 || hole > size)
+			hole = size;
+		r = zero_range(fd, data, hole);
+		if (r < 0)
+			return r;
+		off = hole;
 	}
 	return 0;
 }

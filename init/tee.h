@@ -89,10 +89,10 @@ int step_tee(struct boot *b);
 int tee_detect(const struct paths *p, const struct tee_ops **out, char *err, size_t errlen);
 
 /*
- * The event a TPM or TDX guest extends, in place of an initdata digest, when
- * no initdata is attached: these ASCII bytes, no terminator. The register
- * then holds H(0 || H(event)) in the bank's hash (sha256 for PCR8, sha384
- * for RTMR2), never a value an owner's digest could give.
+ * The event a vTPM guest extends into PCR8, in place of an initdata digest,
+ * when no initdata is attached: these ASCII bytes, no terminator. PCR8 then
+ * holds SHA-256(0 || SHA-256(event)), never a value an owner's digest could
+ * give. (TDX extends nothing: its binding is MRCONFIGID alone.)
  */
 #define TEE_NO_INITDATA_EVENT "sealroot: no initdata"
 

@@ -131,6 +131,8 @@ for d in $extdirs; do
 	[ -f "$d/extension-$name.img" ] || die "$d has no extension-$name.img"
 	cp "$d/extension-$name.img" "$tmp/"
 	evp=$(cat "$d/verity_params")
+	# One word on the measured line: nothing that would split or quote it.
+	case $evp in *[!a-z0-9_=,]*) die "$d/verity_params is not root_hash=..,salt=..,..." ;; esac
 	printf ' kata.extension.%s.verity_params%s' "$name" "${evp:+=$evp}" >>"$tmp/ext-params"
 	ext_toml="$ext_toml
 [[hypervisor.qemu.guest_extension_images]]

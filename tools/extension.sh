@@ -51,15 +51,16 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' HUP INT TERM
 
 # A copy with fixed modes and times: neither the umask nor the inputs' modes
-# or mtimes may leak into the image. Device nodes and setuid bits are
-# refused: the guest mounts extensions nodev,nosuid anyway.
+# (setuid and setgid bits included) or mtimes may leak into the image.
+# Device nodes, FIFOs and sockets are refused.
 mkdir "$tmp/tree"
 cp -RP "$dir/." "$tmp/tree/" || die "cannot copy $dir"
 bad=$(find "$tmp/tree" \( -type b -o -type c -o -type p -o -type s \) -print | head -n 1)
 [ -z "$bad" ] || die "$dir holds a device, FIFO or socket (${bad#"$tmp/tree/"}): not in an extension"
-find "$tmp/tree" -type d -exec chmod 0755 {} +
-find "$tmp/tree" -type f -perm -u+x -exec chmod 0755 {} +
-find "$tmp/tree" -type f ! -perm -u+x -exec chmod 0644 {} +
+# 00755: GNU chmod keeps a directory's setgid bit for "0755".
+find "$tmp/tree" -type d -exec chmod 00755 {} +
+find "$tmp/tree" -type f -perm -u+x -exec chmod 00755 {} +
+find "$tmp/tree" -type f ! -perm -u+x -exec chmod 00644 {} +
 find "$tmp/tree" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 mkfs.erofs --quiet -T"$SOURCE_DATE_EPOCH" -U5ea1f00d-0000-4000-8000-00000000e700 --all-root -x-1 \
 	"$tmp/data.erofs" "$tmp/tree" >&2 || die "mkfs.erofs failed"

@@ -50,10 +50,13 @@ snp_digests() {
 # extensions), and that line's launch measurements (docs/kata.md, row 12).
 kata_line() {
 	_kp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kernel_params"])' "$dir/manifest.json")
-	_words=$(python3 -c 'import json,sys
+	_words=
+	if [ -f "$dir/extensions.json" ]; then
+		_words=$(python3 -c 'import json,sys
 for e in json.load(open(sys.argv[1])):
     print("kata.extension.%s.verity_params%s" % (e["name"], "=" + e["verity_params"] if e["verity_params"] else ""))' \
-		"$dir/extensions.json" 2>/dev/null || true)
+			"$dir/extensions.json") || die "cannot read $dir/extensions.json"
+	fi
 	# shellcheck disable=SC2086 # one word per extension
 	_line=$("$top/tools/kata-cmdline.sh" "$1" "$(cat "$dir/root_hash.txt")" erofs "$_kp" /dev/vda1 /dev/vda2 $_words) ||
 		return 1
@@ -93,7 +96,11 @@ printf '%s' "$cmdline" >"$empty.cmd"
 	fi
 	# Each extension image the command line names (bundle.sh --extension):
 	# a verifier checks its root hash in the command line it attests.
-	echo "  \"extensions\": $(cat "$dir/extensions.json" 2>/dev/null || echo '[]'),"
+	if [ -f "$dir/extensions.json" ]; then
+		echo "  \"extensions\": $(cat "$dir/extensions.json"),"
+	else
+		echo '  "extensions": [],'
+	fi
 	echo "  \"kernel\": {\"file\": $(json_str "$kernel"), \"digests\": $(digests "$dir/$kernel")},"
 	echo "  \"cmdline\": {\"value\": $(json_str "$cmdline"), \"digests\": $(digests "$empty.cmd")},"
 	if [ -f "$dir/initrd.img" ]; then

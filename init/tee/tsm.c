@@ -56,6 +56,7 @@ int tsm_report_aux(const struct paths *p, const char *label, const char *provide
 		r = -errno;
 		snprintf(err, errlen, "mkdir %s: %s", dir, strerror(errno));
 		free(buf);
+		free(abuf);
 		return r;
 	}
 	snprintf(f, sizeof(f), "%s/provider", dir);

@@ -395,6 +395,49 @@ static void test_wipe_overwrites_open_secrets(void **state)
 	wipe_fixture_check(&f);
 }
 
+/*
+ * A sparse secret of 1 TiB with data at its start and in its middle: both
+ * data ranges read as zeros afterwards, and the wipe writes no more than the
+ * data (the file still takes next to no blocks), so a huge file cannot hold
+ * up the shutdown.
+ */
+static void test_wipe_sparse_secret(void **state)
+{
+	static const off_t tib = (off_t)1 << 40, mid = (off_t)1 << 39;
+	uint8_t buf[8192], got[8192];
+	char dir[64], secrets[96], path[128];
+	struct stat st;
+	struct boot b;
+	int fd;
+
+	(void)state;
+	unit_tmpdir(dir, sizeof(dir), "sparse");
+	snprintf(secrets, sizeof(secrets), "%s/secrets", dir);
+	assert_int_equal(mkdir(secrets, 0700), 0);
+	snprintf(path, sizeof(path), "%s/big", secrets);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0400);
+	assert_true(fd >= 0);
+	fill(buf, sizeof(buf), 0x33);
+	assert_int_equal(pwrite(fd, buf, sizeof(buf), 0), (ssize_t)sizeof(buf));
+	assert_int_equal(pwrite(fd, buf, sizeof(buf), mid), (ssize_t)sizeof(buf));
+	assert_int_equal(ftruncate(fd, tib), 0);
+	boot_init(&b);
+	b.cfg.grace_ms = 30;
+	b.path.secrets_dir = secrets;
+	shutdown_run(&b);
+	assert_int_equal(access(path, F_OK), -1);
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(pread(fd, got, sizeof(got), 0), (ssize_t)sizeof(got));
+	assert_memory_equal(got, buf, sizeof(got));
+	assert_int_equal(pread(fd, got, sizeof(got), mid), (ssize_t)sizeof(got));
+	assert_memory_equal(got, buf, sizeof(got));
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_true(st.st_size == tib);
+	assert_true(st.st_blocks < 1024); /* 512-byte blocks: under 512 KiB written */
+	close(fd);
+	unit_rmtree(dir);
+}
+
 /* On the fatal path too: the child runs fatal(), which must wipe before it
  * powers off (the reboot() above: exit 42). */
 static void test_fatal_overwrites_open_secrets(void **state)
@@ -477,6 +520,7 @@ int main(void)
 		cmocka_unit_test_setup(test_order_all_exit_on_term, setup),
 		cmocka_unit_test_setup(test_secrets_wiped_first, setup),
 		cmocka_unit_test_setup(test_wipe_overwrites_open_secrets, setup),
+		cmocka_unit_test_setup(test_wipe_sparse_secret, setup),
 		cmocka_unit_test_setup(test_fatal_overwrites_open_secrets, setup),
 		cmocka_unit_test_setup(test_wipe_fifo_does_not_stall, setup),
 		cmocka_unit_test_setup(test_sigkill_after_grace, setup),
