@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "errf.h"
+#include "hex.h"
 
 bool extension_name_ok(const char *name, size_t len)
 {
@@ -21,16 +22,6 @@ bool extension_name_ok(const char *name, size_t len)
 		if (!alnum && (i == 0 || (c != '-' && c != '_')))
 			return false;
 	}
-	return true;
-}
-
-static bool lower_hex(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
 	return true;
 }
 
@@ -99,7 +90,7 @@ int extension_verity_params(const char *val, struct extension *e, char *err, siz
 		r = 0;
 		switch (i) {
 		case 0:
-			if (vlen != EXT_ROOT_HASH_HEX || !lower_hex(eq, vlen))
+			if (vlen != EXT_ROOT_HASH_HEX || hex_lower_span(eq, vlen) != vlen)
 				r = -EINVAL;
 			if (r == 0) {
 				memcpy(e->root_hash, eq, vlen);
@@ -107,7 +98,7 @@ int extension_verity_params(const char *val, struct extension *e, char *err, siz
 			}
 			break;
 		case 1:
-			if (vlen < 2 || vlen > EXT_SALT_HEX_MAX || vlen % 2 || !lower_hex(eq, vlen))
+			if (vlen < 2 || vlen > EXT_SALT_HEX_MAX || vlen % 2 || hex_lower_span(eq, vlen) != vlen)
 				r = -EINVAL;
 			if (r == 0) {
 				memcpy(e->salt, eq, vlen);

@@ -43,3 +43,13 @@ int hex_decode(const char *s, uint8_t *out, size_t n)
 	}
 	return 0;
 }
+
+size_t hex_lower_span(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			break;
+	return i;
+}

@@ -14,6 +14,10 @@
 /* Lower-case hex of n bytes into out (2n + 1 bytes, NUL-terminated). */
 void hex_encode(const uint8_t *in, size_t n, char *out);
 
+/* How many of the first n characters of s are lower-case hex digits, in a
+ * row from the start: n when all are. */
+size_t hex_lower_span(const char *s, size_t n);
+
 /* The value of one hex digit (either case), or -1. */
 int hex_digit(char c);
 

@@ -44,12 +44,10 @@ static int set_roothash(struct cmdline_config *cfg, const char *val, char *err,
 		snprintf(err, errlen, "sealroot.roothash: want 64 hex digits, got %zu characters", n);
 		return -EINVAL;
 	}
-	for (i = 0; i < n; i++) {
-		char c = val[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-			snprintf(err, errlen, "sealroot.roothash: not lower-case hex at position %zu", i + 1);
-			return -EINVAL;
-		}
+	i = hex_lower_span(val, n);
+	if (i < n) {
+		snprintf(err, errlen, "sealroot.roothash: not lower-case hex at position %zu", i + 1);
+		return -EINVAL;
 	}
 	memcpy(cfg->roothash, val, n + 1);
 	return 0;
@@ -173,14 +171,11 @@ static int set_initdata_digest(struct cmdline_config *cfg, const char *val, char
 			 name, want, n);
 		return -EINVAL;
 	}
-	for (i = 0; i < n; i++) {
-		char c = colon[1 + i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-			snprintf(err, errlen, PREFIX "initdata_digest: not lower-case hex at "
-				 "position %zu", i + 1);
-			return -EINVAL;
-		}
+	i = hex_lower_span(colon + 1, n);
+	if (i < n) {
+		snprintf(err, errlen, PREFIX "initdata_digest: not lower-case hex at position %zu",
+			 i + 1);
+		return -EINVAL;
 	}
 	if (hex_decode(colon + 1, cfg->initdata_digest, n / 2) < 0) {
 		snprintf(err, errlen, PREFIX "initdata_digest: not hex");

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
+
 enum { VERITY_FIELDS = 10 };
 
 static int parse_uint(const char *s, unsigned long long max,
@@ -33,10 +35,7 @@ static bool is_hex(const char *s, size_t min, size_t max)
 
 	if (n < min || n > max || n % 2)
 		return false;
-	for (; *s; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-			return false;
-	return true;
+	return hex_lower_span(s, n) == n;
 }
 
 /*
