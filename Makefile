@@ -151,7 +151,7 @@ $(STAGE)/agent-policy.input $(STAGE)/initdata-mode.input $(STAGE)/extensions.inp
 BUSYBOX  = $(if $(CROSS),"$$(cat $(DEPS))/bin/busybox",/bin/busybox)
 # The shell the stage scripts source (build-aux/stage.sh, tools/common.sh,
 # verity/cmdline.sh) is an input of every stage that sources it.
-$(STAGE)/rootfs.erofs $(STAGE)/initrd.cpio: $(B)/$(ARCH)/sealroot-init $(AGENT) $(B)/kernel-$(TEE).dir $(MODULES_LIST) rootfs/build.sh build-aux/stage.sh \
+$(STAGE)/rootfs.erofs $(STAGE)/initrd.cpio: $(B)/$(ARCH)/sealroot-init $(AGENT) $(B)/kernel-$(TEE).dir $(MODULES_LIST) rootfs/build.sh build-aux/stage.sh build-aux/reproducible.sh \
     $(POLICY_FILE) $(STAGE)/agent-policy.input
 	@mkdir -p $(@D)
 	rootfs/build.sh --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) --agent-policy $(POLICY_FILE) \

@@ -33,6 +33,8 @@ top=$(cd "$here/.." && pwd)
 STAGE=rootfs
 # shellcheck source=build-aux/stage.sh
 . "$top/build-aux/stage.sh"
+# shellcheck source=build-aux/reproducible.sh
+. "$top/build-aux/reproducible.sh"
 usage="usage: build.sh --init FILE --agent FILE --out FILE [--busybox FILE] [--mke2fs FILE] [--agent-policy FILE] [--modules-dir DIR --modules-list FILE] [--extra DIR] [--compress lz4|lz4hc[,N]] [--format erofs|cpio]"
 init='' agent='' busybox=/bin/busybox mke2fs='' policy=$here/default-policy.rego moddir='' modlist='' extra='' compress='' out='' format=erofs
 while [ $# -gt 0 ]; do
@@ -99,13 +101,7 @@ for t in mkfs.$format depmod modinfo; do
 		die "$t not found (apt-get install $(sed 's/#.*//' "$here/apt-packages" | tr -s ' \n' ' '))"
 done
 
-if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
-	SOURCE_DATE_EPOCH=$(git -C "$top" log -1 --format=%ct 2>/dev/null || true)
-	SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-0}
-fi
-case $SOURCE_DATE_EPOCH in
-'' | *[!0-9]*) die "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH is not a number of seconds" ;;
-esac
+sde_set
 # A fixed UUID: the image must be a pure function of its content.
 UUID=5ea1f00d-0000-4000-8000-000000000001
 # Busybox applets for the agent's and the tests' use; the init never execs a
@@ -253,14 +249,12 @@ fi
 
 # Fixed modes and times: neither the umask nor the inputs' modes or mtimes
 # may leak into the image.
-find "$r" -type d -exec chmod 0755 {} +
-find "$r" -type f -perm -u+x -exec chmod 0755 {} +
-find "$r" -type f ! -perm -u+x -exec chmod 0644 {} +
+tree_fix_modes "$r"
 chmod 1777 "$r/tmp"
 chmod 0700 "$r/root"
 chmod 0600 "$r/dev/console"
 chmod 0666 "$r/dev/null"
-find "$r" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+tree_fix_times "$r"
 
 mkdir -p "$(dirname "$out")"
 rm -f "$out" "$out.tmp"

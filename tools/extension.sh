@@ -25,6 +25,8 @@ STAGE=extension
 . "$top/tools/common.sh"
 # shellcheck source=verity/cmdline.sh
 . "$top/verity/cmdline.sh"
+# shellcheck source=build-aux/reproducible.sh
+. "$top/build-aux/reproducible.sh"
 usage() { usage_die "usage: extension.sh [--unmeasured] NAME DIR OUTDIR"; }
 measured=yes
 if [ "${1:-}" = --unmeasured ]; then
@@ -38,13 +40,7 @@ printf '%s' "$name" | grep -qxE '[a-z0-9][a-z0-9_-]{0,9}' ||
 	usage_die "extension name '$name' is not 1..10 of [a-z0-9_-] starting with a letter or digit"
 [ -d "$dir" ] || usage_die "no such directory: $dir"
 command -v mkfs.erofs >/dev/null || die "mkfs.erofs not found (apt-get install erofs-utils)"
-if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
-	SOURCE_DATE_EPOCH=$(git -C "$top" log -1 --format=%ct 2>/dev/null || true)
-	SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-0}
-fi
-case $SOURCE_DATE_EPOCH in
-'' | *[!0-9]*) die "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH is not a number of seconds" ;;
-esac
+sde_set
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sealroot-extension.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -57,11 +53,8 @@ mkdir "$tmp/tree"
 cp -RP "$dir/." "$tmp/tree/" || die "cannot copy $dir"
 bad=$(find "$tmp/tree" \( -type b -o -type c -o -type p -o -type s \) -print | head -n 1)
 [ -z "$bad" ] || die "$dir holds a device, FIFO or socket (${bad#"$tmp/tree/"}): not in an extension"
-# 00755: GNU chmod keeps a directory's setgid bit for "0755".
-find "$tmp/tree" -type d -exec chmod 00755 {} +
-find "$tmp/tree" -type f -perm -u+x -exec chmod 00755 {} +
-find "$tmp/tree" -type f ! -perm -u+x -exec chmod 00644 {} +
-find "$tmp/tree" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+tree_fix_modes "$tmp/tree"
+tree_fix_times "$tmp/tree"
 mkfs.erofs --quiet -T"$SOURCE_DATE_EPOCH" -U5ea1f00d-0000-4000-8000-00000000e700 --all-root -x-1 \
 	"$tmp/data.erofs" "$tmp/tree" >&2 || die "mkfs.erofs failed"
 size=$(wc -c <"$tmp/data.erofs")
