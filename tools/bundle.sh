@@ -93,7 +93,9 @@ if [ "$tee" = se ]; then
 	# Kata's are ignored. So it names the console for the FATAL line.
 	# rng_core.default_quality=0: what a host-fed hardware RNG gives is
 	# mixed in, never credited (docs/init.md, "Randomness").
-	kernel_params="rdinit=/sbin/init sealroot.root=initramfs$idopt console=ttysclp0 rng_core.default_quality=0 panic=-1 quiet"
+	# cgroup_no_v1=all: the agent in init mode takes the cgroup v2 path
+	# (docs/kata.md, row 3).
+	kernel_params="rdinit=/sbin/init sealroot.root=initramfs$idopt console=ttysclp0 rng_core.default_quality=0 cgroup_no_v1=all panic=-1 quiet"
 	printf '%s\n' "$kernel_params" >"$tmp/cmdline"
 	cp "$tmp/cmdline" "$tmp/parmfile"
 	vp=
@@ -111,8 +113,12 @@ else
 	# A panic powers off instead of hanging; a quiet console (errors still
 	# show). rng_core.default_quality=0: what a host-fed hardware RNG
 	# (virtio-rng) gives is mixed in, never credited (docs/init.md,
-	# "Randomness").
-	kernel_params="dm-mod.waitfor=/dev/vda1,/dev/vda2 rng_core.default_quality=0 sealroot.roothash=$root$idopt panic=-1 quiet"
+	# "Randomness"). cgroup_no_v1=all: the agent in init mode mounts cgroup
+	# v2 only when it sees this (or systemd.unified_cgroup_hierarchy=1),
+	# else it tries v1 hierarchies (kata-containers 7c6ba40c
+	# src/agent/src/main.rs real_main, mount.rs get_cgroup_mounts;
+	# docs/kata.md, row 3).
+	kernel_params="dm-mod.waitfor=/dev/vda1,/dev/vda2 rng_core.default_quality=0 cgroup_no_v1=all sealroot.roothash=$root$idopt panic=-1 quiet"
 	printf '%s %s\n' "$VERITY_ROOT $create" "$kernel_params" >"$tmp/cmdline"
 	[ "$root" = "$(cat "$vdir/roothash")" ] || die "root hash mismatch between $vdir/root_hash.txt and $vdir/roothash"
 fi
