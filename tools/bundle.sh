@@ -207,7 +207,15 @@ kata_kernel=$kernel
 [ "$tee" != se ] || kata_kernel=sealroot-se.img
 "$top/tools/kata-config.sh" "$tee" "$install_dir" "$kata_kernel" "$vp" "$kernel_params" \
 	"${firmware:+$fw_name}" >"$tmp/configuration-qemu-$tee.toml"
-[ -z "$ext_toml" ] || printf '%s\n' "$ext_toml" >>"$tmp/configuration-qemu-$tee.toml"
+# No extension: say so, since a drop-in replaces an array only when it sets
+# it, and runtime-rs's qemu-snp/qemu-tdx templates list Kata's own coco
+# extension, whose word would then be on a line no reference value covers
+# (kata-containers 7c6ba40c src/libs/kata-types drop_in.rs; docs/kata.md).
+if [ -n "$ext_toml" ]; then
+	printf '%s\n' "$ext_toml" >>"$tmp/configuration-qemu-$tee.toml"
+elif [ "$tee" != se ]; then
+	echo 'guest_extension_images = []' >>"$tmp/configuration-qemu-$tee.toml"
+fi
 cat "$kdir/warnings" "$tmp/warnings" 2>/dev/null | sed '/^$/d' >"$tmp/warnings.all" || true
 
 {

@@ -101,6 +101,9 @@ print(k["runtime"], k["template"], k["kata_commit"], g["runtime"], g["template"]
 PY
 )
 	assertEquals "$1: the objects" "runtime-rs qemu-$1-runtime-rs 7c6ba40c54ea29b459b4997cff948caaba4e658b go qemu-$1" "$got"
+	assertEquals "$1: matches docs/reference-values.schema.json" valid "$(python3 -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))
+print("valid")' "$rv" "$TOP/docs/reference-values.schema.json" 2>&1 | tail -n 1)"
 	kp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kernel_params"])' "$2/manifest.json")
 	root=$("$TOP/tools/kata-cmdline.sh" root "$(cat "$2/root_hash.txt")" erofs /dev/vda1 /dev/vda2)
 	exts=$(python3 -c 'import json,sys
