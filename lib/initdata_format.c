@@ -13,7 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
+/* The low-level digests: EVP's first use sets up OpenSSL's providers, about
+ * as long as the rest of the initdata step under TCG, and a boot without
+ * attestation needs nothing else from OpenSSL. */
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 #include <zlib.h>
 
 #include "byteorder.h"
@@ -140,14 +144,25 @@ size_t initdata_alg_size(enum initdata_alg alg)
 int initdata_digest(enum initdata_alg alg, const void *data, size_t len,
 		    uint8_t *out)
 {
-	const EVP_MD *md = alg == ALG_SHA256 ? EVP_sha256() :
-			   alg == ALG_SHA384 ? EVP_sha384() : EVP_sha512();
-	unsigned int n = 0;
+	SHA256_CTX c256;
+	SHA512_CTX c512;
+	int ok;
 
-	if (EVP_Digest(data, len, out, &n, md, NULL) != 1 ||
-	    n != algs[alg].size)
-		return -EIO;
-	return 0;
+	switch (alg) {
+	case ALG_SHA256:
+		ok = SHA256_Init(&c256) && SHA256_Update(&c256, data, len) &&
+		     SHA256_Final(out, &c256);
+		break;
+	case ALG_SHA384:
+		ok = SHA384_Init(&c512) && SHA384_Update(&c512, data, len) &&
+		     SHA384_Final(out, &c512);
+		break;
+	default:
+		ok = SHA512_Init(&c512) && SHA512_Update(&c512, data, len) &&
+		     SHA512_Final(out, &c512);
+		break;
+	}
+	return ok ? 0 : -EIO;
 }
 
 void initdata_fit(const uint8_t *digest, size_t digest_len, uint8_t *field,

@@ -28,7 +28,7 @@ struct cmdline_config {
 	char roothash[ROOTHASH_HEX_MAX + 1]; /* lower-case hex, required unless root_initramfs */
 	bool root_initramfs;                  /* sealroot.root=initramfs: / is the measured initrd */
 	unsigned grace_ms;                    /* shutdown: SIGTERM to SIGKILL */
-	bool verity_scan;                     /* read the whole root at boot */
+	bool verity_scan;                     /* read the whole root at boot (default: no) */
 	bool initdata_required;               /* no initdata device is fatal */
 	char scratch[CONF_DEVICE_MAX];        /* sealroot.scratch: serial or /dev path */
 	unsigned run_size_mib;                /* sealroot.run_size: cap /run (0 = tmpfs default) */

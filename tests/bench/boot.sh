@@ -17,7 +17,7 @@
 # lines, so that a regression shows where it came from; then the sizes of the
 # root image, the kernel and the init.
 # BENCH_APPEND: words appended to the bundle's command line on the microvm
-# and attested boots, to measure a choice (sealroot.verity_scan=off, say).
+# and attested boots, to measure a choice (sealroot.verity_scan=full, say).
 # BENCH_KEEP=1 keeps the work directory, with every console log.
 # TCG timings vary between runs and with the machine's load: compare ratios
 # and in-guest times within one run of this script.

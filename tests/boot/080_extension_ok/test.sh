@@ -6,7 +6,8 @@
 # root image (qemu.go buildDevices), and
 # kata.extension.coco.verity_params=<root_hash,...> after kernel_params
 # (qemu.go kernelParameters). The extensions step opens it as dm-verity
-# target extension-coco without a superblock, scans it whole, and mounts it
+# target extension-coco without a superblock, scans it whole (with
+# sealroot.verity_scan=full on the line; default off), and mounts it
 # read-only, nodev, nosuid on /run/kata-extensions/coco; the test agent
 # reads the marker file from it and its SHA-256 is the file's. A second
 # disk with the serial extension-gpu, which the command line does not
@@ -28,7 +29,7 @@ with_gpu() {
 	printf '%s\n' -device "virtio-blk-pci,disable-modern=false,drive=extension-gpu,config-wce=off,share-rw=on,serial=extension-gpu" \
 		-drive "id=extension-gpu,file=$gpu,aio=threads,format=raw,if=none,readonly=on"
 }
-EXT_SHAPE=with_gpu ext_boot_kata
+EXT_SHAPE=with_gpu EXT_EXTRA_PARAMS=sealroot.verity_scan=full ext_boot_kata
 grep -q 'kata.extension.gpu' "$LOG.cmd" && case_fail "gpu is announced on the command line"
 expect_exited
 expect_log "step extensions: ok"
