@@ -22,9 +22,13 @@ AGENT    ?= $(B)/$(ARCH)/test-agent
 # measured root (default rootfs/default-policy.rego); INITDATA_MODE,
 # required (the default) or optional: whether the guest may run without
 # initdata (optional puts sealroot.initdata=optional on the measured
-# command line).
+# command line); AGENT_LIBS, for a dynamically linked AGENT (the s390x
+# kata-agent is glibc), a directory laid out like a root that holds its
+# loader and libraries: rootfs/build.sh --agent-libs installs those the
+# agent needs in the measured root, the manifest lists them.
 AGENT_POLICY  ?=
 INITDATA_MODE ?= required
+AGENT_LIBS    ?=
 # KATA_COMMIT: the Kata version (commit) whose command line the snp and tdx
 # reference values cover (tools/kata-cmdline.sh knows one; another is refused).
 export KATA_COMMIT
@@ -35,6 +39,11 @@ POLICY_FILE   := $(or $(AGENT_POLICY),rootfs/default-policy.rego)
 ifneq ($(AGENT_POLICY),)
 ifeq ($(wildcard $(AGENT_POLICY)),)
 $(error AGENT_POLICY=$(AGENT_POLICY) is no file: it names the Rego file to install as /etc/kata-opa/default-policy.rego (Kata's image builder calls it AGENT_POLICY_FILE))
+endif
+endif
+ifneq ($(AGENT_LIBS),)
+ifeq ($(wildcard $(AGENT_LIBS)/.),)
+$(error AGENT_LIBS=$(AGENT_LIBS) is no directory: it holds the dynamically linked AGENT's loader and libraries, laid out like a root)
 endif
 endif
 
@@ -147,14 +156,22 @@ $(STAGE)/agent-policy.input $(STAGE)/initdata-mode.input $(STAGE)/extensions.inp
 	@echo '$(if $(findstring policy,$@),$(POLICY_FILE),$(if $(findstring extensions,$@),$(EXTENSIONS),$(INITDATA_MODE)))' > $@.new
 	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
 
+# The agent and its loader and libraries: the paths, and what AGENT_LIBS
+# holds (names, types, sizes, times), so a changed library rebuilds the root.
+$(STAGE)/agent.input: FORCE
+	@mkdir -p $(@D)
+	@{ echo '$(AGENT) $(AGENT_LIBS)'; $(if $(AGENT_LIBS),cd '$(AGENT_LIBS)' && find . -printf '%p %y %s %T@ %l\n' | LC_ALL=C sort;) } > $@.new
+	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
+
 # The s390x busybox is cross-built in deps; x86_64 uses Debian's busybox-static.
 BUSYBOX  = $(if $(CROSS),"$$(cat $(DEPS))/bin/busybox",/bin/busybox)
 # The shell the stage scripts source (build-aux/stage.sh, tools/common.sh,
 # verity/cmdline.sh) is an input of every stage that sources it.
 $(STAGE)/rootfs.erofs $(STAGE)/initrd.cpio: $(B)/$(ARCH)/sealroot-init $(AGENT) $(B)/kernel-$(TEE).dir $(MODULES_LIST) rootfs/build.sh build-aux/stage.sh build-aux/reproducible.sh \
-    $(POLICY_FILE) $(STAGE)/agent-policy.input
+    $(POLICY_FILE) $(STAGE)/agent-policy.input $(STAGE)/agent.input
 	@mkdir -p $(@D)
 	rootfs/build.sh --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) --agent-policy $(POLICY_FILE) \
+	    $(if $(AGENT_LIBS),--agent-libs $(AGENT_LIBS)) \
 	    --busybox $(BUSYBOX) --mke2fs "$$(cat $(DEPS))/bin/mke2fs" \
 	    --modules-dir "$$(cat $(B)/kernel-$(TEE).dir)/modules" --modules-list $(MODULES_LIST) \
 	    --format $(if $(filter %.cpio,$@),cpio,erofs) --out $@
@@ -167,13 +184,15 @@ MEASURE_TOOL := $(if $(filter snp tdx,$(TEE)),$(B)/host/sealroot-measure)
 # The root: a dm-verity disk, or for se the initrd inside the SE image.
 ROOT_IMG := $(if $(filter se,$(TEE)),$(STAGE)/initrd.cpio,$(STAGE)/verity/rootfs.img)
 ROOT_ARG  = $(if $(filter se,$(TEE)),--initrd $(STAGE)/initrd.cpio,--verity-dir $(STAGE)/verity)
+# What rootfs/build.sh installed for a dynamic agent, beside the image it built.
+ROOT_LIBS := $(if $(filter se,$(TEE)),$(STAGE)/initrd.cpio,$(STAGE)/rootfs.erofs).agent-libs
 $(OUT)/manifest.json: $(ROOT_IMG) $(B)/kernel-$(TEE).dir $(B)/firmware-$(TEE).dir \
     $(MEASURE_TOOL) tools/bundle.sh tools/kata-config.sh tools/reference-values.sh \
     tools/common.sh verity/cmdline.sh build-aux/stage.sh $(POLICY_FILE) $(STAGE)/agent-policy.input \
     $(STAGE)/initdata-mode.input $(STAGE)/extensions.input $(addsuffix /extension.json,$(EXT_DIRS))
 	tools/bundle.sh --tee $(TEE) --kernel-dir "$$(cat $(B)/kernel-$(TEE).dir)" \
 	    $(ROOT_ARG) --deps-prefix "$$(cat $(DEPS))" \
-	    --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) --out $(OUT) \
+	    --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) --agent-libs $(ROOT_LIBS) --out $(OUT) \
 	    --agent-policy $(POLICY_FILE) \
 	    --initdata $(INITDATA_MODE) $(addprefix --extension ,$(EXT_DIRS)) \
 	    --firmware-dir "$$(cat $(B)/firmware-$(TEE).dir)" $(if $(MEASURE_TOOL),--measure $(MEASURE_TOOL)) \

@@ -23,13 +23,15 @@ as_root() {
 # input is installed here: the kernel source, the libraries' and edk2's
 # sources and the firmware packages are fetched by their exact versions
 # into the cache (build-aux/pins.sh), whatever the host has installed.
+# libc6-dev-s390x-cross: boot case 074 builds an s390x glibc program (the
+# cross gcc only recommends it).
 PACKAGES="build-essential make musl-tools musl-dev pkg-config dpkg-dev git
 ca-certificates xz-utils cpio lz4 bc bison flex libelf-dev libssl-dev kmod
 busybox-static erofs-utils cryptsetup-bin fdisk e2fsprogs
 qemu-system-x86 util-linux procps libcmocka-dev shunit2 libkmod-dev
 libcryptsetup-dev libdevmapper-dev python3 zlib1g-dev clang libclang-rt-14-dev
 swtpm tpm2-tools libjson-c-dev libcurl4-openssl-dev python3-jwcrypto
-python3-cryptography python3-jsonschema valgrind gnupg"
+python3-cryptography python3-jsonschema valgrind gnupg libc6-dev-s390x-cross"
 
 deps() {
 	extra=$(cat deps/apt-packages rootfs/apt-packages kernel-config/apt-packages firmware/apt-packages 2>/dev/null |

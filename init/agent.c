@@ -3,8 +3,10 @@
 #include "agent.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "file.h"
@@ -22,6 +24,14 @@ enum {
 	MEM_RESERVE_MIN = 16 << 20, /* memory kept back: the larger of this and 1/8 */
 };
 
+/* What the agent's child needs to set up its namespaces. */
+struct agent_ns {
+	const char *cgroup;      /* the agent's cgroup, root of its cgroup namespace; or NULL */
+	const char *cgroup_mnt;  /* where cgroup2 is mounted */
+	const char *proc;        /* where proc is mounted */
+	char controllers[160];   /* "+cpu +memory ...": the subtree's controllers */
+};
+
 /* One value into the file name of the cgroup directory dir. */
 static int put_file(const char *dir, const char *name, const char *text)
 {
@@ -29,6 +39,83 @@ static int put_file(const char *dir, const char *name, const char *text)
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	return file_write_value(path, text, strlen(text), NULL);
+}
+
+/*
+ * list: cgroup.controllers ("cpuset cpu io memory pids\n") as
+ * "+cpuset +cpu +io +memory +pids" in out. -1 when pids, memory or cpu is
+ * missing or out is too small.
+ */
+static int controllers_plus(const char *list, char *out, size_t cap)
+{
+	static const char *const need[] = { "pids", "memory", "cpu" };
+	size_t i, n = 0, len;
+	unsigned found = 0;
+	const char *p = list;
+
+	out[0] = '\0';
+	while (*p) {
+		len = strcspn(p, " \n");
+		if (len > 0) {
+			if (n + len + 3 > cap)
+				return -1;
+			for (i = 0; i < 3; i++)
+				if (strlen(need[i]) == len && memcmp(p, need[i], len) == 0)
+					found |= 1u << i;
+			n += (size_t)snprintf(out + n, cap - n, "%s+%.*s", n ? " " : "", (int)len, p);
+		}
+		p += len;
+		p += strspn(p, " \n");
+	}
+	return found == 7 ? 0 : -1;
+}
+
+/*
+ * In the agent's child, before the exec (docs/kata.md, row 3). The child
+ * is PID 1 of a new PID namespace and has a new mount namespace: the
+ * kata-agent takes init mode from getpid() == 1 alone, and in init mode it
+ * never uses the systemd cgroup driver, so a systemd-form cgroupsPath
+ * works without systemd (kata-containers 7c6ba40c src/agent/src/main.rs
+ * main, rpc.rs do_create_container). Its own mounts of /proc, /sys, /dev,
+ * /run... are skipped where a file system of that type is already mounted
+ * (mount.rs baremount), so it keeps our /run with the secrets, initdata
+ * and extensions; it gets a /proc of its own PID namespace here, since
+ * it reads /proc/<its pid>. In its own cgroup namespace rooted at its
+ * cgroup, the containers' cgroups it creates are inside our limits.
+ */
+static int agent_namespaces(const struct spawn *s, const char **what)
+{
+	const struct agent_ns *ns = s->arg;
+	char path[PATH_MAX_SR];
+	int r;
+
+	if (ns->cgroup) {
+		/* Joined ns->cgroup already (spawn): that becomes the root. */
+		*what = "cgroup namespace";
+		if (unshare(CLONE_NEWCGROUP) < 0)
+			return errno;
+		snprintf(path, sizeof(path), "%s/agent/cgroup.procs", ns->cgroup);
+		if ((r = file_write_value(path, "0", 1, NULL)) < 0)
+			return -r;
+		snprintf(path, sizeof(path), "%s/cgroup.subtree_control", ns->cgroup);
+		if ((r = file_write_value(path, ns->controllers, strlen(ns->controllers), NULL)) < 0)
+			return -r;
+	}
+	/* Nothing the agent mounts propagates back to PID 1's namespace. */
+	*what = "private mounts";
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return errno;
+	*what = "proc of the agent's PID namespace";
+	if (umount2(ns->proc, MNT_DETACH) < 0 ||
+	    mount("proc", ns->proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return errno;
+	if (ns->cgroup) {
+		*what = "cgroup2 of the agent's cgroup namespace";
+		if (umount2(ns->cgroup_mnt, MNT_DETACH) < 0 ||
+		    mount("cgroup2", ns->cgroup_mnt, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+			return errno;
+	}
+	return 0;
 }
 
 /*
@@ -41,9 +128,9 @@ static int put_file(const char *dir, const char *name, const char *text)
  * is one scheduling entity beside PID 1, so a subtree of a thousand busy
  * tasks gets half the CPU, not all of it.
  */
-static int agent_cgroup(struct boot *b, char *dir, size_t cap)
+static int agent_cgroup(struct boot *b, char *dir, size_t cap, struct agent_ns *ns)
 {
-	char buf[64], val[32];
+	char buf[64], val[32], list[160], path[PATH_MAX_SR];
 	unsigned long long pid_max = 0, threads_max = 0, mem_kib = 0, mem, reserve;
 	size_t len;
 	FILE *f;
@@ -72,12 +159,25 @@ static int agent_cgroup(struct boot *b, char *dir, size_t cap)
 	if (mem <= 2 * reserve)
 		return boot_fail(b, 0, "%llu bytes of memory is too little", mem);
 
-	r = put_file(b->path.cgroup, "cgroup.subtree_control", "+pids +memory +cpu");
+	/* Every controller the kernel has, for the agent's cgroupfs driver to
+	 * give containers (rustjail enables, in each parent, the controllers
+	 * its root lists); pids, memory and cpu are the ones PID 1 needs. */
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", b->path.cgroup);
+	if (file_read_all(path, list, sizeof(list), &len) < 0)
+		return boot_fail(b, 0, "cannot read %s", path);
+	if (controllers_plus(list, ns->controllers, sizeof(ns->controllers)) < 0)
+		return boot_fail(b, 0, "%s lacks pids, memory or cpu: %s", path, list);
+	r = put_file(b->path.cgroup, "cgroup.subtree_control", ns->controllers);
 	if (r < 0)
-		return boot_fail(b, r, "enable pids, memory and cpu in %s", b->path.cgroup);
+		return boot_fail(b, r, "enable %s in %s", ns->controllers, b->path.cgroup);
 	snprintf(dir, cap, "%s/sealroot-agent", b->path.cgroup);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return boot_fail(b, -errno, "mkdir %s", dir);
+	/* The leaf the agent itself runs in: a cgroup v2 parent with
+	 * controllers enabled for its children holds no process. */
+	snprintf(path, sizeof(path), "%s/agent", dir);
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return boot_fail(b, -errno, "mkdir %s", path);
 	snprintf(val, sizeof(val), "%llu", pid_max - PIDS_RESERVE);
 	r = put_file(dir, "pids.max", val);
 	if (r == 0) {
@@ -102,14 +202,20 @@ int step_agent(struct boot *b)
 {
 	char *argv[] = { (char *)b->path.agent, NULL };
 	char cg[PATH_MAX_SR] = "";
+	struct agent_ns ns = { .cgroup_mnt = b->path.cgroup, .proc = b->path.proc };
 	struct spawn sp = {
 		.argv = argv,
 		.envp = agent_env,
 		.mask = &b->child_mask,
-		.setsid = true,
-		/* The console is the host's to write: the agent reads nothing
-		 * from it. Its output still goes there. */
+		/* No session: the agent in init mode makes its own, and
+		 * setsid() fails for a session leader (main.rs
+		 * init_agent_as_init). The console is the host's to write:
+		 * the agent reads nothing from it. Its output still goes
+		 * there. */
 		.null_stdin = true,
+		.clone_flags = CLONE_NEWPID | CLONE_NEWNS,
+		.prepare = agent_namespaces,
+		.arg = &ns,
 	};
 	const char *what;
 	struct stat st;
@@ -120,16 +226,17 @@ int step_agent(struct boot *b)
 		return boot_fail(b, -errno, "%s", b->path.agent);
 	if (!S_ISREG(st.st_mode))
 		return boot_fail(b, 0, "%s is not a regular file", b->path.agent);
-	if (b->path.cgroup && (r = agent_cgroup(b, cg, sizeof(cg))) < 0)
+	if (b->path.cgroup && (r = agent_cgroup(b, cg, sizeof(cg), &ns)) < 0)
 		return r;
 	/* Into the agent's cgroup before it runs anything. */
 	sp.cgroup = cg[0] ? cg : NULL;
+	ns.cgroup = sp.cgroup;
 	log_info("agent: starting %s (uptime %.3f s)", b->path.agent, log_uptime());
 	r = spawn(&sp, &pid, &what);
 	if (r < 0 && strcmp(what, "exec") == 0)
 		return boot_fail(b, r, "exec %s", b->path.agent);
 	if (r < 0)
-		return boot_fail(b, r, "%s", what);
+		return boot_fail(b, r, "%s for %s", what, b->path.agent);
 	b->agent_pid = pid;
 	return 0;
 }

@@ -9,6 +9,7 @@
 
 void paths_init(struct paths *p)
 {
+	p->proc = "/proc";
 	p->proc_cmdline = "/proc/cmdline";
 	p->sys_dev_block = "/sys/dev/block";
 	p->dev = "/dev";

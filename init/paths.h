@@ -12,6 +12,7 @@
 enum { PATH_MAX_SR = 256 };   /* the init's own path buffers */
 
 struct paths {
+	const char *proc;             /* /proc: the agent gets its own mount of it */
 	const char *proc_cmdline;     /* /proc/cmdline */
 	const char *sys_dev_block;    /* /sys/dev/block */
 	const char *dev;              /* /dev */

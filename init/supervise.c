@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 void signals_handled(sigset_t *set)
@@ -55,8 +56,18 @@ int reap_all(struct boot *b)
 	}
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void supervise(struct boot *b)
 {
+	long long deadline = -1, left;
+	struct timespec wait;
 	siginfo_t si;
 	sigset_t set;
 	int sig;
@@ -64,13 +75,27 @@ void supervise(struct boot *b)
 	signals_handled(&set);
 	reap_all(b);
 	while (!b->agent_exited) {
-		sig = sigwaitinfo(&set, &si);
+		if (deadline < 0) {
+			sig = sigwaitinfo(&set, &si);
+		} else {
+			left = deadline - now_ms();
+			if (left <= 0) {
+				log_info("supervise: the agent did not stop within %u ms, sending SIGKILL",
+					 b->cfg.grace_ms);
+				kill(b->agent_pid, SIGKILL);
+				deadline = -1;
+				continue;
+			}
+			wait.tv_sec = left / 1000;
+			wait.tv_nsec = (left % 1000) * 1000000;
+			sig = sigtimedwait(&set, &si, &wait);
+		}
 		if (sig < 0)
 			continue;
 		switch (sig) {
 		case SIGCHLD:
 			reap_all(b);
-			break;
+			continue;
 		case SIGPWR:
 			log_info("supervise: SIGPWR, asking the agent to stop");
 			kill(b->agent_pid, SIGTERM);
@@ -78,7 +103,11 @@ void supervise(struct boot *b)
 		default:
 			log_info("supervise: forwarding signal %d to the agent", sig);
 			kill(b->agent_pid, sig);
+			if (sig == SIGUSR1 || sig == SIGUSR2)
+				continue;
 			break;
 		}
+		if (deadline < 0)
+			deadline = now_ms() + b->cfg.grace_ms;
 	}
 }

@@ -4,7 +4,10 @@
  * Reads: blocked signals, with sigwaitinfo (no handlers run in PID 1).
  * Changes: reaps every child, zombies re-parented to us included; forwards
  * SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 to the agent, and turns
- * SIGPWR (the host's power button) into SIGTERM for it.
+ * SIGPWR (the host's power button) into SIGTERM for it. The agent is PID 1
+ * of its own namespace, and the kernel drops a signal it has no handler
+ * for: after a forwarded request to stop (all but SIGUSR1/2) it gets the
+ * grace period, then SIGKILL.
  * On failure: none; it returns when the agent has exited.
  */
 #ifndef SEALROOT_SUPERVISE_H

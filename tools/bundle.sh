@@ -7,6 +7,10 @@
 # prefix, the init and agent, the agent policy the root holds (recorded, not
 # installed: rootfs/build.sh installs it), the firmware dir (snp, tdx) and
 # sealroot-measure.
+# --agent-libs FILE: the list rootfs/build.sh wrote beside the root image
+# (<image>.agent-libs) of the dynamically linked agent's loader and
+# libraries in the root, recorded as the manifest's agent_libs (empty for a
+# static agent, or when not given).
 # --initdata required|optional (default required): optional puts
 # sealroot.initdata=optional on the measured command line (docs/kata.md,
 # row 9).
@@ -29,10 +33,11 @@ STAGE=bundle
 . "$top/verity/cmdline.sh"
 
 usage() {
-	usage_die "${1:+$1; }usage: bundle.sh --tee TEE --kernel-dir DIR (--verity-dir DIR | --initrd FILE) --deps-prefix DIR --init FILE --agent FILE --out DIR [--agent-policy FILE] [--initdata required|optional] [--extension DIR]... [--firmware-dir DIR] [--measure TOOL] [--prefix DIR]"
+	usage_die "${1:+$1; }usage: bundle.sh --tee TEE --kernel-dir DIR (--verity-dir DIR | --initrd FILE) --deps-prefix DIR --init FILE --agent FILE --out DIR [--agent-libs FILE] [--agent-policy FILE] [--initdata required|optional] [--extension DIR]... [--firmware-dir DIR] [--measure TOOL] [--prefix DIR]"
 }
 tee= kdir= vdir= initrd= deps= init= agent= out= fwdir= measure= prefix=/opt/sealroot
 policy=$top/rootfs/default-policy.rego initdata=required extdirs=
+agentlibs=''
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || usage "option $1 needs a value"
 	case $1 in
@@ -44,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--init) init=$2 ;;
 	--agent) agent=$2 ;;
 	--agent-policy) policy=$2 ;;
+	--agent-libs) agentlibs=$2 ;;
 	--initdata) initdata=$2 ;;
 	--extension)
 		case $2 in *[!A-Za-z0-9/_.-]*) usage "--extension $2: only [A-Za-z0-9/_.-] in the path" ;; esac
@@ -64,6 +70,19 @@ required | optional) ;;
 *) usage "--initdata $initdata is neither required nor optional" ;;
 esac
 [ -f "$policy" ] || usage "no agent policy $policy"
+# The agent's loader and libraries, as the root holds them (in the verity
+# root, or the sealed initrd): {"path", "role", "sha256", "size"} each.
+agent_libs_json=
+if [ -n "$agentlibs" ]; then
+	[ -f "$agentlibs" ] || usage "no agent library list $agentlibs (rootfs/build.sh writes it beside the image)"
+	while read -r lsha lsize lrole lpath; do
+		case $lsize in '' | *[!0-9]*) lsha=bad ;; esac
+		case $lrole in interpreter | library) ;; *) lsha=bad ;; esac
+		case $lpath in /*) ;; *) lsha=bad ;; esac
+		is_sha256 "$lsha" || die "$agentlibs: not a line rootfs/build.sh writes: $lsize $lrole $lpath"
+		agent_libs_json="$agent_libs_json${agent_libs_json:+, }{\"path\": $(json_str "$lpath"), \"role\": \"$lrole\", \"sha256\": \"$lsha\", \"size\": $lsize}"
+	done <"$agentlibs"
+fi
 # Without initdata there is no owner configuration in force (docs/kata.md,
 # row 9): a guest runs without it only when the measured command line says
 # so, and then the TEE must show that no initdata was given.
@@ -93,7 +112,9 @@ if [ "$tee" = se ]; then
 	# Kata's are ignored. So it names the console for the FATAL line.
 	# rng_core.default_quality=0: what a host-fed hardware RNG gives is
 	# mixed in, never credited (docs/init.md, "Randomness").
-	kernel_params="rdinit=/sbin/init sealroot.root=initramfs$idopt console=ttysclp0 rng_core.default_quality=0 panic=-1 quiet"
+	# cgroup_no_v1=all: the agent in init mode takes the cgroup v2 path
+	# (docs/kata.md, row 3).
+	kernel_params="rdinit=/sbin/init sealroot.root=initramfs$idopt console=ttysclp0 rng_core.default_quality=0 cgroup_no_v1=all panic=-1 quiet"
 	printf '%s\n' "$kernel_params" >"$tmp/cmdline"
 	cp "$tmp/cmdline" "$tmp/parmfile"
 	vp=
@@ -111,8 +132,12 @@ else
 	# A panic powers off instead of hanging; a quiet console (errors still
 	# show). rng_core.default_quality=0: what a host-fed hardware RNG
 	# (virtio-rng) gives is mixed in, never credited (docs/init.md,
-	# "Randomness").
-	kernel_params="dm-mod.waitfor=/dev/vda1,/dev/vda2 rng_core.default_quality=0 sealroot.roothash=$root$idopt panic=-1 quiet"
+	# "Randomness"). cgroup_no_v1=all: the agent in init mode mounts cgroup
+	# v2 only when it sees this (or systemd.unified_cgroup_hierarchy=1),
+	# else it tries v1 hierarchies (kata-containers 7c6ba40c
+	# src/agent/src/main.rs real_main, mount.rs get_cgroup_mounts;
+	# docs/kata.md, row 3).
+	kernel_params="dm-mod.waitfor=/dev/vda1,/dev/vda2 rng_core.default_quality=0 cgroup_no_v1=all sealroot.roothash=$root$idopt panic=-1 quiet"
 	printf '%s %s\n' "$VERITY_ROOT $create" "$kernel_params" >"$tmp/cmdline"
 	[ "$root" = "$(cat "$vdir/roothash")" ] || die "root hash mismatch between $vdir/root_hash.txt and $vdir/roothash"
 fi
@@ -201,7 +226,15 @@ kata_kernel=$kernel
 [ "$tee" != se ] || kata_kernel=sealroot-se.img
 "$top/tools/kata-config.sh" "$tee" "$install_dir" "$kata_kernel" "$vp" "$kernel_params" \
 	"${firmware:+$fw_name}" >"$tmp/configuration-qemu-$tee.toml"
-[ -z "$ext_toml" ] || printf '%s\n' "$ext_toml" >>"$tmp/configuration-qemu-$tee.toml"
+# No extension: say so, since a drop-in replaces an array only when it sets
+# it, and runtime-rs's qemu-snp/qemu-tdx templates list Kata's own coco
+# extension, whose word would then be on a line no reference value covers
+# (kata-containers 7c6ba40c src/libs/kata-types drop_in.rs; docs/kata.md).
+if [ -n "$ext_toml" ]; then
+	printf '%s\n' "$ext_toml" >>"$tmp/configuration-qemu-$tee.toml"
+elif [ "$tee" != se ]; then
+	echo 'guest_extension_images = []' >>"$tmp/configuration-qemu-$tee.toml"
+fi
 cat "$kdir/warnings" "$tmp/warnings" 2>/dev/null | sed '/^$/d' >"$tmp/warnings.all" || true
 
 {
@@ -224,6 +257,7 @@ cat "$kdir/warnings" "$tmp/warnings" 2>/dev/null | sed '/^$/d' >"$tmp/warnings.a
 	policy_src="AGENT_POLICY ($(basename "$policy"))"
 	! cmp -s "$policy" "$top/rootfs/default-policy.rego" || policy_src="sealroot default (rootfs/default-policy.rego)"
 	echo "  \"agent_policy\": {\"installed_as\": \"/etc/kata-opa/default-policy.rego\", \"source\": $(json_str "$policy_src"), \"sha256\": \"$(sha256_of "$policy")\", \"size\": $(wc -c <"$policy")},"
+	echo "  \"agent_libs\": [$agent_libs_json],"
 	echo '  "artifacts": {'
 	sep=
 	for f in vmlinux bzImage rootfs.img initrd.img cmdline parmfile "$fw_name" "configuration-qemu-$tee.toml" \

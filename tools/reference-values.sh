@@ -3,7 +3,9 @@
 # reference-values: writes reference-values.json for a bundle, the values a
 # verifier (Trustee's RVPS) should expect: the root hash, the kernel,
 # command line and initrd digests, and the TEE's launch measurements from
-# sealroot-measure (docs/bundles.md; schema docs/reference-values.schema.json).
+# sealroot-measure (docs/bundles.md; schema docs/reference-values.schema.json);
+# for snp and tdx also the lines Kata's Go runtime ("kata") and runtime-rs
+# ("kata_runtime_rs") boot, with theirs.
 # Usage: reference-values.sh TEE BUNDLE_DIR KERNEL MEASURE_TOOL [FIRMWARE]
 #   SNP_VCPUS (default 1), SNP_VCPU_TYPES (default "EPYC-v4 EPYC-Milan
 #   EPYC-Genoa") and SNP_GUEST_FEATURES (default "0x1 0x21") choose the
@@ -27,11 +29,12 @@ cmdline=$(cat "$dir/cmdline") # without the file's newline: what the firmware me
 digests() { # FILE: {"sha256": .., "sha384": ..}
 	printf '{"sha256": "%s", "sha384": "%s"}' "$(sha256_of "$1")" "$(sha384sum <"$1" | cut -d' ' -f1)"
 }
-# snp_digests LINE: the launch digests of LINE, one JSON object per vCPU
-# type and guest-features value, comma-separated.
+# snp_digests LINE [TYPES]: the launch digests of LINE, one JSON object per
+# vCPU type (TYPES, default $types) and guest-features value,
+# comma-separated.
 snp_digests() {
 	_sep=
-	for t in $types; do
+	for t in ${2:-$types}; do
 		for f in $features; do
 			_d=$("$measure" snp --ovmf "$dir/$firmware" --kernel "$dir/$kernel" \
 				--initrd "$empty" --append "$1" --vcpus "$vcpus" \
@@ -44,10 +47,12 @@ snp_digests() {
 	done
 }
 
-# kata_line TEE: the line Kata's Go runtime boots for this bundle under its
-# qemu-TEE template (tools/kata-cmdline.sh, for the Kata commit it names:
-# its own parameters around the bundle's kernel_params, then the
-# extensions), and that line's launch measurements (docs/kata.md, row 12).
+# kata_line TEE RUNTIME: the line Kata boots for this bundle under its
+# qemu-TEE template (RUNTIME go, the object "kata") or its
+# qemu-TEE-runtime-rs template (RUNTIME rs, "kata_runtime_rs"): from
+# tools/kata-cmdline.sh, for the Kata commit it names (that runtime's own
+# parameters around the bundle's kernel_params, and the extensions), with
+# that line's digests and launch measurements (docs/kata.md, row 12).
 kata_line() {
 	_kp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kernel_params"])' "$dir/manifest.json")
 	_words=
@@ -57,16 +62,24 @@ for e in json.load(open(sys.argv[1])):
     print("kata.extension.%s.verity_params%s" % (e["name"], "=" + e["verity_params"] if e["verity_params"] else ""))' \
 			"$dir/extensions.json") || die "cannot read $dir/extensions.json"
 	fi
+	case $2 in
+	go) _shape=$1 _key=kata _runtime=go _template=qemu-$1 ;;
+	rs) _shape=rs-$1 _key=kata_runtime_rs _runtime=runtime-rs _template=qemu-$1-runtime-rs ;;
+	esac
 	# shellcheck disable=SC2086 # one word per extension
-	_line=$("$top/tools/kata-cmdline.sh" "$1" "$(cat "$dir/root_hash.txt")" erofs "$_kp" /dev/vda1 /dev/vda2 $_words) ||
+	_line=$("$top/tools/kata-cmdline.sh" "$_shape" "$(cat "$dir/root_hash.txt")" erofs "$_kp" /dev/vda1 /dev/vda2 $_words) ||
 		return 1
 	printf '%s' "$_line" >"$empty.kata"
-	echo "  \"kata\": {\"runtime\": \"go\", \"template\": \"qemu-$1\", \"kata_commit\": \"$("$top/tools/kata-cmdline.sh" --commit)\","
+	echo "  \"$_key\": {\"runtime\": \"$_runtime\", \"template\": \"$_template\", \"kata_commit\": \"$("$top/tools/kata-cmdline.sh" --commit)\","
 	echo "    \"cmdline\": {\"value\": $(json_str "$_line"), \"digests\": $(digests "$empty.kata")},"
 	case $1 in
 	snp)
+		# runtime-rs always runs -cpu EPYC-v4 for SNP (cmdline_generator.rs
+		# add_sev_snp_protection_device, cpu.set_type): that type alone.
+		_t=
+		[ "$2" = go ] || _t=EPYC-v4
 		echo '    "launch_digests": ['
-		snp_digests "$_line" || return 1
+		snp_digests "$_line" "$_t" || return 1
 		echo
 		echo '    ]},'
 		;;
@@ -121,7 +134,8 @@ printf '%s' "$cmdline" >"$empty.cmd"
 			snp_digests "$cmdline" || exit 1
 			echo
 			echo '    ]},'
-			kata_line snp || exit 1
+			kata_line snp go || exit 1
+			kata_line snp rs || exit 1
 		else
 			echo '  "snp": {"unavailable": "no AmdSev firmware (firmware/build.sh snp)"},'
 		fi
@@ -137,7 +151,8 @@ printf '%s' "$cmdline" >"$empty.cmd"
 			echo "    \"mrtd\": $(json_str "$(v mrtd)"), \"rtmr1\": $(json_str "$(v rtmr1)"), \"rtmr2\": $(json_str "$(v rtmr2)"),"
 			echo "    \"rtmr2_cmdline_form\": \"$form\","
 			echo '    "rtmr0": "measured on the target host: it depends on QEMU'"'"'s ACPI tables and the firmware variables"},'
-			kata_line tdx || exit 1
+			kata_line tdx go || exit 1
+			kata_line tdx rs || exit 1
 		else
 			echo '  "tdx": {"unavailable": "no IntelTdx firmware (firmware/build.sh tdx)"},'
 		fi

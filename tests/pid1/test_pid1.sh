@@ -152,9 +152,12 @@ AG
 }
 
 test_agent_crash_leads_to_shutdown() {
+	# A real fault: the agent is PID 1 of its own PID namespace, and the
+	# kernel drops a signal sent to such a process that has no handler for
+	# it (kill -SEGV $$ would do nothing), but never a CPU fault's.
 	a=$(agent crash.sh <<'AG'
 #!/bin/sh
-kill -SEGV $$
+exec python3 -c 'import ctypes; ctypes.string_at(0)'
 AG
 )
 	run_init "$a"
@@ -163,46 +166,84 @@ AG
 	assertContains "$(cat "$WORK/out")" "shutdown: complete"
 }
 
-test_sigkill_after_grace() {
-	# The agent leaves a child that ignores SIGTERM; shutdown must not hang.
-	a=$(agent stubborn.sh <<'AG'
+test_agent_runs_in_init_mode() {
+	# The agent is PID 1 of a PID namespace of its own, with a /proc of
+	# that namespace, and no session of its own: the kata-agent takes init
+	# mode from getpid() == 1 and calls setsid() itself, which fails for a
+	# session leader (kata-containers 7c6ba40c src/agent/src/main.rs main,
+	# init_agent_as_init).
+	a=$(agent ns.sh <<'AG'
 #!/bin/sh
-sh -c "trap '' TERM; echo stubborn started; while :; do sleep 0.1; done" &
-sleep 0.5
-exit 0
+set -- /proc/[0-9]*
+echo "pid=$$ ppid=$PPID procs=$#"
+python3 -c 'import os; print("sid_leader=%d" % (os.getsid(0) == os.getpid())); os.setsid(); print("setsid=ok")'
 AG
 )
-	run_init "$a" 300
+	run_init "$a"
 	out=$(cat "$WORK/out")
 	assertEquals "init exit code" 0 "$RC"
-	assertContains "$out" "processes left after the grace period, sending SIGKILL"
+	# Its /proc shows its own namespace: itself alone, not PID 1 above it.
+	assertContains "$out" "pid=1 ppid=0 procs=1"
+	assertContains "$out" "sid_leader=0"
+	assertContains "$out" "setsid=ok"
+}
+
+test_agent_ignoring_sigterm_is_killed_after_grace() {
+	# No TERM handler: as PID 1 of its namespace the agent never sees the
+	# forwarded SIGTERM; after the grace period PID 1 sends SIGKILL.
+	a=$(agent deaf.sh <<'AG'
+#!/bin/sh
+echo ready >"$0.ready"
+while :; do sleep 0.1; done
+AG
+)
+	rm -f "$a.ready"
+	SEALROOT_STEPS=agent SEALROOT_AGENT=$a SEALROOT_GRACE_MS=500 \
+		timeout 60 unshare -fp --mount-proc "$INIT" >"$WORK/out" 2>&1 &
+	bg=$!
+	i=0
+	while [ ! -e "$a.ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	ns_init=$(pgrep -P "$(pgrep -P $bg -x unshare)" -x sealroot-init-t)
+	[ -z "$ns_init" ] && ns_init=$(pgrep -f "^$INIT\$" | head -n 1)
+	assertNotNull "found the namespace's PID 1" "$ns_init"
+	kill -TERM "$ns_init"
+	wait $bg
+	RC=$?
+	out=$(cat "$WORK/out")
+	assertEquals "init exit code" 0 "$RC"
+	assertContains "$out" "forwarding signal 15 to the agent"
+	assertContains "$out" "the agent did not stop within 500 ms, sending SIGKILL"
+	assertContains "$out" "killed by signal 9"
 	assertContains "$out" "shutdown: complete"
 }
 
-test_stopped_process_is_continued() {
-	# The agent leaves a child that has stopped itself and exits on SIGTERM
-	# only once it runs again: SIGCONT after SIGTERM (as s6-linux-init
-	# sends it) lets it go within the grace period, without SIGKILL.
-	a=$(agent stopped.sh <<'AG'
+test_agent_descendants_die_with_agent() {
+	# The agent leaves a child that ignores SIGTERM and one that has
+	# stopped itself, then exits. They are in its PID namespace, which the
+	# kernel empties with SIGKILL when its first process exits: nothing is
+	# left for the shutdown's SIGTERM/SIGKILL sweep.
+	a=$(agent leaver.sh <<'AG'
 #!/bin/sh
 . "$(dirname "$0")/agent-lib.sh"
-sh -c "trap 'echo stopped child: got SIGTERM; exit 0' TERM; kill -STOP \$\$; while :; do sleep 0.1; done" &
+sh -c "trap '' TERM; echo stubborn started; while :; do sleep 0.1; done" &
+sh -c 'kill -STOP $$; while :; do sleep 0.1; done' &
 c=$!
 i=0
 while [ "$(state $c)" != T ] && [ $i -lt 100 ]; do
 	sleep 0.05
 	i=$((i + 1))
 done
-echo "child $c stopped"
+echo "child $c: $(state $c)"
 exit 0
 AG
 )
-	run_init "$a" 5000
+	run_init "$a" 300
 	out=$(cat "$WORK/out")
-	assertEquals "init exit code: $out" 0 "$RC"
-	assertContains "$out" "stopped"
-	assertContains "$out" "stopped child: got SIGTERM"
-	assertNotContains "$out" "sending SIGKILL"
+	assertEquals "init exit code" 0 "$RC"
+	assertContains "$out" "stubborn started"
+	assertContains "$out" ": T"
+	assertContains "$out" "exited with status 0"
+	assertNotContains "$out" "processes left"
 	assertContains "$out" "shutdown: complete"
 }
 

@@ -65,6 +65,19 @@ test_every_key_is_in_kata_template() {
 	done
 }
 
+test_no_extension_is_written_out() {
+	# A bundle without extensions sets guest_extension_images = [], since a
+	# drop-in replaces an array only when it sets it, and runtime-rs's
+	# qemu-snp/qemu-tdx templates list Kata's coco extension
+	# (kata-containers 7c6ba40c src/runtime-rs/config/
+	# configuration-qemu-snp-runtime-rs.toml.in; src/libs/kata-types/src/
+	# config/drop_in.rs).
+	got=$("$PY" -c 'import sys, tomllib
+q = tomllib.load(open(sys.argv[1], "rb"))["hypervisor"]["qemu"]
+print(repr(q.get("guest_extension_images", "absent")))' "$OUT/configuration-qemu-none.toml")
+	assertEquals "[]" "$got"
+}
+
 test_values() {
 	keys snp >/dev/null
 	out=$("$PY" -c 'import sys, tomllib

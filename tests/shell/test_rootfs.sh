@@ -193,6 +193,205 @@ test_agent_policy_input() {
 	done
 }
 
+# Issue 18, row 10: the s390x upstream kata-agent is a glibc, dynamically
+# linked build (kata-containers utils.mk: "ifeq ($(ARCH), s390x) override
+# LIBC = gnu"; src/agent/Makefile: USE_DEVMAPPER=yes forces gnu too;
+# tools/osbuilder/rootfs-builder/rootfs.sh forces LIBC=gnu on s390x;
+# commit 7c6ba40c54ea). --agent-libs DIR installs its PT_INTERP and its
+# DT_NEEDED closure from DIR, nothing else. The fixture is the host's: its
+# C compiler, its loader and libc (so a chroot into the image runs the agent
+# with them), and two libraries built here: the agent needs libsrdyn.so.1
+# (in DIR's usr/lib), which needs libsrdep.so.1 (in lib: the closure is
+# recursive); libsrunused.so.1 is in DIR but needed by nobody.
+make_dyn_fixture() { # sets D (the fixture) and DL (its AGENT_LIBS dir)
+	D=$W/dyn DL=$W/dyn/libs
+	[ ! -f "$D/made" ] || return 0
+	TRIP=$(cc -dumpmachine 2>/dev/null)
+	case $TRIP in x86_64-linux-gnu | s390x-linux-gnu) ;; *) return 1 ;; esac
+	rm -rf "$D"
+	mkdir -p "$D/b" "$DL/lib/$TRIP" "$DL/usr/lib" "$DL/lib"
+	printf 'int srdep(void) { return 41; }\n' >"$D/dep.c"
+	printf 'int srdep(void);\nint srdyn(void) { return srdep() + 1; }\n' >"$D/dyn.c"
+	printf '#include <stdio.h>\nint srdyn(void);\nint main(void) { printf("dynamic agent %%d\\n", srdyn()); return 0; }\n' >"$D/main.c"
+	cc -shared -fPIC -Wl,-soname,libsrdep.so.1 -o "$D/b/libsrdep.so.1" "$D/dep.c" &&
+		cc -shared -fPIC -Wl,-soname,libsrunused.so.1 -o "$D/b/libsrunused.so.1" "$D/dep.c" &&
+		cc -shared -fPIC -Wl,-soname,libsrdyn.so.1 -o "$D/b/libsrdyn.so.1" "$D/dyn.c" "$D/b/libsrdep.so.1" &&
+		cc -Wl,-rpath-link,"$D/b" -o "$D/agent" "$D/main.c" "$D/b/libsrdyn.so.1" || return 1
+	INTERP=$(readelf -lW "$D/agent" | sed -n 's/.*\[Requesting program interpreter: \(.*\)\]$/\1/p')
+	mkdir -p "$DL${INTERP%/*}"
+	cp -L "$INTERP" "$DL$INTERP"
+	cp -L "$(cc -print-file-name=libc.so.6)" "$DL/lib/$TRIP/libc.so.6"
+	cp "$D/b/libsrdyn.so.1" "$D/b/libsrunused.so.1" "$DL/usr/lib/"
+	cp "$D/b/libsrdep.so.1" "$DL/lib/"
+	: >"$D/made"
+}
+
+dynbuild() { # OUT [options...]: a build with the dynamic agent
+	_o=$1
+	shift
+	"$ROOTFS" --init "$W/init" --agent "$D/agent" --out "$_o" "$@" >"$W/build.out" 2>"$W/build.err"
+}
+
+test_dynamic_agent_with_libs() {
+	if ! command -v cc >/dev/null || ! make_dyn_fixture; then
+		skip "no C compiler for a glibc x86-64 or s390x fixture"
+		return
+	fi
+	dynbuild "$W/dy.img" --agent-libs "$DL" || fail "build failed: $(cat "$W/build.err")"
+	extract "$W/dy.img" "$W/dy" || fail "fsck.erofs --extract failed"
+	x=$W/dy
+	assertTrue "the agent" "cmp -s $D/agent $x/usr/bin/kata-agent"
+	# Exactly the closure, each where a loader without ld.so.cache looks:
+	# the interpreter at its own path, the libraries where DIR has them.
+	assertEquals "the interpreter and the needed libraries, nothing else" \
+		"$(printf '%s\n' /lib/libsrdep.so.1 "/lib/$TRIP/libc.so.6" "$INTERP" /usr/lib/libsrdyn.so.1 | LC_ALL=C sort)" \
+		"$(cd "$x" && find lib lib64 usr/lib usr/lib64 -path lib/modules -prune -o -type f -print 2>/dev/null |
+			sed 's|^|/|' | LC_ALL=C sort)"
+	assertTrue "the interpreter's bytes" "cmp -s $DL$INTERP $x$INTERP"
+	assertTrue "libsrdyn's bytes" "cmp -s $D/b/libsrdyn.so.1 $x/usr/lib/libsrdyn.so.1"
+	assertEquals "interpreter mode" 755 "$(stat -c %a "$x$INTERP")"
+	assertEquals "library mode" 644 "$(stat -c %a "$x/lib/$TRIP/libc.so.6")"
+	assertEquals "library mtime" 1700000000 "$(stat -c %Y "$x/usr/lib/libsrdyn.so.1")"
+	assertFalse "no ld.so.cache" "[ -e $x/etc/ld.so.cache ]"
+	# The record beside the image, for the manifest: sha256, size, role,
+	# path, sorted by path.
+	want=$(for p in /lib/libsrdep.so.1 "/lib/$TRIP/libc.so.6" "$INTERP" /usr/lib/libsrdyn.so.1; do
+		role=library
+		[ "$p" != "$INTERP" ] || role=interpreter
+		printf '%s %s %s %s\n' "$(sha256sum <"$x$p" | cut -d' ' -f1)" "$(wc -c <"$x$p")" "$role" "$p"
+	done | LC_ALL=C sort -k4,4)
+	assertEquals "the .agent-libs record" "$want" "$(cat "$W/dy.img.agent-libs")"
+	# The host's loader runs it from the image alone (same architecture).
+	if [ "$TRIP" = "$(uname -m)-linux-gnu" ]; then
+		assertEquals "the agent runs in the image" "dynamic agent 42" "$(chroot "$x" /usr/bin/kata-agent 2>&1)"
+	fi
+	# Reproducible: DIR elsewhere, other modes and mtimes.
+	mkdir -p "$W/dl2/deep"
+	(umask 077 && cp -R "$DL" "$W/dl2/deep/libs")
+	find "$W/dl2" -exec touch -h -d '2003-03-03' {} +
+	dynbuild "$W/dy2.img" --agent-libs "$W/dl2/deep/libs" || fail "second build failed: $(cat "$W/build.err")"
+	assertTrue "bit-identical" "cmp -s $W/dy.img $W/dy2.img"
+	# The se initramfs holds the same files.
+	dynbuild "$W/dy.cpio" --agent-libs "$DL" --format cpio || fail "cpio build failed: $(cat "$W/build.err")"
+	listing=$(cpio --quiet -it <"$W/dy.cpio")
+	for p in "$INTERP" /usr/lib/libsrdyn.so.1 /lib/libsrdep.so.1; do
+		assertContains "cpio $p" "$listing" "${p#/}"
+	done
+	assertEquals "the same record" "$want" "$(cat "$W/dy.cpio.agent-libs")"
+	# A static agent: an empty record.
+	build "$W/st.img" || fail "build failed: $(cat "$W/build.err")"
+	assertTrue "a static agent's record is empty" "[ -f $W/st.img.agent-libs ] && [ ! -s $W/st.img.agent-libs ]"
+}
+
+# dyn_refused NAME MESSAGE [options...]: the dynamic agent's build fails
+# with MESSAGE and leaves no image, no record.
+dyn_refused() {
+	_n=$1 _m=$2
+	shift 2
+	rm -f "$W/dr.img" "$W/dr.img.agent-libs"
+	dynbuild "$W/dr.img" "$@"
+	assertNotEquals "$_n: refused" 0 $?
+	assertContains "$_n" "$(cat "$W/build.err")" "$_m"
+	assertEquals "$_n: one error line" 1 "$(grep -c 'rootfs: ERROR' "$W/build.err")"
+	assertFalse "$_n: no image left" "[ -e $W/dr.img ] || [ -e $W/dr.img.tmp ]"
+	assertFalse "$_n: no record left" "[ -e $W/dr.img.agent-libs ] || [ -e $W/dr.img.agent-libs.tmp ]"
+}
+
+test_dynamic_agent_missing_files() {
+	if ! command -v cc >/dev/null || ! make_dyn_fixture; then
+		skip "no C compiler for a glibc x86-64 or s390x fixture"
+		return
+	fi
+	dyn_refused "no --agent-libs" "$D/agent is dynamically linked (interpreter $INTERP): give its loader and libraries with --agent-libs DIR"
+	rm -rf "$W/m1" && cp -R "$DL" "$W/m1" && rm "$W/m1/lib/libsrdep.so.1"
+	dyn_refused "a library's library" \
+		"libsrdep.so.1 (needed by libsrdyn.so.1) is not in $W/m1 where the loader looks (/lib/$TRIP/, /usr/lib/$TRIP/, /lib/, /usr/lib/)" \
+		--agent-libs "$W/m1"
+	# In DIR, but where this loader never looks (Debian's: not /usr/lib64),
+	# so it would not find it in the image either.
+	if ! strings -a "$DL$INTERP" | grep -qx /usr/lib64/; then
+		mkdir -p "$W/m1/usr/lib64" && cp "$D/b/libsrdep.so.1" "$W/m1/usr/lib64/"
+		dyn_refused "a library where the loader does not look" \
+			"libsrdep.so.1 (needed by libsrdyn.so.1) is not in $W/m1 where the loader looks" --agent-libs "$W/m1"
+	fi
+	rm -rf "$W/m2" && cp -R "$DL" "$W/m2" && rm "$W/m2/lib/$TRIP/libc.so.6"
+	dyn_refused "libc" "libc.so.6 (needed by kata-agent) is not in $W/m2" --agent-libs "$W/m2"
+	rm -rf "$W/m3" && cp -R "$DL" "$W/m3" && rm "$W/m3$INTERP"
+	dyn_refused "the interpreter" "the agent's interpreter $INTERP is not in $W/m3" --agent-libs "$W/m3"
+	# An absolute link is DIR's, not the host's: it may not reach the host's loader.
+	ln -s "$INTERP" "$W/m3$INTERP"
+	dyn_refused "a link to the host" "the agent's interpreter $INTERP is not in $W/m3" --agent-libs "$W/m3"
+	dyn_refused "no such DIR" "no such directory: $W/nope (--agent-libs)" --agent-libs "$W/nope"
+}
+
+test_dynamic_agent_wrong_library() {
+	if ! command -v cc >/dev/null || ! make_dyn_fixture; then
+		skip "no C compiler for a glibc x86-64 or s390x fixture"
+		return
+	fi
+	aid=$(readelf -hW "$D/agent" | awk -F': +' '/^ *(Class|Data|Machine):/ { v = v (v == "" ? "" : ", ") $2 } END { print v }')
+	# Another architecture (s390x, or x86-64 on s390x), another class
+	# (ELF32), not a shared object: each refused, naming the library.
+	other=s390x-linux-gnu-gcc
+	[ "$TRIP" != s390x-linux-gnu ] || other=x86_64-linux-gnu-gcc
+	if command -v "$other" >/dev/null; then
+		rm -rf "$W/w1" && cp -R "$DL" "$W/w1"
+		"$other" -shared -nostdlib -fPIC -Wl,-soname,libsrdep.so.1 -o "$W/w1/lib/libsrdep.so.1" "$D/dep.c" ||
+			fail "$other failed"
+		dyn_refused "another machine" "libsrdep.so.1 ($W/w1/lib/libsrdep.so.1) is ELF64, 2's complement, big endian, IBM S/390, but the agent is $aid" \
+			--agent-libs "$W/w1"
+	else
+		echo "note: no $other, the other-machine library is not tried"
+	fi
+	if cc -m32 -shared -nostdlib -fPIC -o "$W/dep32.so" "$D/dep.c" 2>/dev/null; then
+		rm -rf "$W/w2" && cp -R "$DL" "$W/w2" && cp "$W/dep32.so" "$W/w2/lib/libsrdep.so.1"
+		dyn_refused "ELF32" "libsrdep.so.1 ($W/w2/lib/libsrdep.so.1) is ELF32" --agent-libs "$W/w2"
+	fi
+	rm -rf "$W/w3" && cp -R "$DL" "$W/w3" && cp "$D/agent" "$W/w3/lib/libsrdep.so.1"
+	cc -c -o "$W/w3/lib/libsrdep.so.1" "$D/dep.c"
+	dyn_refused "not a shared object" "libsrdep.so.1 ($W/w3/lib/libsrdep.so.1) is not an ELF shared object" --agent-libs "$W/w3"
+	# A search path of its own: the loader would look where the build did not.
+	rm -rf "$W/w4" && cp -R "$DL" "$W/w4"
+	cc -shared -fPIC -Wl,-soname,libsrdyn.so.1 -Wl,-rpath,'$ORIGIN/../evil' -o "$W/w4/usr/lib/libsrdyn.so.1" \
+		"$D/dyn.c" "$D/b/libsrdep.so.1" || fail "cc -rpath failed"
+	dyn_refused "\$ORIGIN" "libsrdyn.so.1 has a R" --agent-libs "$W/w4"
+	assertContains "names it" "$(cat "$W/build.err")" '($ORIGIN/../evil)'
+	# A static agent takes no --agent-libs.
+	out=$("$ROOTFS" --init "$W/init" --agent "$W/agent" --agent-libs "$DL" --out "$W/dr.img" 2>&1)
+	assertNotEquals "--agent-libs with a static agent" 0 $?
+	assertContains "$out" "--agent-libs $DL is for a dynamically linked agent"
+}
+
+# Only the agent may be dynamically linked, and only with its --agent-libs:
+# no other file in the image (an --extra tool, a dynamic mke2fs, whatever
+# the libraries would let run), and the agent's files are the ones resolved.
+test_other_dynamic_binaries_refused() {
+	if ! command -v cc >/dev/null || ! make_dyn_fixture; then
+		skip "no C compiler for a glibc x86-64 or s390x fixture"
+		return
+	fi
+	mkdir -p "$W/od/usr/bin"
+	cp "$D/agent" "$W/od/usr/bin/tool"
+	build "$W/dr.img" --extra "$W/od"
+	assertNotEquals "an --extra dynamic tool" 0 $?
+	assertContains "$(cat "$W/build.err")" "/usr/bin/tool in the image is dynamically linked; only the agent may be"
+	assertFalse "no image left" "[ -e $W/dr.img ] || [ -e $W/dr.img.tmp ]"
+	build "$W/dr.img" --mke2fs "$D/agent"
+	assertNotEquals "a dynamic mke2fs" 0 $?
+	assertContains "$(cat "$W/build.err")" "/sbin/mke2fs in the image is dynamically linked"
+	assertFalse "no image left" "[ -e $W/dr.img ] || [ -e $W/dr.img.tmp ]"
+	# The agent's libraries license nothing else.
+	dyn_refused "a tool beside the dynamic agent" "/usr/bin/tool in the image is dynamically linked" \
+		--agent-libs "$DL" --extra "$W/od"
+	mkdir -p "$W/od2/lib"
+	cp "$D/b/libsrunused.so.1" "$W/od2/lib/libsrdep.so.1"
+	dyn_refused "a library replaced by --extra" "/lib/libsrdep.so.1 in the image is not the agent's library" \
+		--agent-libs "$DL" --extra "$W/od2"
+	out=$("$ROOTFS" --init "$W/init" --agent "$W/agent" --busybox "$D/agent" --out "$W/dr.img" 2>&1)
+	assertNotEquals "a dynamic busybox" 0 $?
+	assertContains "$out" "$D/agent is dynamically linked"
+}
+
 test_extra_replaces_links() {
 	# An --extra file where the tree has a busybox link replaces the link;
 	# it must not write through it into busybox.
