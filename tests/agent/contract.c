@@ -27,6 +27,7 @@
 #include <linux/bpf.h>
 #include <linux/magic.h>
 #include <linux/netlink.h>
+#include <sys/socket.h>         /* before vm_sockets.h: older copies need sockaddr */
 #include <linux/vm_sockets.h>
 #include <net/if.h>
 #include <pthread.h>
@@ -39,7 +40,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -329,8 +329,14 @@ static void mount_to_rootfs(const char *name, const struct init_mount *m)
 		return;
 	}
 	if (mount(m->src, m->dest, m->fstype, m->flags, m->data) == 0) {
-		say(OK, name, "mounted %s on %s (%s)", m->fstype, m->dest,
-		    r == 0 ? type : r == -EINVAL ? "malformed /proc/mounts line" : "not mounted before");
+		/* Stricter: a mount over the init's own hides what it holds
+		 * (for /run: the secrets, initdata and extensions). */
+		if (r == 0)
+			say(FAIL, name, "stricter: mounted %s over the init's %s on %s", m->fstype, type,
+			    m->dest);
+		else
+			say(OK, name, "mounted %s on %s (%s)", m->fstype, m->dest,
+			    r == -EINVAL ? "malformed /proc/mounts line" : "not mounted before");
 		return;
 	}
 	if (strcmp(m->src, "dev") == 0)
