@@ -139,10 +139,10 @@ $(B)/$(ARCH)/sealroot-init: $(INIT_SRC) $(LIB_SRC) $(HDR) $(DEPS) $(B)/version
 init: $(B)/$(ARCH)/sealroot-init
 
 # The stand-in agent for the default image and the boot tests.
-$(B)/$(ARCH)/test-agent: tests/agent/test-agent.c $(DEPS)
+$(B)/$(ARCH)/test-agent: tests/agent/test-agent.c tests/agent/contract.c tests/agent/contract.h $(DEPS)
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(CFLAGS_COMMON) -static -isystem "$$(cat $(DEPS))/include" \
-	    -isystem "$$(cat $(DEPS))/include/kernel" -o $@ $< \
+	    -isystem "$$(cat $(DEPS))/include/kernel" -o $@ tests/agent/test-agent.c tests/agent/contract.c \
 	    -L"$$(cat $(DEPS))/lib" -Wl,--gc-sections -lcrypto
 	$(CROSS)strip --strip-all $@
 

@@ -4,16 +4,21 @@
  * tests. It checks, from inside the guest, what the init promised, prints
  * one verdict line and exits; the init then shuts the VM down.
  * Reads: /, /proc/mounts, /proc/modules, /etc/sealroot/modules,
- * /proc/sys/kernel/modules_disabled, its own pid, environment and sysfs,
- * and /run/confidential-containers/initdata and /run/sealroot/secrets,
- * whose files it lists with their modes and SHA-256 digests (never their
- * bytes) for the host to compare.
- * Kata's paths (docs/kata.md, rows 1, 2 and 7): it does to the file
- * system what the kata-agent does there at start and at CreateSandbox, and
- * fails when the image does not allow it: creates /var/run/sandbox-ns/ipc,
- * bind-mounts a file over /etc/resolv.conf (and unmounts it), and prints
- * the digest of /etc/kata-opa/default-policy.rego for the host to compare
- * with the manifest.
+ * /proc/sys/kernel/modules_disabled, its own pid, cgroup, environment and
+ * sysfs, and /run/confidential-containers/initdata and
+ * /run/sealroot/secrets, whose files it lists with their modes and SHA-256
+ * digests (never their bytes) for the host to compare.
+ * Process: the init starts it as the kata-agent runs in a Kata guest, PID 1
+ * of its own PID namespace (so the kata-agent takes init mode), with its
+ * own mount and cgroup namespaces (in the leaf /agent), no session of its
+ * own, stdin on /dev/null and only PATH and HOME.
+ * The agent contract (contract.c, docs/testing.md): last, it does in
+ * order what the kata-agent does to the guest at start, at CreateSandbox,
+ * at CopyFile and at two CreateContainer calls (both cgroupsPath forms),
+ * one "sealroot-test: contract N NAME: ok|FAIL|skipped" line per action;
+ * any FAIL fails the verdict. It also prints the digest of
+ * /etc/kata-opa/default-policy.rego for the host to compare with the
+ * manifest (docs/kata.md, rows 1, 2 and 7).
  * Storage (the boot cases 03x): when the initdata has a [data] entry
  * "test-storage", its first word picks what to do on the scratch disk,
  * wherever the init mounted it (found by its device, /dev/mapper/
@@ -35,8 +40,9 @@
  * "test-agent" makes it "crash" at once (SIGSEGV), "crash-2s" after two
  * seconds, "ignore-term" (leave a child that ignores SIGTERM, then exit),
  * or "forkbomb" (fork until the kernel refuses, for 3 s, then exit).
- * Changes: nothing, except those scratch files. On failure: the verdict line
- * says FAIL and why; exit 1.
+ * Changes: those scratch files, and what the contract changes as the
+ * kata-agent would (contract.c says what stays). On failure: the verdict
+ * line says FAIL and why; exit 1.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -61,6 +67,8 @@
  * EVP and drags the whole provider machinery into this static binary. */
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
+
+#include "contract.h"
 
 #define INITDATA_DIR "/run/confidential-containers/initdata"
 #define SCRATCH_DEV "/dev/mapper/sealroot-scratch"
@@ -238,17 +246,28 @@ static void check_fds(void)
 	closedir(dir);
 }
 
+/*
+ * The agent runs as the kata-agent does in a Kata guest: PID 1 (of its own
+ * PID namespace), so it takes init mode (kata-containers 7c6ba40c
+ * src/agent/src/main.rs:351, init_mode = getpid() == 1); its parent is
+ * outside that namespace (getppid() 0); it is in the leaf "agent" of its
+ * own cgroup namespace; it leads no session, or init mode's setsid()
+ * (main.rs:793) fails with EPERM.
+ */
 static void check_process(void)
 {
+	char cg[256];
 	struct stat st;
 	char **e;
 
-	if (getpid() == 1)
-		fail("the agent is PID 1", "");
-	if (getppid() != 1)
-		fail("the agent's parent is not PID 1", "");
-	if (getsid(0) != getpid())
-		fail("the agent does not lead its own session", "");
+	if (getpid() != 1)
+		fail("the agent is not PID 1 of its namespace (the kata-agent would not take init mode)", "");
+	if (getppid() != 0)
+		fail("the agent's parent is inside its PID namespace", "");
+	if (getsid(0) == getpid())
+		fail("the agent already leads a session (init mode's setsid() would fail)", "");
+	if (read_file("/proc/self/cgroup", cg, sizeof(cg)) < 0 || strcmp(cg, "0::/agent\n") != 0)
+		fail("/proc/self/cgroup is not 0::/agent", "");
 	for (e = environ; *e; e++)
 		if (strncmp(*e, "PATH=", 5) != 0 && strncmp(*e, "HOME=", 5) != 0)
 			fail("unexpected environment variable %.40s", *e);
@@ -544,96 +563,6 @@ static void check_storage(void)
 	}
 }
 
-/* mkdir -p for a path whose parents are directories or links to them. */
-static int mkdir_p(const char *path)
-{
-	char p[256], *s;
-
-	snprintf(p, sizeof(p), "%s", path);
-	for (s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*s = '/';
-	}
-	return mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-/*
- * What the kata-agent does to the file system outside its own tmpfs, each
- * step cited to kata-containers src/agent/src at commit 7c6ba40c54ea.
- */
-static void check_kata_paths(void)
-{
-	static const char dns[] = "nameserver 192.0.2.53";
-	static unsigned char buf[1 << 20];
-	char hex[2 * SHA256_DIGEST_LENGTH + 1], got[64];
-	struct statfs sf;
-	struct stat st;
-	ssize_t len;
-	int fd = -1, ok;
-
-	/* namespace.rs Namespace::setup (sandbox.rs setup_shared_namespaces,
-	 * from rpc.rs create_sandbox): create_dir_all(PERSISTENT_NS_DIR,
-	 * "/var/run/sandbox-ns"), then File::create of "ipc" and "uts". */
-	if (mkdir_p("/var/run/sandbox-ns") == 0)
-		fd = open("/var/run/sandbox-ns/ipc", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		fail("kata: cannot create /var/run/sandbox-ns/ipc: %s", strerror(errno));
-	} else {
-		if (fstatfs(fd, &sf) < 0 || (unsigned long)sf.f_type != TMPFS_MAGIC_)
-			fail("kata: /var/run/sandbox-ns is not on tmpfs%s", "");
-		else
-			printf("sealroot-test: kata /var/run/sandbox-ns/ipc created on tmpfs\n");
-		close(fd);
-	}
-
-	/* network.rs do_setup_guest_dns (rpc.rs create_sandbox): nothing
-	 * unless fs::metadata("/etc/resolv.conf") succeeds and is not a
-	 * directory; then the DNS lines go to
-	 * /run/kata-containers/sandbox/resolv.conf, bind-mounted over it. */
-	if (stat("/etc/resolv.conf", &st) < 0 || S_ISDIR(st.st_mode)) {
-		fail("kata: /etc/resolv.conf is missing or a directory, so the pod gets no DNS%s", "");
-	} else if (mkdir_p("/run/kata-containers/sandbox") < 0 ||
-		   (fd = open("/run/kata-containers/sandbox/resolv.conf",
-			      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
-		fail("kata: cannot write /run/kata-containers/sandbox/resolv.conf: %s", strerror(errno));
-	} else {
-		ok = write(fd, dns, sizeof(dns) - 1) == (ssize_t)sizeof(dns) - 1;
-		close(fd);
-		if (!ok || mount("/run/kata-containers/sandbox/resolv.conf", "/etc/resolv.conf",
-				 "bind", MS_BIND, NULL) < 0) {
-			fail("kata: cannot bind-mount over /etc/resolv.conf: %s", strerror(errno));
-		} else {
-			if (read_file("/etc/resolv.conf", got, sizeof(got)) < 0 || strcmp(got, dns) != 0)
-				fail("kata: /etc/resolv.conf does not show the pod's DNS%s", "");
-			else
-				printf("sealroot-test: kata /etc/resolv.conf bind-mounted\n");
-			if (umount2("/etc/resolv.conf", 0) < 0)
-				fail("kata: cannot unmount /etc/resolv.conf: %s", strerror(errno));
-		}
-		unlink("/run/kata-containers/sandbox/resolv.conf");
-		rmdir("/run/kata-containers/sandbox");
-	}
-
-	/* main.rs start_sandbox -> initialize_policy -> policy/src/policy.rs
-	 * AgentPolicy::initialize: add_policy_from_file(POLICY_DEFAULT_FILE,
-	 * "/etc/kata-opa/default-policy.rego"), else the agent aborts. */
-	fd = open("/etc/kata-opa/default-policy.rego", O_RDONLY | O_CLOEXEC);
-	len = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
-	if (fd >= 0)
-		close(fd);
-	if (len <= 0) {
-		fail("kata: no /etc/kata-opa/default-policy.rego%s", "");
-	} else {
-		sha256_hex(buf, (size_t)len, hex);
-		printf("sealroot-test: kata policy /etc/kata-opa/default-policy.rego size %zd sha256 %s\n",
-		       len, hex);
-	}
-}
-
 static void misbehave(void)
 {
 	char action[64] = "";
@@ -739,6 +668,7 @@ static void check_extensions(void)
 int main(void)
 {
 	struct timespec ts;
+	int contract_failed;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	printf("sealroot-test: agent running, pid %d, uptime %ld.%06ld s\n",
@@ -751,13 +681,20 @@ int main(void)
 	check_dir(INITDATA_DIR, "initdata");
 	check_dir(SECRETS_DIR, "secret");
 	check_storage();
-	check_kata_paths();
 	check_extensions();
+	/* Last: it changes the guest as the kata-agent would (contract.c). */
+	contract_failed = contract_run();
+	if (contract_failed) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "%d", contract_failed);
+		fail("agent contract: %s steps FAIL", n);
+	}
 	if (failures[0]) {
 		printf("sealroot-test: VERDICT FAIL: %s\n", failures);
 		return 1;
 	}
-	printf("sealroot-test: VERDICT PASS: / is %s and read-only, modules loaded and locked, agent is not PID 1\n",
-	       root_kind);
+	printf("sealroot-test: VERDICT PASS: / is %s and read-only, modules loaded and locked, "
+	       "agent is PID 1 of its namespace, agent contract: %d steps\n", root_kind, CONTRACT_STEPS);
 	return 0;
 }

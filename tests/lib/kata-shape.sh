@@ -297,6 +297,41 @@ ks_rs_coco_dev() {
 	printf '%s\n' -vga none -no-user-config -nodefaults -nographic -no-reboot
 }
 
+# ks_expect_contract: the test agent's agent contract (tests/agent/contract.c,
+# docs/testing.md "The agent contract") in $LOG: exactly KS_CONTRACT_STEPS
+# step lines and its "done" line, none FAIL, every one ok except the ttRPC
+# listen on vsock, which says "skipped" when QEMU attached no vhost-vsock
+# (ks_vsock; no /dev/vhost-vsock on the test machines) and must be ok when
+# it did; both cgroupsPath forms' containers created, started and removed.
+KS_CONTRACT_STEPS=46
+ks_expect_contract() {
+	_re='sealroot-test: contract [0-9][0-9]* [^:]*: '
+	_all=$(grep -cE "${_re}(ok \\(|FAIL |skipped: )" "$LOG")
+	_ok=$(grep -c "${_re}ok (" "$LOG")
+	_skip=$(grep -c "${_re}skipped: " "$LOG")
+	[ "$(grep -c "${_re}FAIL " "$LOG")" = 0 ] ||
+		case_fail "agent contract steps failed: $(grep "${_re}FAIL " "$LOG")"
+	[ "$_all" = "$KS_CONTRACT_STEPS" ] ||
+		case_fail "$_all agent contract steps, not $KS_CONTRACT_STEPS"
+	if grep -q '^vhost-vsock-pci,' "$LOG.cmd"; then
+		expect_log "start ttRPC listen vsock: ok ("
+		_want_skip=0
+	else
+		expect_log "start ttRPC listen vsock: skipped: "
+		_want_skip=1
+	fi
+	if [ "$_skip" != "$_want_skip" ] || [ "$_ok" != $((KS_CONTRACT_STEPS - _want_skip)) ]; then
+		case_fail "agent contract: $_ok ok and $_skip skipped of $KS_CONTRACT_STEPS"
+	fi
+	for _form in cgroupfs systemd; do
+		for _s in cgroupsPath "pod cgroup" "container cgroup" "device cgroup bpf" resources \
+			"start process" destroy; do
+			expect_log "CreateContainer $_form $_s: ok ("
+		done
+	done
+	expect_log "sealroot-test: contract done: $KS_CONTRACT_STEPS steps, $_ok ok, 0 FAIL, $_skip skipped"
+}
+
 # ks_run SHAPE_FUNCTION TIMEOUT: runs qemu-system-x86_64 with the shape's
 # arguments under timeout; QEMU's stderr goes to $KS_CONSOLE.qemu and the
 # whole command line to $KS_CONSOLE.cmd. Returns QEMU's exit code (124: the

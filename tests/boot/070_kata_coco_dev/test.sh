@@ -9,7 +9,10 @@
 # virtio-blk-pci (qemu_arch_base.go buildInitdataDevice), the
 # virtio-serial console hvc0, virtio-rng, a virtio-scsi controller and
 # Kata's own kernel parameters before the bundle's kernel_params. The init's
-# pipeline must reach the test agent's PASS verdict with no FATAL line.
+# pipeline must reach the test agent's PASS verdict with no FATAL line, and
+# every step of the agent contract (tests/agent/contract.c: what the
+# kata-agent does at start, CreateSandbox and CreateContainer, with both
+# cgroupsPath forms) must be ok (ks_expect_contract).
 . "$TOP/tests/lib/boot.sh"
 . "$TOP/tests/lib/kata-shape.sh"
 
@@ -28,4 +31,5 @@ grep -q 'verity 1 /dev/vda1 /dev/vda2 ' "$LOG.cmd" ||
 expect_exited
 expect_log "verity: / is dm-verity, root hash $(cat "$BUNDLE/roothash")"
 expect_log "sealroot-test: VERDICT PASS"
+ks_expect_contract
 expect_no_log "FATAL"

@@ -10,7 +10,8 @@
 # and Kata's own kernel parameters. The TEE object and
 # confidential-guest-support are left out: TCG emulates no TEE, and the
 # firmware boots as a plain guest. The init's pipeline must reach the test
-# agent's PASS verdict with no FATAL line; the init detects no TEE.
+# agent's PASS verdict with no FATAL line and every agent contract step ok
+# (ks_expect_contract); the init detects no TEE.
 # Except the firmware: AMDSEV.fd (edk2 OvmfPkg/AmdSev) without SEV does not
 # run QEMU's -kernel (its console: "BdsDxe: failed to load Boot0001 "Grub
 # Bootloader" ... No bootable option was found", then it waits), so this case
@@ -38,6 +39,7 @@ grep -q 'verity 1 /dev/vda1 /dev/vda2 ' "$LOG.cmd" || case_fail "dm-mod.create d
 expect_exited
 expect_log "verity: / is dm-verity, root hash $(cat "$b/roothash")"
 expect_log "sealroot-test: VERDICT PASS"
+ks_expect_contract
 expect_no_log "FATAL"
 # The line this guest booted is the one the bundle's reference values
 # publish, with its launch measurements (reference-values.json "kata",

@@ -9,7 +9,8 @@
 # initdata on virtio-scsi (scsi-hd on scsi0.0: block_device_driver), the
 # virtio-serial console hvc0, virtio-rng and runtime-rs's own kernel
 # parameters. The init must find the initdata on /dev/sda and the pipeline
-# must reach the test agent's PASS verdict with no FATAL line.
+# must reach the test agent's PASS verdict with no FATAL line, with every
+# agent contract step ok (ks_expect_contract).
 . "$TOP/tests/lib/boot.sh"
 . "$TOP/tests/lib/kata-shape.sh"
 
@@ -29,4 +30,5 @@ expect_exited
 expect_log "verity: / is dm-verity, root hash $(cat "$BUNDLE/roothash")"
 expect_log "/dev/sda"
 expect_log "sealroot-test: VERDICT PASS"
+ks_expect_contract
 expect_no_log "FATAL"

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * contract: the agent contract test (tests/agent/contract.c). Does, in the
+ * kata-agent's order, what the agent does to the guest's file system,
+ * mounts, cgroups and network at start, at CreateSandbox and at two
+ * CreateContainer calls (one per cgroupsPath form), one console line per
+ * action: "sealroot-test: contract <n> <name>: ok ...", "...: FAIL <why>"
+ * or, for the ttRPC listen on a guest without a vsock device,
+ * "...: skipped: <why>". Last: "sealroot-test: contract done: ...".
+ */
+#ifndef SEALROOT_TEST_CONTRACT_H
+#define SEALROOT_TEST_CONTRACT_H
+
+/* The number of steps contract_run() reports, every run. */
+#define CONTRACT_STEPS 46
+
+/* Runs every step; returns how many said FAIL. */
+int contract_run(void);
+
+#endif
