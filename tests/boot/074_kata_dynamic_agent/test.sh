@@ -29,7 +29,7 @@
 # a) x86_64, through make.
 command -v gcc >/dev/null || case_fail "no gcc (build-essential)"
 agent=$CASE_WORK/kata-agent
-gcc -std=c11 -D_GNU_SOURCE -O2 -o "$agent" "$TOP/tests/agent/test-agent.c" -lcrypto ||
+gcc -std=c11 -D_GNU_SOURCE -O2 -o "$agent" "$TOP/tests/agent/test-agent.c" "$TOP/tests/agent/contract.c" -lcrypto ||
 	case_fail "cannot build the test agent against glibc and libcrypto (libssl-dev)"
 interp=$(readelf -lW "$agent" | sed -n 's/.*\[Requesting program interpreter: \(.*\)\]$/\1/p')
 [ "$interp" = /lib64/ld-linux-x86-64.so.2 ] || case_fail "the agent's interpreter is \"$interp\""
