@@ -7,6 +7,7 @@
 #include "supervise.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -64,9 +65,13 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* How long SIGKILL may take to empty the agent's namespace. */
+enum { KILL_WAIT_MS = 2000 };
+
 void supervise(struct boot *b)
 {
 	long long deadline = -1, left;
+	bool killed = false;
 	struct timespec wait;
 	siginfo_t si;
 	sigset_t set;
@@ -79,12 +84,21 @@ void supervise(struct boot *b)
 			sig = sigwaitinfo(&set, &si);
 		} else {
 			left = deadline - now_ms();
-			if (left <= 0) {
+			if (left <= 0 && !killed) {
 				log_info("supervise: the agent did not stop within %u ms, sending SIGKILL",
 					 b->cfg.grace_ms);
 				kill(b->agent_pid, SIGKILL);
-				deadline = -1;
+				killed = true;
+				deadline = now_ms() + KILL_WAIT_MS;
 				continue;
+			}
+			if (left <= 0) {
+				/* Its exit is reported only once its PID namespace is
+				 * empty, and a task stuck in the kernel (I/O the host
+				 * stalls) keeps it from emptying: shut down anyway. */
+				log_info("supervise: the agent's namespace has not emptied %d ms after SIGKILL; shutting down",
+					 KILL_WAIT_MS);
+				return;
 			}
 			wait.tv_sec = left / 1000;
 			wait.tv_nsec = (left % 1000) * 1000000;
@@ -107,7 +121,7 @@ void supervise(struct boot *b)
 				continue;
 			break;
 		}
-		if (deadline < 0)
+		if (deadline < 0 && !killed)
 			deadline = now_ms() + b->cfg.grace_ms;
 	}
 }

@@ -7,8 +7,10 @@
  * SIGPWR (the host's power button) into SIGTERM for it. The agent is PID 1
  * of its own namespace, and the kernel drops a signal it has no handler
  * for: after a forwarded request to stop (all but SIGUSR1/2) it gets the
- * grace period, then SIGKILL.
- * On failure: none; it returns when the agent has exited.
+ * grace period, then SIGKILL. The agent's exit is reported only when its
+ * whole PID namespace is empty; after SIGKILL it waits 2 s for that.
+ * On failure: none; it returns when the agent has exited, or 2 s after a
+ * SIGKILL that did not empty its namespace.
  */
 #ifndef SEALROOT_SUPERVISE_H
 #define SEALROOT_SUPERVISE_H

@@ -27,7 +27,7 @@ enum { CMDLINE_MAX = 4096 };
 struct cmdline_config {
 	char roothash[ROOTHASH_HEX_MAX + 1]; /* lower-case hex, required unless root_initramfs */
 	bool root_initramfs;                  /* sealroot.root=initramfs: / is the measured initrd */
-	unsigned grace_ms;                    /* shutdown: SIGTERM to SIGKILL */
+	unsigned grace_ms;                    /* SIGTERM to SIGKILL: shutdown, a forwarded stop */
 	bool verity_scan;                     /* read the whole root at boot (default: no) */
 	bool initdata_required;               /* no initdata device is fatal */
 	char scratch[CONF_DEVICE_MAX];        /* sealroot.scratch: serial or /dev path */
@@ -43,7 +43,7 @@ struct cmdline_config {
 	size_t n_ext;
 };
 
-/* The defaults of docs/init.md: grace 5000 ms, full scan, initdata required. */
+/* The defaults of docs/init.md: grace 5000 ms, lazy verity (no full scan), initdata required. */
 void cmdline_defaults(struct cmdline_config *cfg);
 
 /*
