@@ -814,6 +814,10 @@ static void step_initdata(void)
  * /usr/local/bin up to agent.guest_components_procs; a missing one only
  * warns (nothing is launched).
  */
+/* Whether the launch plan starts a confidential-data-hub, which guest pull
+ * needs (step_pull). */
+static int cdh_launched;
+
 static void step_launch_plan(void)
 {
 	static char toml[65536];
@@ -837,6 +841,7 @@ static void step_launch_plan(void)
 			    bins[i]);
 		else
 			say(OK, name, "no coco extension; the rootfs has the %u components", i);
+		cdh_launched = i >= cfg.procs_level && cfg.procs_level >= 2;
 		return;
 	}
 	if (readf(manifest, toml, sizeof(toml)) < 0) {
@@ -862,6 +867,8 @@ static void step_launch_plan(void)
 				schema = s[0] == '1' && (s[1] == '\0' || strchr(" \t#\r", s[1]));
 			}
 		}
+		if (processes > 0 && strstr(s, "confidential-data-hub"))
+			cdh_launched = 1;
 		if (in_paths && (strncmp(s, "\"ocicrypt-config\"", 17) == 0 ||
 				 (strncmp(s, "ocicrypt-config", 15) == 0 && strchr(" \t=", s[15]))))
 			ocicrypt = 1;
@@ -1170,7 +1177,16 @@ static void step_pull(struct ctr *c)
 		say(FAIL, name, "overlay on %s: %s", c->rootfs, strerror(errno));
 		return;
 	}
-	say(OK, name, "overlay from %s on %s", IMAGE_WORK_DIR, c->rootfs);
+	/* Without a CDH the agent's pull (confidential_data_hub/mod.rs:185
+	 * over the CDH's socket) fails: the stand-in root only lets the
+	 * later steps run. Not ok, so no case passes on a guest that could
+	 * not pull. */
+	if (!cdh_launched)
+		say(SKIP, name, "no confidential-data-hub in the launch plan, so the agent's guest "
+		    "pull would fail; an overlay from %s stands in on %s for the next steps",
+		    IMAGE_WORK_DIR, c->rootfs);
+	else
+		say(OK, name, "overlay from %s on %s", IMAGE_WORK_DIR, c->rootfs);
 }
 
 /* The OCI spec of the request, as the Go runtime sends it after

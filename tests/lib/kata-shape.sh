@@ -302,7 +302,9 @@ ks_rs_coco_dev() {
 # step lines and its "done" line, none FAIL, every one ok except the ttRPC
 # listen on vsock, which says "skipped" when QEMU attached no vhost-vsock
 # (ks_vsock; no /dev/vhost-vsock on the test machines) and must be ok when
-# it did; both cgroupsPath forms' containers created, started and removed.
+# it did, and the two guest pulls, skipped when the case attaches no coco
+# extension (no confidential-data-hub to pull with); both cgroupsPath
+# forms' containers created, started and removed.
 KS_CONTRACT_STEPS=46
 ks_expect_contract() {
 	_re='sealroot-test: contract [0-9][0-9]* [^:]*: '
@@ -319,6 +321,17 @@ ks_expect_contract() {
 	else
 		expect_log "start ttRPC listen vsock: skipped: "
 		_want_skip=1
+	fi
+	# Guest pull needs the confidential-data-hub, which the coco extension
+	# brings: without it both pulls are skipped, never ok (contract.c
+	# step_pull).
+	if grep -q 'serial=extension-coco' "$LOG.cmd"; then
+		expect_no_log "guest-pull rootfs: skipped: "
+	else
+		for _form in cgroupfs systemd; do
+			expect_log "CreateContainer $_form guest-pull rootfs: skipped: no confidential-data-hub"
+		done
+		_want_skip=$((_want_skip + 2))
 	fi
 	if [ "$_skip" != "$_want_skip" ] || [ "$_ok" != $((KS_CONTRACT_STEPS - _want_skip)) ]; then
 		case_fail "agent contract: $_ok ok and $_skip skipped of $KS_CONTRACT_STEPS"
