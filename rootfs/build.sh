@@ -407,6 +407,20 @@ while IFS= read -r p; do
 	die "$p in the image is dynamically linked; only the agent may be, with --agent-libs"
 done <"$st/dynamic"
 if [ -n "$libs" ]; then
+	# What would make the loader load something else: a preload list, a
+	# cache or its configuration, or another shared object where it looks
+	# (a glibc-hwcaps subdirectory included). Only the resolved files.
+	for f in etc/ld.so.preload etc/ld.so.cache etc/ld.so.conf etc/ld.so.conf.d; do
+		if [ -e "$r/$f" ] || [ -L "$r/$f" ]; then
+			die "/$f in the image would change what the agent's loader loads"
+		fi
+	done
+	find "$r" \( -type f -o -type l \) \( -name '*.so' -o -name '*.so.*' \) >"$st/shared"
+	while IFS= read -r p; do
+		p=${p#"$r"}
+		awk -v p="$p" '$2 == p { f = 1 } END { exit !f }' "$st/libs" ||
+			die "$p in the image is a shared object the agent's loader could load; only the resolved libraries may be"
+	done <"$st/shared"
 	cmp -s "$agent" "$r/usr/bin/kata-agent" || die "/usr/bin/kata-agent in the image is not $agent"
 	while read -r role path s; do
 		cmp -s "$s" "$r$path" || die "$path in the image is not the agent's $role $s"

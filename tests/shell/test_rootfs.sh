@@ -387,6 +387,15 @@ test_other_dynamic_binaries_refused() {
 	cp "$D/b/libsrunused.so.1" "$W/od2/lib/libsrdep.so.1"
 	dyn_refused "a library replaced by --extra" "/lib/libsrdep.so.1 in the image is not the agent's library" \
 		--agent-libs "$DL" --extra "$W/od2"
+	# Nothing else the loader could load: a preload list, a cache, another
+	# shared object where it looks (a hwcaps directory too).
+	mkdir -p "$W/od3/etc" "$W/od4/lib/glibc-hwcaps/x86-64-v3"
+	printf '/lib/libsrunused.so.1\n' >"$W/od3/etc/ld.so.preload"
+	dyn_refused "an ld.so.preload" "/etc/ld.so.preload in the image would change what the agent's loader loads" \
+		--agent-libs "$DL" --extra "$W/od3"
+	cp "$D/b/libsrunused.so.1" "$W/od4/lib/glibc-hwcaps/x86-64-v3/libsrdep.so.1"
+	dyn_refused "a hwcaps library" "/lib/glibc-hwcaps/x86-64-v3/libsrdep.so.1 in the image is a shared object the agent's loader could load" \
+		--agent-libs "$DL" --extra "$W/od4"
 	out=$("$ROOTFS" --init "$W/init" --agent "$W/agent" --busybox "$D/agent" --out "$W/dr.img" 2>&1)
 	assertNotEquals "a dynamic busybox" 0 $?
 	assertContains "$out" "$D/agent is dynamically linked"
