@@ -171,7 +171,7 @@ $(STAGE)/rootfs.erofs $(STAGE)/initrd.cpio: $(B)/$(ARCH)/sealroot-init $(AGENT) 
     $(POLICY_FILE) $(STAGE)/agent-policy.input $(STAGE)/agent.input
 	@mkdir -p $(@D)
 	rootfs/build.sh --init $(B)/$(ARCH)/sealroot-init --agent $(AGENT) --agent-policy $(POLICY_FILE) \
-	    $(if $(AGENT_LIBS),--agent-libs $(AGENT_LIBS)) \
+	    $(if $(AGENT_LIBS),--agent-libs '$(AGENT_LIBS)') \
 	    --busybox $(BUSYBOX) --mke2fs "$$(cat $(DEPS))/bin/mke2fs" \
 	    --modules-dir "$$(cat $(B)/kernel-$(TEE).dir)/modules" --modules-list $(MODULES_LIST) \
 	    --format $(if $(filter %.cpio,$@),cpio,erofs) --out $@
