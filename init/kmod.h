@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kmod: loads the modules the image lists, then forbids loading any more.
- * Reads: /etc/sealroot/modules (one name per line, '#' comments) and the
+ * Reads: /etc/sealroot/modules (one name per line, '#' comments),
+ * /lib/modules/<release>/modules.builtin (a listed module built into the
+ * kernel needs no load, and libkmod is used only for the others) and the
  * modules under /lib/modules/<release>/, all on the verity root.
  * Changes: inserts those modules, sets kernel.modules_disabled=1 and, where
  * the kernel has kexec (CONFIG_KEXEC_CORE), kernel.kexec_load_disabled=1.

@@ -19,6 +19,10 @@ for step in mount cmdline verity kmod initdata agent; do
 	expect_log "step $step: ok"
 done
 expect_log "verity: / is dm-verity, root hash $(cat "$BUNDLE/roothash")"
+# Every module the image lists is built in, and the init knows it from
+# modules.builtin alone (no libkmod, no load): kernel-config/base.config.
+n=$(grep -cv '^#' "$TOP/rootfs/modules.list")
+expect_log "kmod: $n modules present ($n built in), module loading now disabled"
 # Lazy verity by default: no full scan (docs/init.md, "The full scan").
 expect_log "verity scan off"
 expect_no_log "all blocks verified"
