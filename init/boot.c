@@ -10,6 +10,7 @@
 void paths_init(struct paths *p)
 {
 	p->proc = "/proc";
+	p->dm_control = "/dev/mapper/control";
 	p->proc_cmdline = "/proc/cmdline";
 	p->sys_dev_block = "/sys/dev/block";
 	p->dev = "/dev";

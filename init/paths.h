@@ -16,6 +16,7 @@ struct paths {
 	const char *proc_cmdline;     /* /proc/cmdline */
 	const char *sys_dev_block;    /* /sys/dev/block */
 	const char *dev;              /* /dev */
+	const char *dm_control;       /* /dev/mapper/control */
 	const char *modules_list;     /* /etc/sealroot/modules */
 	const char *modules_disabled; /* /proc/sys/kernel/modules_disabled */
 	const char *kexec_disabled;   /* /proc/sys/kernel/kexec_load_disabled */
