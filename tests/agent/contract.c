@@ -102,7 +102,7 @@ static int say(int kind, const char *name, const char *fmt, ...)
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static int readf(const char *path, char *buf, size_t size)
+int readf(const char *path, char *buf, size_t size)
 {
 	size_t len = 0;
 	ssize_t n;

@@ -5,16 +5,23 @@
  * mounts, cgroups and network at start, at CreateSandbox and at two
  * CreateContainer calls (one per cgroupsPath form), one console line per
  * action: "sealroot-test: contract <n> <name>: ok ...", "...: FAIL <why>"
- * or, for the ttRPC listen on a guest without a vsock device,
- * "...: skipped: <why>". Last: "sealroot-test: contract done: ...".
+ * or "...: skipped: <why>" (the ttRPC listen on a guest without a vsock
+ * device, a guest pull without a confidential-data-hub).
+ * Last: "sealroot-test: contract done: ...".
  */
 #ifndef SEALROOT_TEST_CONTRACT_H
 #define SEALROOT_TEST_CONTRACT_H
+
+#include <stddef.h>
 
 /* The number of steps contract_run() reports, every run. */
 #define CONTRACT_STEPS 46
 
 /* Runs every step; returns how many said FAIL. */
 int contract_run(void);
+
+/* path's contents (at most size - 1 bytes), NUL-terminated, into buf: the
+ * length, or -errno. Shared with test-agent.c. */
+int readf(const char *path, char *buf, size_t size);
 
 #endif

@@ -91,21 +91,6 @@ static void fail(const char *fmt, const char *arg)
 	snprintf(failures + len, sizeof(failures) - len, fmt, arg);
 }
 
-static int read_file(const char *path, char *buf, size_t size)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	buf[len] = '\0';
-	return (int)len;
-}
-
 /* The device-mapper target type of dev, through DM_TABLE_STATUS. */
 static int dm_target_type(dev_t dev, char *type, size_t size)
 {
@@ -149,7 +134,7 @@ static void check_root(void)
 	struct stat st;
 	char type[32];
 
-	if (read_file("/proc/cmdline", cmdline, sizeof(cmdline)) >= 0 &&
+	if (readf("/proc/cmdline", cmdline, sizeof(cmdline)) >= 0 &&
 	    strstr(cmdline, "sealroot.root=initramfs"))
 		root_kind = "the initramfs";
 	if (stat("/", &st) < 0) {
@@ -181,7 +166,7 @@ static int builtin(const char *name_sp)
 	if (uname(&u) < 0)
 		return 0;
 	snprintf(path, sizeof(path), "/lib/modules/%s/modules.builtin", u.release);
-	if (read_file(path, list, sizeof(list)) < 0)
+	if (readf(path, list, sizeof(list)) < 0)
 		return 0;
 	for (p = list; *p; p++)
 		if (*p == '-')
@@ -198,11 +183,11 @@ static void check_modules(void)
 	char disabled[8];
 	unsigned count = 0;
 
-	if (read_file("/etc/sealroot/modules", list, sizeof(list)) < 0) {
+	if (readf("/etc/sealroot/modules", list, sizeof(list)) < 0) {
 		fail("no /etc/sealroot/modules", "");
 		return;
 	}
-	if (read_file("/proc/modules", loaded, sizeof(loaded)) < 0) {
+	if (readf("/proc/modules", loaded, sizeof(loaded)) < 0) {
 		fail("no /proc/modules", "");
 		return;
 	}
@@ -223,7 +208,7 @@ static void check_modules(void)
 	}
 	if (count == 0)
 		fail("the image lists no modules", "");
-	if (read_file("/proc/sys/kernel/modules_disabled", disabled, sizeof(disabled)) < 0 ||
+	if (readf("/proc/sys/kernel/modules_disabled", disabled, sizeof(disabled)) < 0 ||
 	    disabled[0] != '1')
 		fail("kernel.modules_disabled is not 1", "");
 }
@@ -266,7 +251,7 @@ static void check_process(void)
 		fail("the agent's parent is inside its PID namespace", "");
 	if (getsid(0) == getpid())
 		fail("the agent already leads a session (init mode's setsid() would fail)", "");
-	if (read_file("/proc/self/cgroup", cg, sizeof(cg)) < 0 || strcmp(cg, "0::/agent\n") != 0)
+	if (readf("/proc/self/cgroup", cg, sizeof(cg)) < 0 || strcmp(cg, "0::/agent\n") != 0)
 		fail("/proc/self/cgroup is not 0::/agent", "");
 	for (e = environ; *e; e++)
 		if (strncmp(*e, "PATH=", 5) != 0 && strncmp(*e, "HOME=", 5) != 0)
@@ -496,7 +481,7 @@ static void wait_signal(char want)
 
 	while (d && (e = readdir(d))) {
 		snprintf(path, sizeof(path), "/sys/block/%s/serial", e->d_name);
-		if (read_file(path, serial, sizeof(serial)) >= 0 && strncmp(serial, "signal", 6) == 0) {
+		if (readf(path, serial, sizeof(serial)) >= 0 && strncmp(serial, "signal", 6) == 0) {
 			snprintf(path, sizeof(path), "/dev/%s", e->d_name);
 			fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
 			break;
@@ -532,7 +517,7 @@ static void check_storage(void)
 	}
 	if (f)
 		fclose(f);
-	if (read_file(INITDATA_DIR "/test-storage", action, sizeof(action)) < 0)
+	if (readf(INITDATA_DIR "/test-storage", action, sizeof(action)) < 0)
 		return;
 	if (strncmp(action, "write", 5) == 0) {
 		storage_write();
@@ -576,7 +561,7 @@ static void misbehave(void)
 	volatile int *null = NULL;
 	pid_t pid;
 
-	if (read_file(INITDATA_DIR "/test-agent", action, sizeof(action)) < 0)
+	if (readf(INITDATA_DIR "/test-agent", action, sizeof(action)) < 0)
 		return;
 	fflush(stdout);
 	if (strncmp(action, "crash-2s", 8) == 0) {

@@ -106,3 +106,17 @@ flip_byte() {
 	printf "$(printf '\\%03o' $((_b ^ 255)))" |
 		dd of="$1" bs=1 seek="$2" count=1 conv=notrunc 2>/dev/null
 }
+
+# tampered_root DISK: a copy of the bundle's root image at DISK with one
+# byte flipped inside the agent binary: in its verdict text, stored
+# uncompressed in partition 1, so the kernel can still start the init.
+# Exits the case when the text is not where it must be.
+tampered_root() {
+	cp "$BUNDLE/rootfs.img" "$1"
+	_off=$(grep -obUaF "sealroot-test: VERDICT PASS" "$1" | head -n 1 | cut -d: -f1)
+	[ -n "$_off" ] || { echo "marker not found in the image"; exit 1; }
+	[ "$_off" -ge 1048576 ] || { echo "marker outside partition 1"; exit 1; }
+	flip_byte "$1" "$_off"
+	cmp -s "$1" "$BUNDLE/rootfs.img" && { echo "flip did not change the image"; exit 1; }
+	return 0
+}

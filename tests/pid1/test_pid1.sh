@@ -52,6 +52,24 @@ run_init() {
 	RC=$?
 }
 
+# run_init_signalled AGENT_SCRIPT GRACE_MS SIGNAL: as run_init, and once
+# the agent has written "$AGENT_SCRIPT.ready", sends SIGNAL to the
+# namespace's PID 1 (unshare's child), then waits for the init's end.
+run_init_signalled() {
+	rm -f "$1.ready"
+	SEALROOT_STEPS=agent SEALROOT_AGENT=$1 SEALROOT_GRACE_MS=$2 \
+		timeout 60 unshare -fp --mount-proc "$INIT" >"$WORK/out" 2>&1 &
+	bg=$!
+	i=0
+	while [ ! -e "$1.ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	ns_init=$(pgrep -P "$(pgrep -P $bg -x unshare)" -x sealroot-init-t)
+	[ -z "$ns_init" ] && ns_init=$(pgrep -f "^$INIT\$" | head -n 1)
+	assertNotNull "found the namespace's PID 1" "$ns_init"
+	kill -"$3" "$ns_init"
+	wait $bg
+	RC=$?
+}
+
 agent() {
 	f=$WORK/$1
 	cat >"$f"
@@ -114,19 +132,7 @@ echo ready >"$0.ready"
 while :; do sleep 0.1; done
 AG
 )
-	rm -f "$a.ready"
-	SEALROOT_STEPS=agent SEALROOT_AGENT=$a SEALROOT_GRACE_MS=2000 \
-		timeout 60 unshare -fp --mount-proc "$INIT" >"$WORK/out" 2>&1 &
-	bg=$!
-	i=0
-	while [ ! -e "$a.ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	# PID 1 of the namespace is unshare's child.
-	ns_init=$(pgrep -P "$(pgrep -P $bg -x unshare)" -x sealroot-init-t)
-	[ -z "$ns_init" ] && ns_init=$(pgrep -f "^$INIT\$" | head -n 1)
-	assertNotNull "found the namespace's PID 1" "$ns_init"
-	kill -TERM "$ns_init"
-	wait $bg
-	RC=$?
+	run_init_signalled "$a" 2000 TERM
 	out=$(cat "$WORK/out")
 	assertEquals "init exit code" 0 "$RC"
 	assertContains "$out" "forwarding signal 15 to the agent"
@@ -197,18 +203,7 @@ echo ready >"$0.ready"
 while :; do sleep 0.1; done
 AG
 )
-	rm -f "$a.ready"
-	SEALROOT_STEPS=agent SEALROOT_AGENT=$a SEALROOT_GRACE_MS=500 \
-		timeout 60 unshare -fp --mount-proc "$INIT" >"$WORK/out" 2>&1 &
-	bg=$!
-	i=0
-	while [ ! -e "$a.ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	ns_init=$(pgrep -P "$(pgrep -P $bg -x unshare)" -x sealroot-init-t)
-	[ -z "$ns_init" ] && ns_init=$(pgrep -f "^$INIT\$" | head -n 1)
-	assertNotNull "found the namespace's PID 1" "$ns_init"
-	kill -TERM "$ns_init"
-	wait $bg
-	RC=$?
+	run_init_signalled "$a" 500 TERM
 	out=$(cat "$WORK/out")
 	assertEquals "init exit code" 0 "$RC"
 	assertContains "$out" "forwarding signal 15 to the agent"

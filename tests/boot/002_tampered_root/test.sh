@@ -8,13 +8,7 @@
 . "$TOP/tests/lib/boot.sh"
 
 disk=$CASE_WORK/rootfs.img
-cp "$BUNDLE/rootfs.img" "$disk"
-# The agent's verdict text is stored uncompressed in partition 1.
-off=$(grep -obUaF "sealroot-test: VERDICT PASS" "$disk" | head -n 1 | cut -d: -f1)
-[ -n "$off" ] || { echo "marker not found in the image"; exit 1; }
-[ "$off" -ge 1048576 ] || { echo "marker outside partition 1"; exit 1; }
-flip_byte "$disk" "$off"
-cmp -s "$disk" "$BUNDLE/rootfs.img" && { echo "flip did not change the image"; exit 1; }
+tampered_root "$disk"
 
 boot_run "$disk" "$(sr_bundle_cmdline "$BUNDLE") sealroot.verity_scan=full"
 expect_fatal verity-scan
