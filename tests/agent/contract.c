@@ -102,6 +102,19 @@ static int say(int kind, const char *name, const char *fmt, ...)
 
 /* ---- small helpers ---------------------------------------------------- */
 
+void sha256_hex(const unsigned char *b, size_t n, char *hex)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256_CTX c;
+	int j;
+
+	SHA256_Init(&c);
+	SHA256_Update(&c, b, n);
+	SHA256_Final(md, &c);
+	for (j = 0; j < SHA256_DIGEST_LENGTH; j++)
+		snprintf(hex + 2 * j, 3, "%02x", md[j]);
+}
+
 int readf(const char *path, char *buf, size_t size)
 {
 	size_t len = 0;
@@ -635,17 +648,7 @@ static void step_policy(void)
 		say(FAIL, name, "%s: %s (the agent aborts)", POLICY_FILE, len < 0 ? strerror(-len) : "empty");
 		return;
 	}
-	{
-		unsigned char md[SHA256_DIGEST_LENGTH];
-		SHA256_CTX sc;
-		int j;
-
-		SHA256_Init(&sc);
-		SHA256_Update(&sc, buf, (size_t)len);
-		SHA256_Final(md, &sc);
-		for (j = 0; j < SHA256_DIGEST_LENGTH; j++)
-			snprintf(hex + 2 * j, 3, "%02x", md[j]);
-	}
+	sha256_hex((const unsigned char *)buf, (size_t)len, hex);
 	printf("sealroot-test: kata policy %s size %d sha256 %s\n", POLICY_FILE, len, hex);
 	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
 		if (strncmp(p, "package agent_policy", 20) == 0 && (p[20] == '\n' || p[20] == ' ' ||

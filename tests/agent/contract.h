@@ -24,4 +24,7 @@ int contract_run(void);
  * length, or -errno. Shared with test-agent.c. */
 int readf(const char *path, char *buf, size_t size);
 
+/* The SHA-256 of b[0..n) as 64 lower-case hex digits and a NUL into hex. */
+void sha256_hex(const unsigned char *b, size_t n, char *hex);
+
 #endif

@@ -277,12 +277,11 @@ static int not_dot(const struct dirent *d)
 static void check_dir(const char *dir, const char *label)
 {
 	static unsigned char buf[1 << 20];
-	unsigned char md[SHA256_DIGEST_LENGTH];
 	char path[512], hex[2 * SHA256_DIGEST_LENGTH + 1];
 	struct dirent **list;
 	struct statfs sf;
 	struct stat st;
-	int i, n, fd, j;
+	int i, n, fd;
 	ssize_t len;
 
 	if (lstat(dir, &st) < 0) {
@@ -310,13 +309,7 @@ static void check_dir(const char *dir, const char *label)
 		if (len < 0) {
 			fail("cannot read %s", list[i]->d_name);
 		} else {
-			SHA256_CTX c;
-
-			SHA256_Init(&c);
-			SHA256_Update(&c, buf, (size_t)len);
-			SHA256_Final(md, &c);
-			for (j = 0; j < SHA256_DIGEST_LENGTH; j++)
-				snprintf(hex + 2 * j, 3, "%02x", md[j]);
+			sha256_hex((const unsigned char *)buf, (size_t)len, hex);
 			printf("sealroot-test: %s file %s mode %04o size %zd sha256 %s\n", label,
 			       list[i]->d_name, (unsigned)(st.st_mode & 07777), len, hex);
 		}
@@ -326,18 +319,6 @@ static void check_dir(const char *dir, const char *label)
 	free(list);
 }
 
-static void sha256_hex(const unsigned char *b, size_t n, char *hex)
-{
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	SHA256_CTX c;
-	int j;
-
-	SHA256_Init(&c);
-	SHA256_Update(&c, b, n);
-	SHA256_Final(md, &c);
-	for (j = 0; j < SHA256_DIGEST_LENGTH; j++)
-		snprintf(hex + 2 * j, 3, "%02x", md[j]);
-}
 
 static void drop_caches(void)
 {
