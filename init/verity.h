@@ -4,7 +4,8 @@
  * names, before anything on it is trusted further; or, with
  * sealroot.root=initramfs, that / is the initramfs the kernel unpacked.
  * Reads: stat("/"), /sys/dev/block/<maj:min>/uevent, the active
- * device-mapper table and status (libdevmapper), and with verity_scan=full
+ * device-mapper table and status (a DM_TABLE_STATUS ioctl on
+ * /dev/mapper/control), and with verity_scan=full
  * every block of the root device: in a thread that step_verity starts and
  * step_verity_scan, the step before the agent, joins.
  * Changes: nothing on a verity root; an initramfs root is remounted
