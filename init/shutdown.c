@@ -20,8 +20,6 @@
 #include "storage.h"
 #include "supervise.h"
 
-enum { KILL_WAIT_MS = 2000 };
-
 /*
  * Reaps until no child is left or ms have passed. Returns true when none is
  * left. SIGCHLD is blocked, so sigtimedwait() sleeps until the next exit.

@@ -57,20 +57,9 @@ int reap_all(struct boot *b)
 	}
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* How long SIGKILL may take to empty the agent's namespace. */
-enum { KILL_WAIT_MS = 2000 };
-
 void supervise(struct boot *b)
 {
-	long long deadline = -1, left;
+	double deadline = -1, left;  /* on log_uptime()'s monotonic clock */
 	bool killed = false;
 	struct timespec wait;
 	siginfo_t si;
@@ -83,13 +72,13 @@ void supervise(struct boot *b)
 		if (deadline < 0) {
 			sig = sigwaitinfo(&set, &si);
 		} else {
-			left = deadline - now_ms();
+			left = deadline - log_uptime();
 			if (left <= 0 && !killed) {
 				log_info("supervise: the agent did not stop within %u ms, sending SIGKILL",
 					 b->cfg.grace_ms);
 				kill(b->agent_pid, SIGKILL);
 				killed = true;
-				deadline = now_ms() + KILL_WAIT_MS;
+				deadline = log_uptime() + KILL_WAIT_MS / 1000.0;
 				continue;
 			}
 			if (left <= 0) {
@@ -100,8 +89,8 @@ void supervise(struct boot *b)
 					 KILL_WAIT_MS);
 				return;
 			}
-			wait.tv_sec = left / 1000;
-			wait.tv_nsec = (left % 1000) * 1000000;
+			wait.tv_sec = (time_t)left;
+			wait.tv_nsec = (long)((left - (double)wait.tv_sec) * 1e9);
 			sig = sigtimedwait(&set, &si, &wait);
 		}
 		if (sig < 0)
@@ -122,6 +111,6 @@ void supervise(struct boot *b)
 			break;
 		}
 		if (deadline < 0 && !killed)
-			deadline = now_ms() + b->cfg.grace_ms;
+			deadline = log_uptime() + b->cfg.grace_ms / 1000.0;
 	}
 }

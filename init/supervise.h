@@ -19,6 +19,10 @@
 
 #include "boot.h"
 
+/* How long SIGKILL may take to end what it was sent to: the agent's
+ * namespace (supervise) or everything left (shutdown). */
+enum { KILL_WAIT_MS = 2000 };
+
 /* The signals PID 1 handles; everything else but CPU faults stays blocked. */
 void signals_handled(sigset_t *set);
 

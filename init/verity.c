@@ -35,16 +35,12 @@
 
 enum { SCAN_CHUNK = 1 << 20 };
 
-/* What a query tells of the device, besides its one target. */
-struct dm_dev_info {
-	bool read_only;
-};
-
 /*
  * One device-mapper query of dev: its table (table true) or its status.
- * Expects exactly one target; copies its type and params out.
+ * Expects exactly one target; copies its type and params out, and whether
+ * the device is read-only into *read_only unless it is NULL.
  */
-static int dm_query(struct boot *b, bool table, dev_t dev, struct dm_dev_info *info,
+static int dm_query(struct boot *b, bool table, dev_t dev, bool *read_only,
 		    char *ttype, size_t tsize, char *params, size_t psize)
 {
 	static union {
@@ -87,7 +83,8 @@ static int dm_query(struct boot *b, bool table, dev_t dev, struct dm_dev_info *i
 	    !memchr(pp, '\0', sizeof(q.buf) - (size_t)(pp - q.buf)))
 		return boot_fail(b, 0, "device-mapper reply of %u:%u is not terminated",
 				 major(dev), minor(dev));
-	info->read_only = (q.io.flags & DM_READONLY_FLAG) != 0;
+	if (read_only)
+		*read_only = (q.io.flags & DM_READONLY_FLAG) != 0;
 	snprintf(ttype, tsize, "%s", spec->target_type);
 	if ((size_t)snprintf(params, psize, "%s", pp) >= psize)
 		return boot_fail(b, 0, "device-mapper params too long");
@@ -295,21 +292,21 @@ static int verity_check(struct boot *b)
 {
 	char ttype[32], params[1024], err[128];
 	struct verity_table t;
-	struct dm_dev_info info;
+	bool read_only = false;
 	struct statvfs sv;
 	struct stat st;
 	int r;
 
 	if (stat("/", &st) < 0)
 		return boot_fail(b, -errno, "stat /");
-	r = dm_query(b, true, st.st_dev, &info, ttype, sizeof(ttype),
+	r = dm_query(b, true, st.st_dev, &read_only, ttype, sizeof(ttype),
 		     params, sizeof(params));
 	if (r < 0)
 		return boot_fail(b, r, "/ (%u:%u) is not a device-mapper device",
 				 major(st.st_dev), minor(st.st_dev));
 	if (strcmp(ttype, "verity") != 0)
 		return boot_fail(b, 0, "/ is a dm %s target, not verity", ttype);
-	if (!info.read_only)
+	if (!read_only)
 		return boot_fail(b, 0, "/ dm device is not read-only");
 	r = verity_parse_table(params, &t, err, sizeof(err));
 	if (r < 0)
@@ -338,10 +335,9 @@ static int verity_check(struct boot *b)
 static int verity_status(struct boot *b, dev_t dev)
 {
 	char ttype[32], params[1024];
-	struct dm_dev_info info;
 	int r;
 
-	r = dm_query(b, false, dev, &info, ttype, sizeof(ttype),
+	r = dm_query(b, false, dev, NULL, ttype, sizeof(ttype),
 		     params, sizeof(params));
 	if (r < 0)
 		return r;
