@@ -306,6 +306,11 @@ $(B)/test/tpm-tool: tests/tpm/tpm-tool.c $(B)/test/libsealroot.a $(HDR)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(UNIT_CFLAGS) $(INC_tests) -o $@ $< $(B)/test/libsealroot.a $(INIT_LIBS)
 
+# tests/kbs/fwd.c joins a guest's connection to the test KBS (tests/lib/kbs.sh).
+$(B)/test/kbs-fwd: tests/kbs/fwd.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $<
+
 unit-bins: $(UNIT_BINS)
 
 # ---- fuzzing (libFuzzer, ASan, UBSan) ---------------------------------------
@@ -341,7 +346,7 @@ test-asan:
 	tests/sanitize.sh asan $(B)/asan/test
 test-valgrind: unit-bins
 	tests/sanitize.sh valgrind $(B)/test
-test-bins: unit-bins $(B)/test/sealroot-init-test $(B)/test/tpm-tool $(B)/host/sealroot-initdata fuzz-bins
+test-bins: unit-bins $(B)/test/sealroot-init-test $(B)/test/tpm-tool $(B)/test/kbs-fwd $(B)/host/sealroot-initdata fuzz-bins
 
 # Everything: unit, shell, pid1, boot. Ends with "N passed, N failed".
 test: test-bins image

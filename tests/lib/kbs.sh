@@ -5,17 +5,19 @@
 #
 # The guest gets QEMU user networking with restrict=on (no route to the host
 # or beyond) and one guestfwd: 10.0.2.100:8080 in the guest runs
-# `busybox nc 127.0.0.1 <port>` on the host per connection, i.e. reaches the
-# test KBS on loopback and nothing else.
+# `kbs-fwd <port>` (tests/kbs/fwd.c) on the host per connection, i.e.
+# reaches the test KBS on loopback and nothing else.
 
 KBS_GUEST_URL=http://10.0.2.100:8080
 KBS_PY=/usr/bin/python3 # Debian's, which has python3-jwcrypto
+KBS_FWD=$TOP/build/test/kbs-fwd # make test-bins
 
 # kbs_start CONFIG_JSON [extra kbs.py args]: starts the KBS on a free
 # loopback port; sets KBS_PORT and KBS_PID. Its log is $CASE_WORK/kbs.log.
 kbs_start() {
 	_cfg=$1
 	shift
+	[ -x "$KBS_FWD" ] || case_fail "$KBS_FWD is missing (make test-bins)"
 	# Truncate here, not in the child: a restarted KBS must not let the
 	# loop below read the previous one's port before the child's
 	# redirection has run.
@@ -47,7 +49,7 @@ boot_run_kbs() {
 	_disk=$1 _cmdline=$2
 	shift 2
 	boot_run "$_disk" "$_cmdline" -netdev \
-		"user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:8080-cmd:/bin/busybox nc 127.0.0.1 ${KBS_PORT:-9}" \
+		"user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:8080-cmd:$KBS_FWD ${KBS_PORT:-9}" \
 		-device virtio-net-device,netdev=n0 "$@"
 }
 
