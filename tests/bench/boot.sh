@@ -6,13 +6,17 @@
 #   - microvm: the test runner's machine (tests/lib/qemu.sh), QEMU start to
 #     the agent's first line ("sealroot-test: agent running");
 #   - floor: the same kernel on the same machine booting a trivial /init
-#     that only powers off, QEMU start to QEMU exit; and the ratio of the two;
+#     that prints its start on the in-guest clock and powers off, QEMU start
+#     to QEMU exit; and the ratio of the two: of the medians, and the median
+#     of each run's own ratio (a run's boots follow each other, so a slow
+#     spell of the host weighs on both);
 #   - q35: the bundle started as Kata's Go runtime starts it in the coco-dev
 #     configuration (tests/lib/kata-shape.sh ks_go_coco_dev), to the marker;
 #   - attested: microvm with the network and the local test KBS
 #     (tests/lib/kbs.sh), the initdata asking for one resource, as
 #     tests/boot/020_attest_ok does, to the marker;
-# and, for each boot, the init's own time (PID-1 start to agent exec) and
+# and, for each boot, the kernel's time (kernel start to PID 1's start, the
+# floor's too), the init's own time (PID-1 start to agent exec) and
 # every step's time, from the in-guest clock in the init's "step X: ok (N s)"
 # lines, so that a regression shows where it came from; then the sizes of the
 # root image, the kernel and the init.
@@ -43,6 +47,9 @@ now() { date +%s.%N; }
 # med FILE: the median of FILE's numbers, "-" for none.
 med() { if [ -s "$1" ]; then median <"$1"; else printf -; fi; }
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) { printf "-"; exit } m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m }'; }
+
+# The guest's relay to the test KBS (tests/lib/kbs.sh).
+make -s -C "$TOP" build/test/kbs-fwd
 
 # The floor initramfs: one static binary as /init, plus /dev/console.
 musl-gcc -static -O2 -o "$w/init" "$TOP/tests/bench/floor-init.c"
@@ -105,7 +112,10 @@ while [ "$i" -lt "$runs" ]; do
 		-kernel "$out/vmlinux" -initrd "$w/floor.cpio" \
 		-append "$SR_MACHINE_CMDLINE rdinit=/init panic=-1 quiet" </dev/null >/dev/null 2>&1 || true
 	t1=$(now)
-	grep -q "floor: powering off" "$w/flog" && echo "$t1 - $t0" | bc >>"$w/floor.agent"
+	if grep -q "floor: PID 1 at" "$w/flog"; then
+		echo "$t1 - $t0" | bc >>"$w/floor.agent"
+		sed -n 's/^floor: PID 1 at \([0-9.]*\) s.*/\1/p' "$w/flog" >>"$w/floor.kernel"
+	fi
 
 	# q35, Kata's coco-dev command line.
 	# shellcheck disable=SC2034 # read by ks_go
@@ -123,7 +133,7 @@ while [ "$i" -lt "$runs" ]; do
 	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")${BENCH_APPEND:+ $BENCH_APPEND}" "$LOG" 120 \
 		-drive "if=none,id=initdata,file=$w/attest.img,format=raw,readonly=on" \
 		-device virtio-blk-device,drive=initdata \
-		-netdev "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:8080-cmd:/bin/busybox nc 127.0.0.1 $KBS_PORT" \
+		-netdev "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:8080-cmd:$KBS_FWD $KBS_PORT" \
 		-device virtio-net-device,netdev=n0 &
 	record attested "$LOG" "$t0" $!
 	grep -q "step attest: ok" "$LOG" || echo "run $i: the attested boot did not attest" >&2
@@ -133,23 +143,34 @@ done
 f=$(med "$w/floor.agent")
 echo "sealroot boot benchmark ($(sr_accel), median of $runs runs, $(date -u +%Y-%m-%d))${BENCH_APPEND:+, microvm and attested with: $BENCH_APPEND}"
 printf '  %-38s %7s s\n' "floor: QEMU start -> exit, trivial init" "$f"
+# paired NAME: the median of run i's NAME over run i's floor (the boots of
+# one run follow each other, so a slow spell of the host weighs on both);
+# "-" unless every run of both gave a figure.
+paired() {
+	if [ "$(wc -l <"$w/$1.agent" 2>/dev/null)" = "$runs" ] &&
+		[ "$(wc -l <"$w/floor.agent")" = "$runs" ]; then
+		paste "$w/$1.agent" "$w/floor.agent" | awk '{ printf "%.4f\n", $1 / $2 }' | median
+	else
+		printf -
+	fi
+}
 for b in microvm q35 attested; do
 	a=$(med "$w/$b.agent")
-	printf '  %-38s %7s s   (%s x floor)\n' "$b: QEMU start -> agent marker" "$a" \
-		"$(echo "scale=2; $a / $f" | bc 2>/dev/null || echo -)"
+	printf '  %-38s %7s s   (%s x floor; paired runs %s x)\n' "$b: QEMU start -> agent marker" "$a" \
+		"$(echo "scale=2; $a / $f" | bc 2>/dev/null || echo -)" "$(paired "$b")"
 done
-printf '  %-29s %8s %8s %8s\n' 'in-guest clock (s)' microvm q35 attested
+printf '  %-29s %8s %8s %8s %8s\n' 'in-guest clock (s)' floor microvm q35 attested
 row() {
 	printf '    %-26s' "$1"
 	shift
 	for _f; do printf ' %8s' "$(med "$_f")"; done
 	echo
 }
-row "kernel start -> PID 1" "$w/microvm.kernel" "$w/q35.kernel" "$w/attested.kernel"
-row "PID 1 start -> agent exec" "$w/microvm.init" "$w/q35.init" "$w/attested.init"
+row "kernel start -> PID 1" "$w/floor.kernel" "$w/microvm.kernel" "$w/q35.kernel" "$w/attested.kernel"
+row "PID 1 start -> agent exec" "$w/none" "$w/microvm.init" "$w/q35.init" "$w/attested.init"
 for s in mount cmdline verity kmod tee initdata net attest storage extensions verity-scan agent; do
 	[ -f "$w/microvm.step.$s" ] || [ -f "$w/attested.step.$s" ] || continue
-	row "step $s" "$w/microvm.step.$s" "$w/q35.step.$s" "$w/attested.step.$s"
+	row "step $s" "$w/none" "$w/microvm.step.$s" "$w/q35.step.$s" "$w/attested.step.$s"
 done
 printf '  %-29s %26s bytes\n' "rootfs.img" "$(wc -c <"$out/rootfs.img")"
 printf '  %-29s %26s bytes\n' "vmlinux" "$(wc -c <"$out/vmlinux")"
