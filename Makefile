@@ -130,11 +130,13 @@ $(B)/version: FORCE
 	@echo '$(VERSION)' > $@.new
 	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
 
-$(B)/$(ARCH)/sealroot-init: $(INIT_SRC) $(LIB_SRC) $(HDR) $(DEPS) $(B)/version
+# init/layout.ld puts the code every boot runs first, together.
+$(B)/$(ARCH)/sealroot-init: $(INIT_SRC) $(LIB_SRC) $(HDR) init/layout.ld $(DEPS) $(B)/version
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(CFLAGS_COMMON) $(INC_init) -static -isystem "$$(cat $(DEPS))/include" \
 	    -isystem "$$(cat $(DEPS))/include/kernel" -o $@ $(INIT_SRC) $(LIB_SRC) \
-	    -L"$$(cat $(DEPS))/lib" -Wl,--gc-sections $$(cat "$$(cat $(DEPS))/link-flags")
+	    -L"$$(cat $(DEPS))/lib" -Wl,--gc-sections -Wl,-T,init/layout.ld \
+	    $$(cat "$$(cat $(DEPS))/link-flags")
 	$(CROSS)strip --strip-all $@
 init: $(B)/$(ARCH)/sealroot-init
 

@@ -129,7 +129,8 @@ int step_kmod(struct boot *b)
 		if (line[0] == '\0')
 			continue;
 		if (strlen(line) >= MODNAME_MAX || strpbrk(line, " \t/")) {
-			kmod_unref(ctx);
+			if (ctx)
+				kmod_unref(ctx);
 			return boot_fail(b, 0, "bad module name in %s", b->path.modules_list);
 		}
 		if (builtin_has(builtin, line)) {
@@ -149,7 +150,9 @@ int step_kmod(struct boot *b)
 			return r;
 		}
 	}
-	kmod_unref(ctx);
+	/* libkmod is paged in only when a module was loaded. */
+	if (ctx)
+		kmod_unref(ctx);
 
 	r = sysctl_one(b, b->path.modules_disabled, false);
 	if (r < 0)
