@@ -9,6 +9,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "expedite.h"
 #include "file.h"
 #include "spawn.h"
 
@@ -30,6 +31,7 @@ struct agent_ns {
 	const char *cgroup_mnt;  /* where cgroup2 is mounted */
 	const char *proc;        /* where proc is mounted */
 	char controllers[160];   /* "+cpu +memory ...": the subtree's controllers */
+	const char *rcu_expedited; /* expedite.h: back to the default before the exec */
 };
 
 /* One value into the file name of the cgroup directory dir. */
@@ -115,6 +117,8 @@ static int agent_namespaces(const struct spawn *s, const char **what)
 		    mount("cgroup2", ns->cgroup_mnt, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			return errno;
 	}
+	/* PID 1's boot ends here; the agent starts with the kernel's default. */
+	expedite_end(ns->rcu_expedited);
 	return 0;
 }
 
@@ -202,7 +206,8 @@ int step_agent(struct boot *b)
 {
 	char *argv[] = { (char *)b->path.agent, NULL };
 	char cg[PATH_MAX_SR] = "";
-	struct agent_ns ns = { .cgroup_mnt = b->path.cgroup, .proc = b->path.proc };
+	struct agent_ns ns = { .cgroup_mnt = b->path.cgroup, .proc = b->path.proc,
+			       .rcu_expedited = b->path.rcu_expedited };
 	struct spawn sp = {
 		.argv = argv,
 		.envp = agent_env,

@@ -402,6 +402,9 @@ int step_attest(struct boot *b)
 	if (b->tee->sample && !c->allow_sample)
 		return boot_fail(b, 0, "no TEE found, and sealroot.toml does not allow "
 				 "sample evidence ([attestation] allow_sample = true)");
+	r = boot_openssl(b);
+	if (r < 0)
+		return r;
 	memset(&k, 0, sizeof(k));
 	k.b = b;
 	k.deadline = log_uptime() + c->deadline_ms / 1000.0;

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 void paths_init(struct paths *p)
 {
 	p->proc = "/proc";
@@ -36,6 +38,7 @@ void paths_init(struct paths *p)
 	p->threads_max = "/proc/sys/kernel/threads-max";
 	p->meminfo = "/proc/meminfo";
 	p->extensions_dir = "/run/kata-extensions";
+	p->rcu_expedited = "/sys/kernel/rcu_expedited";
 }
 
 void boot_init(struct boot *b)
@@ -64,4 +67,11 @@ int boot_fail(struct boot *b, int r, const char *fmt, ...)
 			 strerror(r < 0 ? -r : r));
 	}
 	return r < 0 ? r : -EINVAL;
+}
+
+int boot_openssl(struct boot *b)
+{
+	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL) != 1)
+		return boot_fail(b, -ENOMEM, "OpenSSL initialisation");
+	return 0;
 }

@@ -93,4 +93,12 @@ void boot_init(struct boot *b);
  */
 int boot_fail(struct boot *b, int r, const char *fmt, ...) SR_PRINTF(3, 4);
 
+/*
+ * OpenSSL for a step that uses it, before its first call: no configuration
+ * file is read (every setting is in the code), which also spares OpenSSL
+ * the search for one. A boot whose steps need no OpenSSL never runs it.
+ * Returns 0, or a failure recorded with boot_fail().
+ */
+int boot_openssl(struct boot *b);
+
 #endif

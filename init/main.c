@@ -22,6 +22,7 @@
 #include "attest.h"
 #include "boot.h"
 #include "cmdline.h"
+#include "expedite.h"
 #include "extensions.h"
 #include "initdata.h"
 #include "kmod.h"
@@ -39,8 +40,10 @@
 #endif
 
 /*
- * verity comes before kmod: nothing is taken from the root filesystem,
- * modules included, until it is proven to be the measured one. tee and
+ * expedite follows mount, which mounts the /sys it writes to; the agent's
+ * child ends it before the exec. verity comes before kmod: nothing is
+ * taken from the root filesystem, modules included, until it is proven to
+ * be the measured one. tee and
  * initdata come after kmod, which loads any driver the image lists (TEE
  * guest devices, disks); initdata binds its digest to the TEE found; net,
  * attest and storage take their settings from the measured initdata;
@@ -50,6 +53,7 @@
  */
 static const struct step steps[] = {
 	{ "mount",      step_mount },
+	{ "expedite",   step_expedite },
 	{ "cmdline",    step_cmdline },
 	{ "verity",     step_verity },
 	{ "kmod",       step_kmod },
@@ -92,8 +96,9 @@ static size_t test_select(struct boot *b, struct step *out)
 
 	if (getenv("SEALROOT_AGENT"))
 		b->path.agent = getenv("SEALROOT_AGENT");
-	/* Never the host's cgroup tree from a test run. */
+	/* Never the host's cgroup tree or RCU setting from a test run. */
 	b->path.cgroup = getenv("SEALROOT_CGROUP");
+	b->path.rcu_expedited = getenv("SEALROOT_RCU_EXPEDITED");
 	if (getenv("SEALROOT_CMDLINE"))
 		b->path.proc_cmdline = getenv("SEALROOT_CMDLINE");
 	if (getenv("SEALROOT_GRACE_MS"))

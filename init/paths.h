@@ -39,6 +39,7 @@ struct paths {
 	const char *threads_max;      /* /proc/sys/kernel/threads-max */
 	const char *meminfo;          /* /proc/meminfo */
 	const char *extensions_dir;   /* /run/kata-extensions */
+	const char *rcu_expedited;    /* /sys/kernel/rcu_expedited; NULL: left alone */
 };
 
 /* The production paths. */

@@ -529,6 +529,9 @@ int step_storage(struct boot *b)
 		log_info("storage: no scratch disk configured");
 		return 0;
 	}
+	r = boot_openssl(b);
+	if (r < 0)
+		return r;
 	if (b->cfg.scratch[0] && st->device[0] && strcmp(b->cfg.scratch, st->device) != 0)
 		return boot_fail(b, 0, "sealroot.scratch=%s and [storage] device \"%s\" disagree",
 				 b->cfg.scratch, st->device);

@@ -263,6 +263,10 @@ static void check_process(void)
 	/* stdin is /dev/null (1:3), never the host-writable console. */
 	if (fstat(0, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
 		fail("stdin is not /dev/null", "");
+	/* The init expedites RCU for its own boot only (init/expedite.h): the
+	 * agent starts with the kernel's default. */
+	if (readf("/sys/kernel/rcu_expedited", cg, sizeof(cg)) < 0 || strcmp(cg, "0\n") != 0)
+		fail("/sys/kernel/rcu_expedited is not 0 when the agent starts", "");
 }
 
 static int not_dot(const struct dirent *d)

@@ -194,6 +194,44 @@ AG
 	assertContains "$out" "setsid=ok"
 }
 
+test_rcu_expedited_for_the_boot_only() {
+	# expedite.h: step expedite writes 1 to the kernel's rcu_expedited;
+	# the agent's child writes 0 back before the exec, so the agent reads 0.
+	printf '0\n' >"$WORK/rcu"
+	a=$(agent rcu.sh <<AG
+#!/bin/sh
+echo "agent saw rcu_expedited=\$(cat "$WORK/rcu")"
+AG
+)
+	SEALROOT_STEPS=expedite SEALROOT_AGENT=$a SEALROOT_RCU_EXPEDITED=$WORK/rcu \
+		timeout 60 unshare -fp --mount-proc "$INIT" >"$WORK/out" 2>&1
+	assertEquals "after step expedite alone" 1 "$(cat "$WORK/rcu")"
+	assertContains "$(cat "$WORK/out")" "expedite: RCU grace periods expedited until the agent starts"
+	printf '0\n' >"$WORK/rcu"
+	SEALROOT_STEPS=expedite,agent SEALROOT_AGENT=$a SEALROOT_RCU_EXPEDITED=$WORK/rcu \
+		timeout 60 unshare -fp --mount-proc "$INIT" >"$WORK/out" 2>&1
+	assertEquals "init exit code" 0 "$?"
+	assertContains "$(cat "$WORK/out")" "agent saw rcu_expedited=0"
+	assertEquals "after the agent's start" 0 "$(cat "$WORK/rcu")"
+}
+
+test_rcu_expedited_unwritable_is_not_fatal() {
+	# A kernel without the file (or refusing the value) costs time, never
+	# the boot: one line, and the agent still starts.
+	a=$(agent rcu-missing.sh <<'AG'
+#!/bin/sh
+echo "agent: started"
+AG
+)
+	SEALROOT_STEPS=expedite,agent SEALROOT_AGENT=$a SEALROOT_RCU_EXPEDITED=$WORK/no-such-dir/rcu \
+		timeout 60 unshare -fp --mount-proc "$INIT" >"$WORK/out" 2>&1
+	assertEquals "init exit code" 0 "$?"
+	assertContains "$(cat "$WORK/out")" "expedite: $WORK/no-such-dir/rcu left as it is: No such file or directory"
+	assertContains "$(cat "$WORK/out")" "agent: started"
+	assertNotContains "$(cat "$WORK/out")" "FATAL"
+	assertFalse "nothing was created" "[ -e '$WORK/no-such-dir' ]"
+}
+
 test_agent_ignoring_sigterm_is_killed_after_grace() {
 	# No TERM handler: as PID 1 of its namespace the agent never sees the
 	# forwarded SIGTERM; after the grace period PID 1 sends SIGKILL.
