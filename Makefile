@@ -130,12 +130,17 @@ $(B)/version: FORCE
 	@echo '$(VERSION)' > $@.new
 	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
 
-# init/layout.ld puts the code every boot runs first, together.
-$(B)/$(ARCH)/sealroot-init: $(INIT_SRC) $(LIB_SRC) $(HDR) init/layout.ld $(DEPS) $(B)/version
+# The linker script from init/layout.sh orders the init by when a boot
+# needs each part (docs/performance.md).
+$(B)/$(ARCH)/layout.ld: init/layout.sh
+	@mkdir -p $(@D)
+	sh init/layout.sh > $@.new && mv $@.new $@
+
+$(B)/$(ARCH)/sealroot-init: $(INIT_SRC) $(LIB_SRC) $(HDR) $(B)/$(ARCH)/layout.ld $(DEPS) $(B)/version
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(CFLAGS_COMMON) $(INC_init) -static -isystem "$$(cat $(DEPS))/include" \
 	    -isystem "$$(cat $(DEPS))/include/kernel" -o $@ $(INIT_SRC) $(LIB_SRC) \
-	    -L"$$(cat $(DEPS))/lib" -Wl,--gc-sections -Wl,-T,init/layout.ld \
+	    -L"$$(cat $(DEPS))/lib" -Wl,--gc-sections -Wl,-T,$(B)/$(ARCH)/layout.ld \
 	    $$(cat "$$(cat $(DEPS))/link-flags")
 	$(CROSS)strip --strip-all $@
 init: $(B)/$(ARCH)/sealroot-init
