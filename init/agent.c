@@ -27,11 +27,11 @@ enum {
 
 /* What the agent's child needs to set up its namespaces. */
 struct agent_ns {
-	const char *cgroup;      /* the agent's cgroup, root of its cgroup namespace; or NULL */
-	const char *cgroup_mnt;  /* where cgroup2 is mounted */
-	const char *proc;        /* where proc is mounted */
-	char controllers[160];   /* "+cpu +memory ...": the subtree's controllers */
-	const char *rcu_expedited; /* expedite.h: back to the default before the exec */
+	const char *cgroup;        /* the agent's cgroup, root of its cgroup namespace; or NULL */
+	const char *cgroup_mnt;    /* where cgroup2 is mounted */
+	const char *proc;          /* where proc is mounted */
+	char controllers[160];     /* "+cpu +memory ...": the subtree's controllers */
+	const char *rcu_expedited; /* expedite.h: turned off before the exec; or NULL */
 };
 
 /* One value into the file name of the cgroup directory dir. */
@@ -117,8 +117,12 @@ static int agent_namespaces(const struct spawn *s, const char **what)
 		    mount("cgroup2", ns->cgroup_mnt, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			return errno;
 	}
-	/* PID 1's boot ends here; the agent starts with the kernel's default. */
-	expedite_end(ns->rcu_expedited);
+	/* PID 1's boot ends here: the agent starts with what the command line chose. */
+	if (ns->rcu_expedited) {
+		*what = "RCU expediting off";
+		if ((r = expedite_end(ns->rcu_expedited)) < 0)
+			return -r;
+	}
 	return 0;
 }
 
@@ -207,7 +211,7 @@ int step_agent(struct boot *b)
 	char *argv[] = { (char *)b->path.agent, NULL };
 	char cg[PATH_MAX_SR] = "";
 	struct agent_ns ns = { .cgroup_mnt = b->path.cgroup, .proc = b->path.proc,
-			       .rcu_expedited = b->path.rcu_expedited };
+			       .rcu_expedited = b->rcu_expedited ? b->path.rcu_expedited : NULL };
 	struct spawn sp = {
 		.argv = argv,
 		.envp = agent_env,

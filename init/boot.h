@@ -74,6 +74,10 @@ struct boot {
 	bool storage_mounted;
 	bool storage_crypt, storage_integrity;
 
+	/* expedite.c -> agent.c: step expedite turned RCU expediting on, so
+	 * the agent's child turns it off again. */
+	bool rcu_expedited;
+
 	/* agent.c, supervise.c */
 	pid_t agent_pid;
 	bool agent_exited;
@@ -96,8 +100,8 @@ int boot_fail(struct boot *b, int r, const char *fmt, ...) SR_PRINTF(3, 4);
 /*
  * OpenSSL for a step that uses it, before its first call: no configuration
  * file is read (every setting is in the code), which also spares OpenSSL
- * the search for one. A boot whose steps need no OpenSSL never runs it.
- * Returns 0, or a failure recorded with boot_fail().
+ * the search for one. A boot whose steps need no OpenSSL never initialises
+ * it. Returns 0, or a failure recorded with boot_fail().
  */
 int boot_openssl(struct boot *b);
 

@@ -250,6 +250,10 @@ int step_extensions(struct boot *b)
 		log_info("extensions: none on the command line");
 		return 0;
 	}
+	/* libcryptsetup uses OpenSSL. */
+	r = boot_openssl(b);
+	if (r < 0)
+		return r;
 	for (i = 0; i < b->cfg.n_ext; i++) {
 		r = one(b, &b->cfg.ext[i]);
 		if (r < 0)

@@ -150,7 +150,7 @@ int step_kmod(struct boot *b)
 			return r;
 		}
 	}
-	/* libkmod is paged in only when a module was loaded. */
+	/* libkmod is paged in only when a module has to be loaded. */
 	if (ctx)
 		kmod_unref(ctx);
 

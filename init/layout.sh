@@ -16,8 +16,9 @@
 #   boot    what every boot runs: the init's own objects (every input that
 #           is not an archive member), the constructors, the C library,
 #           zlib (the initdata), OpenSSL's CPU probe (its constructor runs
-#           on every boot) and SHA-384/512 (the initdata digest), and the
-#           object of libdevmapper's constructor;
+#           on every boot: x86_64cpuid.o and cpuid.o on x86_64, s390xcap.o
+#           and s390xcpuid.o on s390x) and SHA-384/512 (the initdata
+#           digest), and the object of libdevmapper's constructor;
 #   attest  what the attest step adds: libcurl, json-c, and the parts of
 #           OpenSSL it runs (library and provider core, errors, the DRBG,
 #           EC P-256 and ECDH, big numbers, AES with its modes, digests).
@@ -30,6 +31,7 @@ boot='EXCLUDE_FILE(*.a:) *
 *libc.a:*
 *libz.a:*
 *libcrypto.a:libcrypto-lib-*cpuid.o
+*libcrypto.a:libcrypto-lib-s390xcap.o
 *libcrypto.a:libcrypto-lib-sha512*.o
 *libdevmapper.a:libdm-common.o'
 

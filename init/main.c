@@ -43,13 +43,12 @@
  * expedite follows mount, which mounts the /sys it writes to; the agent's
  * child ends it before the exec. verity comes before kmod: nothing is
  * taken from the root filesystem, modules included, until it is proven to
- * be the measured one. tee and
- * initdata come after kmod, which loads any driver the image lists (TEE
- * guest devices, disks); initdata binds its digest to the TEE found; net,
- * attest and storage take their settings from the measured initdata;
- * extensions mounts Kata's extension images last, so the agent finds them;
- * verity-scan waits for the root's full scan, which verity started and
- * which ran beside the steps in between.
+ * be the measured one. tee and initdata come after kmod, which loads any
+ * driver the image lists (TEE guest devices, disks); initdata binds its
+ * digest to the TEE found; net, attest and storage take their settings
+ * from the measured initdata; extensions mounts Kata's extension images
+ * last, so the agent finds them; verity-scan waits for the root's full
+ * scan, which verity started and which ran beside the steps in between.
  */
 static const struct step steps[] = {
 	{ "mount",      step_mount },

@@ -168,7 +168,7 @@ row() {
 }
 row "kernel start -> PID 1" "$w/floor.kernel" "$w/microvm.kernel" "$w/q35.kernel" "$w/attested.kernel"
 row "PID 1 start -> agent exec" "$w/none" "$w/microvm.init" "$w/q35.init" "$w/attested.init"
-for s in mount cmdline verity kmod tee initdata net attest storage extensions verity-scan agent; do
+for s in mount expedite cmdline verity kmod tee initdata net attest storage extensions verity-scan agent; do
 	[ -f "$w/microvm.step.$s" ] || [ -f "$w/attested.step.$s" ] || continue
 	row "step $s" "$w/none" "$w/microvm.step.$s" "$w/q35.step.$s" "$w/attested.step.$s"
 done

@@ -1145,10 +1145,11 @@ class Server(http.server.ThreadingHTTPServer):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    # Buffered: a reply's head and body leave in one write (flushed after
-    # each request by handle_one_request), as an HTTP server that builds
-    # the whole response before it sends it does, rather than in two,
-    # whose second a relay may hold back for the guest's delayed ACK.
+    # Buffered: a reply of up to 64 KiB, head and body, leaves in one
+    # write (flushed after each request by handle_one_request), as from an
+    # HTTP server that builds the whole response before it sends it, not
+    # in two, whose second a relay may hold back for the guest's delayed
+    # ACK. A larger body is written on its own, after the head.
     wbufsize = 64 * 1024
     server_version = "sealroot-test-kbs/" + PROTOCOL_VERSION
     sys_version = ""

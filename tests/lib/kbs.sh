@@ -17,7 +17,6 @@ KBS_FWD=$TOP/build/test/kbs-fwd # make test-bins
 kbs_start() {
 	_cfg=$1
 	shift
-	[ -x "$KBS_FWD" ] || case_fail "$KBS_FWD is missing (make test-bins)"
 	# Truncate here, not in the child: a restarted KBS must not let the
 	# loop below read the previous one's port before the child's
 	# redirection has run.
@@ -48,6 +47,7 @@ kbs_stop() {
 boot_run_kbs() {
 	_disk=$1 _cmdline=$2
 	shift 2
+	[ -x "$KBS_FWD" ] || case_fail "$KBS_FWD is missing (make test-bins)"
 	boot_run "$_disk" "$_cmdline" -netdev \
 		"user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:8080-cmd:$KBS_FWD ${KBS_PORT:-9}" \
 		-device virtio-net-device,netdev=n0 "$@"

@@ -215,6 +215,24 @@ AG
 	assertEquals "after the agent's start" 0 "$(cat "$WORK/rcu")"
 }
 
+test_rcu_expedited_left_on_when_the_command_line_chose_it() {
+	# Kata's Go runtime boots with rcupdate.rcu_expedited=1
+	# (kata-containers 7c6ba40c src/runtime/virtcontainers/qemu_amd64.go
+	# kernelParams): the init leaves it on, and the agent finds it on.
+	printf '1\n' >"$WORK/rcu"
+	a=$(agent rcu-on.sh <<AG
+#!/bin/sh
+echo "agent saw rcu_expedited=\$(cat "$WORK/rcu")"
+AG
+)
+	SEALROOT_STEPS=expedite,agent SEALROOT_AGENT=$a SEALROOT_RCU_EXPEDITED=$WORK/rcu \
+		timeout 60 unshare -fp --mount-proc "$INIT" >"$WORK/out" 2>&1
+	assertEquals "init exit code" 0 "$?"
+	assertContains "$(cat "$WORK/out")" "expedite: RCU grace periods already expedited"
+	assertContains "$(cat "$WORK/out")" "agent saw rcu_expedited=1"
+	assertEquals "after the agent's start" 1 "$(cat "$WORK/rcu")"
+}
+
 test_rcu_expedited_unwritable_is_not_fatal() {
 	# A kernel without the file (or refusing the value) costs time, never
 	# the boot: one line, and the agent still starts.

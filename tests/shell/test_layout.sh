@@ -4,88 +4,125 @@
 # every boot uses lie first in the file, together, and what the attest step
 # adds right after, so paging them in from the dm-verity root reads a few
 # windows, not windows all over the binary (docs/performance.md). Checked
-# on the built init: the sections exist and come first, OpenSSL's
-# constructor (the CPU probe in .init, run on every boot) calls into
-# .text.boot, the init's own strings are in .rodata.boot, and no read-only
-# data ended up in an executable segment.
+# on each built init (x86_64, and s390x when it has been built): the
+# sections exist and come first, OpenSSL's constructor (the CPU probe that
+# .init calls on every boot) is in .text.boot, the init's own strings are
+# in .rodata.boot, and the read-only groups sit in the segment that holds
+# .rodata, never in a more permissive one.
+# SEALROOT_INIT=FILE checks that one init only.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-INIT=${SEALROOT_INIT:-$TOP/build/x86_64/sealroot-init}
 
 oneTimeSetUp() {
-	[ -s "$INIT" ] || fail "no init at $INIT (make init)"
+	if [ -n "${SEALROOT_INIT:-}" ]; then
+		INITS=$SEALROOT_INIT
+	else
+		INITS=$TOP/build/x86_64/sealroot-init
+		[ -s "$TOP/build/s390x/sealroot-init" ] && INITS="$INITS $TOP/build/s390x/sealroot-init"
+	fi
+	for i in $INITS; do
+		[ -s "$i" ] || fail "no init at $i (make init)"
+	done
 }
 
-# section NAME: "ADDRESS OFFSET SIZE" of section NAME (hex, no 0x), or nothing.
+# section INIT NAME: "ADDRESS OFFSET SIZE" of section NAME (hex, no 0x), or
+# nothing.
 section() {
-	readelf -SW "$INIT" | sed 's/^ *\[ *[0-9]*\] *//' |
-		awk -v n="$1" '$1 == n { print $3, $4, $5 }'
+	readelf -SW "$1" | sed 's/^ *\[ *[0-9]*\] *//' |
+		awk -v n="$2" '$1 == n { print $3, $4, $5 }'
 }
 
-test_boot_text_comes_first() {
-	set -- $(section .text.boot)
-	assertNotNull ".text.boot exists" "${1:-}"
-	boot_addr=$((0x$1)) boot_size=$((0x$3))
-	set -- $(section .text)
-	text_addr=$((0x$1))
-	assertTrue ".text.boot before .text" "[ $boot_addr -lt $text_addr ]"
-	# The C library alone is over 100 KiB.
-	assertTrue ".text.boot holds the C library ($boot_size bytes)" "[ $boot_size -gt 102400 ]"
-}
-
-test_openssl_constructor_calls_into_boot_text() {
-	set -- $(section .text.boot)
-	lo=$((0x$1)) hi=$((0x$1 + 0x$3))
-	target=$(objdump -d -j .init "$INIT" | sed -n 's/.*call *\(0x\)\{0,1\}\([0-9a-f]*\).*/\2/p' | head -n 1)
-	assertNotNull ".init calls something" "$target"
-	t=$((0x$target))
-	assertTrue "the CPU probe (0x$target) is in .text.boot" "[ $t -ge $lo ] && [ $t -lt $hi ]"
-}
-
-test_attest_text_follows_boot_text() {
-	set -- $(section .text.boot)
-	boot_end=$((0x$1 + 0x$3))
-	set -- $(section .text.attest)
-	assertNotNull ".text.attest exists" "${1:-}"
-	# After .text.boot, allowing for its alignment (at most a page).
-	assertTrue ".text.attest right after .text.boot" \
-		"[ $((0x${1:-0})) -ge $boot_end ] && [ $((0x${1:-0})) -lt $((boot_end + 4096)) ]"
-	# libcurl alone is over 200 KiB.
-	assertTrue ".text.attest holds libcurl and OpenSSL" "[ $((0x${3:-0})) -gt 204800 ]"
-}
-
-# load_flags ADDR: the flags of the LOAD segment that holds ADDR ("R",
-# "RE", "RW").
+# load_flags INIT ADDR: the flags of the LOAD segment that holds ADDR ("R",
+# "RE", "RW"), or nothing.
 load_flags() {
-	readelf -lW "$INIT" | awk '$1 == "LOAD" { print $3, $6, $7, $8 }' |
+	readelf -lW "$1" | awk '$1 == "LOAD" { print $3, $6, $7, $8 }' |
 		while read -r va msz f1 f2; do
-			if [ "$1" -ge $((va)) ] && [ "$1" -lt $((va + msz)) ]; then
+			if [ "$2" -ge $((va)) ] && [ "$2" -lt $((va + msz)) ]; then
 				case $f2 in 0x*) echo "$f1" ;; *) echo "$f1$f2" ;; esac
 				return
 			fi
 		done
 }
 
-# Read-only data must not be executable: each group lies in a LOAD segment
-# without the E flag.
-test_rodata_groups_are_not_executable() {
-	for sec in .rodata.boot .rodata.attest; do
-		set -- $(section "$sec")
-		assertNotNull "$sec exists" "${1:-}"
-		assertEquals "$sec segment flags" "R" "$(load_flags $((0x${1:-0})))"
+# init_call INIT: the address .init calls (x86_64 call, s390x brasl), hex.
+init_call() {
+	case $(readelf -hW "$1" | sed -n 's/^ *Machine: *//p') in
+	*X86-64*) objdump -d -j .init "$1" ;;
+	*S/390*) s390x-linux-gnu-objdump -d -j .init "$1" ;;
+	esac 2>/dev/null | sed -n 's/.*\(call\|brasl\).*[ ,]\(0x\)\{0,1\}\([0-9a-f][0-9a-f]*\)\( <.*\)\{0,1\}$/\3/p' |
+		head -n 1
+}
+
+test_boot_text_comes_first() {
+	for i in $INITS; do
+		set -- $(section "$i" .text.boot)
+		assertNotNull "$i: .text.boot exists" "${1:-}" || continue
+		boot_addr=$((0x$1)) boot_size=$((0x$3))
+		set -- $(section "$i" .text)
+		assertTrue "$i: .text.boot before .text" "[ $boot_addr -lt $((0x${1:-0})) ]"
+		# The C library alone is over 100 KiB.
+		assertTrue "$i: .text.boot holds the C library ($boot_size bytes)" \
+			"[ $boot_size -gt 102400 ]"
+	done
+}
+
+test_openssl_constructor_is_in_boot_text() {
+	for i in $INITS; do
+		set -- $(section "$i" .text.boot)
+		assertNotNull "$i: .text.boot exists" "${1:-}" || continue
+		lo=$((0x$1)) hi=$((0x$1 + 0x$3))
+		target=$(init_call "$i")
+		assertNotNull "$i: .init calls something" "$target" || continue
+		t=$((0x$target))
+		assertTrue "$i: the CPU probe (0x$target) is in .text.boot" "[ $t -ge $lo ] && [ $t -lt $hi ]"
+	done
+}
+
+test_attest_text_follows_boot_text() {
+	for i in $INITS; do
+		set -- $(section "$i" .text.boot)
+		assertNotNull "$i: .text.boot exists" "${1:-}" || continue
+		boot_end=$((0x$1 + 0x$3))
+		set -- $(section "$i" .text.attest)
+		assertNotNull "$i: .text.attest exists" "${1:-}" || continue
+		# After .text.boot, allowing for its alignment (at most a page).
+		assertTrue "$i: .text.attest right after .text.boot" \
+			"[ $((0x$1)) -ge $boot_end ] && [ $((0x$1)) -lt $((boot_end + 4096)) ]"
+		# libcurl alone is over 200 KiB.
+		assertTrue "$i: .text.attest holds libcurl and OpenSSL" "[ $((0x$3)) -gt 204800 ]"
+	done
+}
+
+# The groups must not make read-only data executable: each is in a LOAD
+# segment with the flags of the one that holds .rodata ("R" on x86_64,
+# where ld keeps code and data apart; s390x's ld maps them together).
+test_rodata_groups_keep_the_rodata_flags() {
+	for i in $INITS; do
+		set -- $(section "$i" .rodata)
+		assertNotNull "$i: .rodata exists" "${1:-}" || continue
+		want=$(load_flags "$i" $((0x$1)))
+		case $(readelf -hW "$i" | sed -n 's/^ *Machine: *//p') in
+		*X86-64*) assertEquals "$i: .rodata's segment" "R" "$want" ;;
+		esac
+		for sec in .rodata.boot .rodata.attest; do
+			set -- $(section "$i" "$sec")
+			assertNotNull "$i: $sec exists" "${1:-}" || continue
+			assertEquals "$i: $sec segment flags" "$want" "$(load_flags "$i" $((0x$1)))"
+		done
 	done
 }
 
 test_own_strings_in_boot_rodata() {
-	set -- $(section .rodata.boot)
-	assertNotNull ".rodata.boot exists" "${1:-}"
-	lo=$((0x$2)) hi=$((0x$2 + 0x$3))
-	set -- $(section .rodata)
-	assertTrue ".rodata.boot before .rodata" "[ $lo -lt $((0x$2)) ]"
-	for s in "expedite: RCU grace periods expedited until the agent starts" \
-		"initdata: wrote %zu files to %s"; do
-		off=$(grep -boaF "$s" "$INIT" | head -n 1 | cut -d: -f1)
-		assertNotNull "\"$s\" is in the init" "$off"
-		assertTrue "\"$s\" (offset $off) is in .rodata.boot" "[ ${off:-0} -ge $lo ] && [ ${off:-0} -lt $hi ]"
+	for i in $INITS; do
+		set -- $(section "$i" .rodata.boot)
+		assertNotNull "$i: .rodata.boot exists" "${1:-}" || continue
+		lo=$((0x$2)) hi=$((0x$2 + 0x$3))
+		for s in "expedite: RCU grace periods expedited until the agent starts" \
+			"initdata: wrote %zu files to %s"; do
+			off=$(grep -boaF "$s" "$i" | head -n 1 | cut -d: -f1)
+			assertNotNull "$i: \"$s\" is in the init" "$off" || continue
+			assertTrue "$i: \"$s\" (offset $off) is in .rodata.boot" \
+				"[ $off -ge $lo ] && [ $off -lt $hi ]"
+		done
 	done
 }
 

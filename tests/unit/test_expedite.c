@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Unit tests for init/expedite.c: RCU expediting turned on only when it is
+ * off, remembered for the agent's child, and a missing switch not fatal. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expedite.h"
+#include "unit.h"
+
+static char dir[256], path[300];
+
+static int setup(void **state)
+{
+	(void)state;
+	unit_tmpdir(dir, sizeof(dir), "expedite");
+	snprintf(path, sizeof(path), "%s/rcu_expedited", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unit_rmtree(dir);
+	return 0;
+}
+
+static char *value(void)
+{
+	size_t len;
+
+	return unit_slurp(path, &len);
+}
+
+static void test_off_is_turned_on_and_remembered(void **state)
+{
+	struct boot b;
+	char *v;
+
+	(void)state;
+	unit_put(path, "0\n", 2);
+	boot_init(&b);
+	b.path.rcu_expedited = path;
+	assert_int_equal(step_expedite(&b), 0);
+	assert_true(b.rcu_expedited);
+	v = value();
+	assert_memory_equal(v, "1", 1);
+	free(v);
+	assert_int_equal(expedite_end(path), 0);
+	v = value();
+	assert_memory_equal(v, "0", 1);
+	free(v);
+}
+
+static void test_on_is_left_alone(void **state)
+{
+	struct boot b;
+	char *v;
+
+	(void)state;
+	unit_put(path, "1\n", 2);
+	boot_init(&b);
+	b.path.rcu_expedited = path;
+	assert_int_equal(step_expedite(&b), 0);
+	assert_false(b.rcu_expedited);
+	v = value();
+	assert_memory_equal(v, "1\n", 2);
+	free(v);
+}
+
+static void test_missing_switch_is_not_fatal(void **state)
+{
+	struct boot b;
+	char missing[320];
+
+	(void)state;
+	snprintf(missing, sizeof(missing), "%s/absent/rcu_expedited", dir);
+	boot_init(&b);
+	b.path.rcu_expedited = missing;
+	assert_int_equal(step_expedite(&b), 0);
+	assert_false(b.rcu_expedited);
+	assert_string_equal(b.reason, "");
+	/* The end, though, reports its failure: the agent step fails on it. */
+	assert_int_equal(expedite_end(missing), -ENOENT);
+}
+
+static void test_no_path_does_nothing(void **state)
+{
+	struct boot b;
+
+	(void)state;
+	boot_init(&b);
+	b.path.rcu_expedited = NULL;
+	assert_int_equal(step_expedite(&b), 0);
+	assert_false(b.rcu_expedited);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_off_is_turned_on_and_remembered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_on_is_left_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_switch_is_not_fatal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_path_does_nothing, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
