@@ -119,7 +119,7 @@ static int agent_namespaces(const struct spawn *s, const char **what)
 	}
 	/* PID 1's boot ends here: the agent starts with what the command line chose. */
 	if (ns->rcu_expedited) {
-		*what = "RCU expediting off";
+		*what = "turning RCU expediting off";
 		if ((r = expedite_end(ns->rcu_expedited)) < 0)
 			return -r;
 	}

@@ -9,15 +9,18 @@
  * controllers in a cgroup with tasks below it (cgroup.subtree_control)
  * take the cgroup threadgroup lock for writing (kernel/cgroup/cgroup.c,
  * cgroup_attach_lock, cgroup_update_dfl_csses), and a percpu rwsem's
- * writer waits for a grace period (kernel/locking/percpu-rwsem.c,
- * percpu_down_write). The agent step makes three such writes; with one
- * vCPU and HZ=250 an ordinary grace period costs a few ticks.
+ * writer waits for a grace period unless another writer passed one
+ * moments before (kernel/locking/percpu-rwsem.c percpu_down_write,
+ * kernel/rcu/sync.c rcu_sync_enter). The agent step makes three such
+ * writes; with one vCPU and HZ=250 an ordinary grace period costs a few
+ * ticks.
  *
  * step_expedite turns expediting on when it is off, and the agent's child
  * turns it off again right before the exec: the agent starts with what
- * the command line chose. Kata's Go runtime boots its guests with
- * rcupdate.rcu_expedited=1 (virtcontainers/qemu_amd64.go kernelParams);
- * that setting is left as it is, for the pod's whole life.
+ * the command line chose. Kata's Go runtime boots its x86_64 guests with
+ * rcupdate.rcu_expedited=1 (virtcontainers/qemu_amd64.go kernelParams;
+ * not on s390x, nor runtime-rs); that setting is left as it is, for the
+ * pod's whole life.
  *
  * Reads and changes: /sys/kernel/rcu_expedited (b->path.rcu_expedited);
  * sets b->rcu_expedited when it turned expediting on.

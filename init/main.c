@@ -85,7 +85,8 @@ static void block_signals(sigset_t *orig)
 #ifdef SEALROOT_TEST_BUILD
 /*
  * Test build only: SEALROOT_STEPS=a,b picks steps from the table (in table
- * order), SEALROOT_AGENT and SEALROOT_CMDLINE replace paths, and poweroff
+ * order), SEALROOT_AGENT, SEALROOT_CMDLINE, SEALROOT_CGROUP,
+ * SEALROOT_RCU_EXPEDITED and SEALROOT_PROC replace paths, and poweroff
  * exits. The production build has none of this.
  */
 static size_t test_select(struct boot *b, struct step *out)
@@ -98,6 +99,8 @@ static size_t test_select(struct boot *b, struct step *out)
 	/* Never the host's cgroup tree or RCU setting from a test run. */
 	b->path.cgroup = getenv("SEALROOT_CGROUP");
 	b->path.rcu_expedited = getenv("SEALROOT_RCU_EXPEDITED");
+	if (getenv("SEALROOT_PROC"))
+		b->path.proc = getenv("SEALROOT_PROC");
 	if (getenv("SEALROOT_CMDLINE"))
 		b->path.proc_cmdline = getenv("SEALROOT_CMDLINE");
 	if (getenv("SEALROOT_GRACE_MS"))

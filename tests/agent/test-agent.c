@@ -46,6 +46,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <linux/dm-ioctl.h>
@@ -232,6 +233,51 @@ static void check_fds(void)
 }
 
 /*
+ * The value rcupdate.rcu_expedited takes from the kernel command line, as
+ * the kernel parses it: words up to "--" (the rest is init's), "-" and
+ * "_" alike in the name, an int in any base kstrtoint(..., 0, ...) takes;
+ * the last valid one wins; 0 without one (Linux 6.12 kernel/params.c
+ * parse_args, parameq; kernel/rcu/update.c module_param(rcu_expedited)).
+ */
+static long cmdline_rcu_expedited(char *cmdline)
+{
+	static const char key[] = "rcupdate.rcu_expedited=";
+	long want = 0, v;
+	char *w, *save = NULL, *end;
+	size_t i;
+
+	for (w = strtok_r(cmdline, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
+		if (strcmp(w, "--") == 0)
+			break;
+		for (i = 0; key[i] && (w[i] == key[i] || (key[i] == '_' && w[i] == '-')); i++)
+			;
+		if (key[i] != '\0')
+			continue;
+		errno = 0;
+		v = strtol(w + i, &end, 0);
+		if (w[i] != '\0' && *end == '\0' && errno == 0 && v >= INT_MIN && v <= INT_MAX)
+			want = v;
+	}
+	return want;
+}
+
+/* 0 when /sys/kernel/rcu_expedited is what /proc/cmdline chose. */
+static int check_rcu_expedited(void)
+{
+	static char cmdline[4096];
+	char got[32];
+	long want;
+
+	if (readf("/proc/cmdline", cmdline, sizeof(cmdline)) < 0 ||
+	    readf("/sys/kernel/rcu_expedited", got, sizeof(got)) < 0)
+		return -1;
+	want = cmdline_rcu_expedited(cmdline);
+	printf("sealroot-test: rcu_expedited %ld (the command line wants %ld)\n",
+	       strtol(got, NULL, 10), want);
+	return strtol(got, NULL, 10) == want ? 0 : -1;
+}
+
+/*
  * The agent runs as the kata-agent does in a Kata guest: PID 1 (of its own
  * PID namespace), so it takes init mode (kata-containers 7c6ba40c
  * src/agent/src/main.rs:351, init_mode = getpid() == 1); its parent is
@@ -239,24 +285,6 @@ static void check_fds(void)
  * own cgroup namespace; it leads no session, or init mode's setsid()
  * (main.rs:793) fails with EPERM.
  */
-/* 0 when /sys/kernel/rcu_expedited is what /proc/cmdline chose. */
-static int check_rcu_expedited(void)
-{
-	static char cmdline[4096];
-	char want[8], got[8];
-	const char *p;
-
-	if (readf("/proc/cmdline", cmdline, sizeof(cmdline)) < 0 ||
-	    readf("/sys/kernel/rcu_expedited", got, sizeof(got)) < 0)
-		return -1;
-	snprintf(want, sizeof(want), "0\n");
-	for (p = cmdline; (p = strstr(p, "rcupdate.rcu_expedited=")); p++)
-		if (p == cmdline || p[-1] == ' ')
-			snprintf(want, sizeof(want), "%c\n", p[23] == '0' ? '0' : '1');
-	printf("sealroot-test: rcu_expedited %.1s (the command line wants %.1s)\n", got, want);
-	return strcmp(got, want) == 0 ? 0 : -1;
-}
-
 static void check_process(void)
 {
 	char cg[256];

@@ -233,6 +233,28 @@ AG
 	assertEquals "after the agent's start" 1 "$(cat "$WORK/rcu")"
 }
 
+test_rcu_expedited_not_turned_off_is_fatal() {
+	# The agent's child cannot turn off what step expedite turned on: the
+	# agent never starts. Here the file lies in the directory the child
+	# mounts its own proc on (SEALROOT_PROC), so it is gone in the child.
+	mkdir -p "$WORK/proc-rcu"
+	a=$(agent rcu-never.sh <<'AG'
+#!/bin/sh
+echo "agent: started"
+AG
+)
+	SEALROOT_STEPS=expedite,agent SEALROOT_AGENT=$a SEALROOT_PROC=$WORK/proc-rcu \
+		SEALROOT_RCU_EXPEDITED=$WORK/proc-rcu/rcu timeout 60 unshare -fp --mount-proc \
+		sh -c 'mount -t tmpfs none "$1" && printf "0\n" >"$1/rcu" && exec "$2"' sh \
+		"$WORK/proc-rcu" "$INIT" >"$WORK/out" 2>&1
+	RC=$?
+	out=$(cat "$WORK/out")
+	assertEquals "init exit code" 1 "$RC"
+	assertContains "$out" "expedite: RCU grace periods expedited until the agent starts"
+	assertContains "$out" "sealroot: FATAL agent: turning RCU expediting off for $a: No such file or directory"
+	assertNotContains "$out" "agent: started"
+}
+
 test_rcu_expedited_unwritable_is_not_fatal() {
 	# A kernel without the file (or refusing the value) costs time, never
 	# the boot: one line, and the agent still starts.

@@ -46,9 +46,12 @@ load_flags() {
 # init_call INIT: the address .init calls (x86_64 call, s390x brasl), hex.
 init_call() {
 	case $(readelf -hW "$1" | sed -n 's/^ *Machine: *//p') in
-	*X86-64*) objdump -d -j .init "$1" ;;
-	*S/390*) s390x-linux-gnu-objdump -d -j .init "$1" ;;
-	esac 2>/dev/null | sed -n 's/.*\(call\|brasl\).*[ ,]\(0x\)\{0,1\}\([0-9a-f][0-9a-f]*\)\( <.*\)\{0,1\}$/\3/p' |
+	*X86-64*) od=objdump ;;
+	*S/390*) od=s390x-linux-gnu-objdump ;;
+	*) od=none ;;
+	esac
+	command -v "$od" >/dev/null || { echo "no $od to read $1" >&2; return; }
+	"$od" -d -j .init "$1" | sed -n 's/.*\(call\|brasl\).*[ ,]\(0x\)\{0,1\}\([0-9a-f][0-9a-f]*\)\( <.*\)\{0,1\}$/\3/p' |
 		head -n 1
 }
 

@@ -59,19 +59,21 @@ static void test_off_is_turned_on_and_remembered(void **state)
 	free(v);
 }
 
+/* Any value but 0 is on (the kernel's rcu_gp_is_expedited): left as it is,
+ * not rewritten as 1. */
 static void test_on_is_left_alone(void **state)
 {
 	struct boot b;
 	char *v;
 
 	(void)state;
-	unit_put(path, "1\n", 2);
+	unit_put(path, "2\n", 2);
 	boot_init(&b);
 	b.path.rcu_expedited = path;
 	assert_int_equal(step_expedite(&b), 0);
 	assert_false(b.rcu_expedited);
 	v = value();
-	assert_memory_equal(v, "1\n", 2);
+	assert_memory_equal(v, "2\n", 2);
 	free(v);
 }
 
