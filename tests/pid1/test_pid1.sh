@@ -3,7 +3,8 @@
 # PID-1 behaviour of the init's test build under `unshare -fp`: the init is
 # PID 1 of a fresh PID namespace, with a shell script as its agent.
 # The test build differs from the real init only in that poweroff exits, and
-# that SEALROOT_STEPS/SEALROOT_AGENT/SEALROOT_GRACE_MS pick steps and paths.
+# that SEALROOT_STEPS, SEALROOT_AGENT, SEALROOT_GRACE_MS, SEALROOT_RCU_EXPEDITED
+# and SEALROOT_PROC pick steps, paths and settings (init/main.c test_select).
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 INIT=${SEALROOT_TEST_INIT:-$TOP/build/test/sealroot-init-test}
