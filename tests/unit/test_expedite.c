@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,17 +40,26 @@ static char *value(void)
 	return unit_slurp(path, &len);
 }
 
-static void test_off_is_turned_on_and_remembered(void **state)
+/* Runs step expedite on a switch that reads initial; returns whether it
+ * remembered turning expediting on, and leaves the file as it was made. */
+static bool step_from(const char *initial)
 {
 	struct boot b;
-	char *v;
 
-	(void)state;
-	unit_put(path, "0\n", 2);
+	unit_put(path, initial, strlen(initial));
 	boot_init(&b);
 	b.path.rcu_expedited = path;
 	assert_int_equal(step_expedite(&b), 0);
-	assert_true(b.rcu_expedited);
+	assert_string_equal(b.reason, "");
+	return b.rcu_expedited;
+}
+
+static void test_off_is_turned_on_and_remembered(void **state)
+{
+	char *v;
+
+	(void)state;
+	assert_true(step_from("0\n"));
 	v = value();
 	assert_memory_equal(v, "1", 1);
 	free(v);
@@ -63,15 +73,10 @@ static void test_off_is_turned_on_and_remembered(void **state)
  * not rewritten as 1. */
 static void test_on_is_left_alone(void **state)
 {
-	struct boot b;
 	char *v;
 
 	(void)state;
-	unit_put(path, "2\n", 2);
-	boot_init(&b);
-	b.path.rcu_expedited = path;
-	assert_int_equal(step_expedite(&b), 0);
-	assert_false(b.rcu_expedited);
+	assert_false(step_from("2\n"));
 	v = value();
 	assert_memory_equal(v, "2\n", 2);
 	free(v);
