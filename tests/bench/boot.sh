@@ -133,7 +133,7 @@ while [ "$i" -lt "$runs" ]; do
 	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")${BENCH_APPEND:+ $BENCH_APPEND}" "$LOG" 120 \
 		-drive "if=none,id=initdata,file=$w/attest.img,format=raw,readonly=on" \
 		-device virtio-blk-device,drive=initdata \
-		-netdev "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:8080-cmd:$KBS_FWD $KBS_PORT" \
+		-netdev "$(kbs_netdev)" \
 		-device virtio-net-device,netdev=n0 &
 	record attested "$LOG" "$t0" $!
 	grep -q "step attest: ok" "$LOG" || echo "run $i: the attested boot did not attest" >&2

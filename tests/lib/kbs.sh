@@ -48,9 +48,12 @@ boot_run_kbs() {
 	_disk=$1 _cmdline=$2
 	shift 2
 	[ -x "$KBS_FWD" ] || case_fail "$KBS_FWD is missing (make test-bins)"
-	boot_run "$_disk" "$_cmdline" -netdev \
-		"user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:8080-cmd:$KBS_FWD ${KBS_PORT:-9}" \
-		-device virtio-net-device,netdev=n0 "$@"
+	boot_run "$_disk" "$_cmdline" -netdev "$(kbs_netdev)" -device virtio-net-device,netdev=n0 "$@"
+}
+
+# kbs_netdev: the -netdev value of that network (id n0), to KBS_PORT.
+kbs_netdev() {
+	echo "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:8080-cmd:$KBS_FWD ${KBS_PORT:-9}"
 }
 
 # attest_initdata OUT: an initdata document whose aa.toml names the test KBS

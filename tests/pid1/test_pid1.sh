@@ -71,6 +71,22 @@ run_init_signalled() {
 	RC=$?
 }
 
+# run_expedite STEPS RCU_FILE AGENT: as run_init, with SEALROOT_STEPS=STEPS
+# and the RCU switch (expedite.h) at RCU_FILE.
+run_expedite() {
+	SEALROOT_STEPS=$1 SEALROOT_RCU_EXPEDITED=$2 SEALROOT_AGENT=$3 \
+		timeout 60 unshare -fp --mount-proc "$INIT" >"$WORK/out" 2>&1
+	RC=$?
+}
+
+# rcu_agent: an agent that prints the switch at $WORK/rcu as it starts.
+rcu_agent() {
+	agent rcu.sh <<AG
+#!/bin/sh
+echo "agent saw rcu_expedited=\$(cat "$WORK/rcu")"
+AG
+}
+
 agent() {
 	f=$WORK/$1
 	cat >"$f"
@@ -199,19 +215,13 @@ test_rcu_expedited_for_the_boot_only() {
 	# expedite.h: step expedite writes 1 to the kernel's rcu_expedited;
 	# the agent's child writes 0 back before the exec, so the agent reads 0.
 	printf '0\n' >"$WORK/rcu"
-	a=$(agent rcu.sh <<AG
-#!/bin/sh
-echo "agent saw rcu_expedited=\$(cat "$WORK/rcu")"
-AG
-)
-	SEALROOT_STEPS=expedite SEALROOT_AGENT=$a SEALROOT_RCU_EXPEDITED=$WORK/rcu \
-		timeout 60 unshare -fp --mount-proc "$INIT" >"$WORK/out" 2>&1
+	a=$(rcu_agent)
+	run_expedite expedite "$WORK/rcu" "$a"
 	assertEquals "after step expedite alone" 1 "$(cat "$WORK/rcu")"
 	assertContains "$(cat "$WORK/out")" "expedite: RCU grace periods expedited until the agent starts"
 	printf '0\n' >"$WORK/rcu"
-	SEALROOT_STEPS=expedite,agent SEALROOT_AGENT=$a SEALROOT_RCU_EXPEDITED=$WORK/rcu \
-		timeout 60 unshare -fp --mount-proc "$INIT" >"$WORK/out" 2>&1
-	assertEquals "init exit code" 0 "$?"
+	run_expedite expedite,agent "$WORK/rcu" "$a"
+	assertEquals "init exit code" 0 "$RC"
 	assertContains "$(cat "$WORK/out")" "agent saw rcu_expedited=0"
 	assertEquals "after the agent's start" 0 "$(cat "$WORK/rcu")"
 }
@@ -221,14 +231,8 @@ test_rcu_expedited_left_on_when_the_command_line_chose_it() {
 	# (kata-containers 7c6ba40c src/runtime/virtcontainers/qemu_amd64.go
 	# kernelParams): the init leaves it on, and the agent finds it on.
 	printf '1\n' >"$WORK/rcu"
-	a=$(agent rcu-on.sh <<AG
-#!/bin/sh
-echo "agent saw rcu_expedited=\$(cat "$WORK/rcu")"
-AG
-)
-	SEALROOT_STEPS=expedite,agent SEALROOT_AGENT=$a SEALROOT_RCU_EXPEDITED=$WORK/rcu \
-		timeout 60 unshare -fp --mount-proc "$INIT" >"$WORK/out" 2>&1
-	assertEquals "init exit code" 0 "$?"
+	run_expedite expedite,agent "$WORK/rcu" "$(rcu_agent)"
+	assertEquals "init exit code" 0 "$RC"
 	assertContains "$(cat "$WORK/out")" "expedite: RCU grace periods already expedited"
 	assertContains "$(cat "$WORK/out")" "agent saw rcu_expedited=1"
 	assertEquals "after the agent's start" 1 "$(cat "$WORK/rcu")"
@@ -264,9 +268,8 @@ test_rcu_expedited_unwritable_is_not_fatal() {
 echo "agent: started"
 AG
 )
-	SEALROOT_STEPS=expedite,agent SEALROOT_AGENT=$a SEALROOT_RCU_EXPEDITED=$WORK/no-such-dir/rcu \
-		timeout 60 unshare -fp --mount-proc "$INIT" >"$WORK/out" 2>&1
-	assertEquals "init exit code" 0 "$?"
+	run_expedite expedite,agent "$WORK/no-such-dir/rcu" "$a"
+	assertEquals "init exit code" 0 "$RC"
 	assertContains "$(cat "$WORK/out")" "expedite: $WORK/no-such-dir/rcu left as it is: No such file or directory"
 	assertContains "$(cat "$WORK/out")" "agent: started"
 	assertNotContains "$(cat "$WORK/out")" "FATAL"
