@@ -130,17 +130,21 @@ $(B)/version: FORCE
 	@echo '$(VERSION)' > $@.new
 	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
 
-# The linker script from init/layout.sh orders the init by when a boot
-# needs each part (docs/performance.md).
-$(B)/$(ARCH)/layout.ld: init/layout.sh
+# The linker script from init/layout.sh orders the init's code by when a
+# boot first runs it (init/layout.profile) and its data to match
+# (docs/performance.md). Each function in its own section, so that the
+# order is by function; the link map (sealroot-init.map) is what
+# tools/layout-profile.sh and tests/shell/test_layout.sh read.
+$(B)/$(ARCH)/layout.ld: init/layout.sh init/layout.profile
 	@mkdir -p $(@D)
-	sh init/layout.sh > $@.new && mv $@.new $@
+	sh init/layout.sh init/layout.profile > $@.new && mv $@.new $@
 
 $(B)/$(ARCH)/sealroot-init: $(INIT_SRC) $(LIB_SRC) $(HDR) $(B)/$(ARCH)/layout.ld $(DEPS) $(B)/version
 	@mkdir -p $(@D)
-	$(MUSL_CC) $(CFLAGS_COMMON) $(INC_init) -static -isystem "$$(cat $(DEPS))/include" \
+	$(MUSL_CC) $(CFLAGS_COMMON) -ffunction-sections -fdata-sections $(INC_init) -static \
+	    -isystem "$$(cat $(DEPS))/include" \
 	    -isystem "$$(cat $(DEPS))/include/kernel" -o $@ $(INIT_SRC) $(LIB_SRC) \
-	    -L"$$(cat $(DEPS))/lib" -Wl,--gc-sections -Wl,-T,$(B)/$(ARCH)/layout.ld \
+	    -L"$$(cat $(DEPS))/lib" -Wl,--gc-sections -Wl,-T,$(B)/$(ARCH)/layout.ld -Wl,-Map,$@.map \
 	    $$(cat "$$(cat $(DEPS))/link-flags")
 	$(CROSS)strip --strip-all $@
 init: $(B)/$(ARCH)/sealroot-init

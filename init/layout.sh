@@ -1,124 +1,98 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 #
-# init/layout.sh: writes (to stdout) the GNU ld script that orders the init's
-# code and read-only data by when a boot needs them. The Makefile passes it
-# to the init's link with -T; the default script still does the rest.
+# init/layout.sh PROFILE: writes (to stdout) the GNU ld script that orders
+# the init's code and data by when a boot first needs them. The Makefile
+# passes it to the init's link with -T; the default script does the rest.
 #
 # Why: the init is paged in from the dm-verity root, and each page fault
 # reads and hashes a whole read-around window (128 KiB) of the file. In the
-# default order, the little every boot runs lay in six places across the
-# 4 MB binary, and the attest step's code in a dozen more. Read from the
-# root before the agent's first line: 2.0 MB without attestation and
-# 3.6 MB with it; grouped, 0.83 MB and 2.7 MB (docs/performance.md).
+# default order, the little a boot runs is spread over the 4 MB binary.
+# Ordered by object, a boot read 0.67 MB of the init and an attested boot
+# 2.6 MB; ordered by function, less (docs/performance.md).
 #
+# PROFILE (init/layout.profile, written by tools/layout-profile.sh) names
+# the code sections a boot runs, first run first, one per line:
+#   GROUP MEMBER SECTION
+# GROUP boot (a boot without attestation runs it) or attest (what the
+# attest step adds); MEMBER ARCHIVE:OBJECT, or "-" for the init's own
+# objects; SECTION an input section (.text.NAME with -ffunction-sections).
 # Two groups, each as text, read-only data and relocated read-only data:
-#   boot    what every boot runs: the init's own objects (every input that
-#           is not an archive member), the constructors, the C library,
-#           zlib (the initdata), OpenSSL's CPU probe (its constructor runs
-#           on every boot: x86_64cpuid.o and cpuid.o on x86_64, s390xcap.o
-#           and s390xcpuid.o on s390x) and SHA-384/512 (the initdata
-#           digest), and the object of libdevmapper's constructor;
-#   attest  what the attest step adds: libcurl, json-c, and the parts of
-#           OpenSSL it runs (library and provider core, errors, the DRBG,
-#           EC P-256 and ECDH, big numbers, AES with its modes, digests).
-# A pattern that matches nothing changes nothing: an OpenSSL that renames an
-# object only leaves that object in the default place.
+#   .text.boot    the profiled boot sections in order, then the
+#                 constructors the profile did not see;
+#   .text.attest  the profiled attest sections in order;
+#   .text.own     the rest of the init's own code (the code of the other
+#                 TEEs, of storage and extensions: small);
+#   .rodata.boot, .rodata.attest: the read-only data, relocated or not, of
+#                 the init's own objects (boot) and of each archive object
+#                 with code in the group.
+# On s390x, OpenSSL's CPU probe (s390xcap.o, s390xcpuid.o), which its
+# constructor runs on every boot, is in the boot group too: the profile is
+# taken on x86_64. A section or object the profile names that a build does
+# not have matches nothing and changes nothing; one it does not name stays
+# where the default script puts it: a stale profile is only slower.
 # tests/shell/test_layout.sh checks the result.
 set -eu
 
-boot='EXCLUDE_FILE(*.a:) *
-*libc.a:*
-*libz.a:*
-*libcrypto.a:libcrypto-lib-*cpuid.o
-*libcrypto.a:libcrypto-lib-s390xcap.o
-*libcrypto.a:libcrypto-lib-sha512*.o
-*libdevmapper.a:libdm-common.o'
+profile=${1:?usage: init/layout.sh PROFILE}
+[ -r "$profile" ] || { echo "init/layout.sh: cannot read $profile" >&2; exit 1; }
 
-attest='*libcurl.a:*
-*libjson-c.a:*
-*libssl.a:libssl-lib-ssl_init.o
-*libcrypto.a:libcrypto-lib-*err*.o
-*libcrypto.a:libcrypto-lib-init.o
-*libcrypto.a:libcrypto-lib-initthread.o
-*libcrypto.a:libcrypto-lib-threads_*.o
-*libcrypto.a:libcrypto-lib-mem*.o
-*libcrypto.a:libcrypto-lib-conf_sap.o
-*libcrypto.a:libcrypto-lib-o_*.o
-*libcrypto.a:libcrypto-lib-ctype.o
-*libcrypto.a:libcrypto-lib-param*.o
-*libcrypto.a:libcrypto-lib-context.o
-*libcrypto.a:libcrypto-lib-ex_data.o
-*libcrypto.a:libcrypto-lib-stack.o
-*libcrypto.a:libcrypto-lib-property*.o
-*libcrypto.a:libcrypto-lib-lhash.o
-*libcrypto.a:libcrypto-lib-sparse_array.o
-*libcrypto.a:libcrypto-lib-core_*.o
-*libcrypto.a:libcrypto-lib-provider*.o
-*libcrypto.a:libcrypto-lib-prov_running.o
-*libcrypto.a:libcrypto-lib-defltprov.o
-*libcrypto.a:libcrypto-lib-defn_cache.o
-*libcrypto.a:libcrypto-lib-bsearch.o
-*libcrypto.a:libcrypto-lib-names.o
-*libcrypto.a:libcrypto-lib-c_all*.o
-*libcrypto.a:libcrypto-lib-obj_dat.o
-*libcrypto.a:libcrypto-lib-a_object.o
-*libcrypto.a:libcrypto-lib-bio_*.o
-*libcrypto.a:libcrypto-lib-packet.o
-*libcrypto.a:libcrypto-lib-encode.o
-*libcrypto.a:libcrypto-lib-digest.o
-*libcrypto.a:libcrypto-lib-evp_*.o
-*libcrypto.a:libcrypto-lib-*meth*.o
-*libcrypto.a:libcrypto-lib-p_lib.o
-*libcrypto.a:libcrypto-lib-keymgmt_lib.o
-*libcrypto.a:libcrypto-lib-exchange.o
-*libcrypto.a:libcrypto-lib-ameth_lib.o
-*libcrypto.a:libcrypto-lib-rand_*.o
-*libcrypto.a:libcrypto-lib-ec_*.o
-*libcrypto.a:libcrypto-lib-ecp_*.o
-*libcrypto.a:libcrypto-lib-ecdh_*.o
-*libcrypto.a:libcrypto-lib-asn1_dsa.o
-*libcrypto.a:libcrypto-lib-bn_*.o
-*libcrypto.a:libcrypto-lib-x86_64-*.o
-*libcrypto.a:libcrypto-lib-aes*.o
-*libcrypto.a:libcrypto-lib-e_aes*.o
-*libcrypto.a:libcrypto-lib-e_chacha20_poly1305.o
-*libcrypto.a:libcrypto-lib-ctr128.o
-*libcrypto.a:libcrypto-lib-wrap128.o
-*libcrypto.a:libcrypto-lib-gcm128.o
-*libcrypto.a:libcrypto-lib-ghash-*.o
-*libcrypto.a:libcrypto-lib-legacy_*.o
-*libcrypto.a:libcrypto-lib-sha256*.o
-*libcrypto.a:libdefault-lib-cipher_*.o
-*libcrypto.a:libdefault-lib-*_prov.o
-*libcrypto.a:libdefault-lib-drbg*.o
-*libcrypto.a:libdefault-lib-seed_src.o
-*libcrypto.a:libdefault-lib-rand_unix.o
-*libcrypto.a:libdefault-lib-provider_*.o
-*libcrypto.a:libdefault-lib-ec_kmgmt.o
-*libcrypto.a:libdefault-lib-ecdh_exch.o
-*libcrypto.a:libdefault-lib-securitycheck.o
-*libcrypto.a:libcommon-lib-*.o'
+# The profile, checked: every line "boot|attest MEMBER SECTION", in
+# characters that need no quoting in a linker script.
+entries=$(awk '
+/^#/ || /^$/ { next }
+NF != 3 || ($1 != "boot" && $1 != "attest") ||
+    $2 !~ /^(-|[A-Za-z0-9_.+-]+\.a:[A-Za-z0-9_.+-]+)$/ || $3 !~ /^\.[A-Za-z0-9_.$]+$/ {
+	printf "init/layout.sh: %s:%d: not \"boot|attest MEMBER SECTION\": %s\n", FILENAME, FNR, $0 > "/dev/stderr"
+	bad = 1; exit 1
+}
+{ print }
+END { if (bad) exit 1 }' "$profile")
+[ -n "$entries" ] || { echo "init/layout.sh: $profile names no section" >&2; exit 1; }
 
-# section NAME ALIGN PLACE PATTERNS INPUTS [EXTRA]: one output section NAME
-# holding INPUTS of every file PATTERNS names (one per line), inserted at
-# PLACE in the default script.
-section() {
+# sections GROUP KIND: the group's sections of KIND (text: code, data:
+# the rest), in profile order, one input-section statement per line.
+sections() {
+	printf '%s\n' "$entries" | awk -v g="$1" -v k="$2" '$1 == g && (($3 ~ /^\.text/) == (k == "text")) {
+		if ($2 == "-") printf "EXCLUDE_FILE(*.a:) *(%s)\n", $3
+		else printf "*%s(%s)\n", $2, $3
+	}'
+}
+s390x_probe='*libcrypto.a:libcrypto-lib-s390xcap.o
+*libcrypto.a:libcrypto-lib-s390xcpuid.o'
+
+# out NAME ALIGN PLACE STATEMENTS: one output section NAME (read-only when
+# ALIGN says so) holding STATEMENTS (one per line), inserted at PLACE.
+out() {
 	printf 'SECTIONS\n{\n\t%s%s :\n\t{\n' "$1" "$2"
-	[ -z "${6:-}" ] || printf '\t\t%s\n' "$6"
 	printf '%s\n' "$4" | while IFS= read -r p; do
-		printf '\t\t%s(%s)\n' "$p" "$5"
+		[ -z "$p" ] || printf '\t\t%s\n' "$p"
 	done
 	printf '\t}\n}\nINSERT %s;\n\n' "$3"
 }
-
-echo "/* Generated by init/layout.sh: the order of the init's sections. */"
+echo "/* Generated by init/layout.sh from $(basename "$profile"): the order of the init's sections. */"
 echo
-section .text.boot "" "BEFORE .text" "$boot" ".text .text.*" "*(.text.startup .text.startup.*)"
-section .text.attest "" "AFTER .text.boot" "$attest" ".text .text.*"
-# Page-aligned, so that it starts the read-only segment rather than ending
-# the executable one (the default script aligns .rodata itself).
-section .rodata.boot " ALIGN(CONSTANT (MAXPAGESIZE))" "BEFORE .rodata" "$boot" ".rodata .rodata.*"
-section .rodata.attest "" "AFTER .rodata.boot" "$attest" ".rodata .rodata.*"
-section .data.rel.ro.boot "" "BEFORE .data.rel.ro" "$boot" ".data.rel.ro .data.rel.ro.*"
-section .data.rel.ro.attest "" "AFTER .data.rel.ro.boot" "$attest" ".data.rel.ro .data.rel.ro.*"
+out .text.boot "" "BEFORE .text" "$(sections boot text)
+*(.text.startup .text.startup.*)
+$(printf '%s\n' "$s390x_probe" | sed 's/$/(.text .text.*)/')"
+out .text.attest "" "AFTER .text.boot" "$(sections attest text)"
+out .text.own "" "AFTER .text.attest" "EXCLUDE_FILE(*.a:) *(.text .text.*)"
+# The data, read-only: the init is static and not position-independent, so
+# nothing relocates it at run time, and what the compiler calls relocated
+# read-only data (.data.rel.ro: const tables of pointers, OpenSSL's method
+# tables among them) is as constant as .rodata. The default script puts it
+# in the writable segment for the dynamic loader to protect after
+# relocating, which a static musl program never does: it stayed writable.
+# The boot group's in the first read-only segment, with the ELF headers and
+# right before the boot code, so that the first windows read hold both; the
+# attest group's page-aligned before .rodata, so that it starts the
+# read-only segment after the code rather than ending the executable one
+# (the default script aligns .rodata itself); every other object's
+# relocated read-only data after .rodata. The writable segment keeps only what is written (.tdata, the
+# constructor tables, .got, .data and .bss) and lies in one read-around
+# window.
+out .rodata.boot " (READONLY)" "AFTER .rela.plt" "EXCLUDE_FILE(*.a:) *(.rodata .rodata.* .data.rel.ro .data.rel.ro.*)
+$(printf '%s\n' "$s390x_probe" | sed 's/$/(.rodata .rodata.* .data.rel.ro .data.rel.ro.*)/')
+$(sections boot data)"
+out .rodata.attest " ALIGN(CONSTANT (MAXPAGESIZE)) (READONLY)" "BEFORE .rodata" "$(sections attest data)"
+out .data.rel.ro.other " (READONLY)" "AFTER .rodata" "*(.data.rel.ro .data.rel.ro.*)"
