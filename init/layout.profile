@@ -2,7 +2,7 @@
 # data that code refers to: written by tools/layout-profile.sh, read by
 # init/layout.sh. GROUP MEMBER SECTION; boot: the plain boot runs it or
 # its code refers to it; attest: only the attested boot does.
-# Profiled at 9bf2320-dirty.
+# Profiled at 7346169-dirty.
 boot - .text
 boot - .text._start_c
 boot libc.a:__libc_start_main.lo .text.__libc_start_main

@@ -8,29 +8,34 @@
 # Why: the init is paged in from the dm-verity root, and each page fault
 # reads and hashes a whole read-around window (128 KiB) of the file. In the
 # default order, the little a boot runs is spread over the 4 MB binary.
-# Ordered by object, a boot read 0.67 MB of the init and an attested boot
-# 2.6 MB; ordered by function, less (docs/performance.md).
+# Grouped by object, an attested boot read 2.6 MB of the init; ordered by
+# function, 1.6 MB (docs/performance.md).
 #
-# PROFILE (init/layout.profile, written by tools/layout-profile.sh) names
-# the code sections a boot runs, first run first, one per line:
+# PROFILE (init/layout.profile, written by tools/layout-profile.sh) names,
+# one per line, the code sections a boot runs, first run first, then the
+# read-only data sections that code refers to:
 #   GROUP MEMBER SECTION
-# GROUP boot (a boot without attestation runs it) or attest (what the
-# attest step adds); MEMBER ARCHIVE:OBJECT, or "-" for the init's own
-# objects; SECTION an input section (.text.NAME with -ffunction-sections).
-# Two groups, each as text, read-only data and relocated read-only data:
-#   .text.boot    the profiled boot sections in order, then the
-#                 constructors the profile did not see;
-#   .text.attest  the profiled attest sections in order;
+# GROUP boot (a boot without attestation needs it) or attest (what an
+# attested boot adds); MEMBER ARCHIVE:OBJECT, or "-" for the init's own
+# objects; SECTION an input section: .text[.NAME] (one function each with
+# -ffunction-sections), or .rodata[.NAME] or .data.rel.ro[.NAME]. Nothing
+# else: a writable section placed read-only would fault on its first write.
+# The output sections:
+#   .text.boot    the profiled boot code in order, then the constructors
+#                 the profile did not see;
+#   .text.attest  the profiled attest code in order;
 #   .text.own     the rest of the init's own code (the code of the other
 #                 TEEs, of storage and extensions: small);
-#   .rodata.boot, .rodata.attest: the read-only data, relocated or not, of
-#                 the init's own objects (boot) and of each archive object
-#                 with code in the group.
+#   .rodata.boot  read-only: all the read-only data, relocated or not, of
+#                 the init's own objects, then the profiled boot data;
+#   .rodata.attest  read-only: the profiled attest data;
+#   .data.rel.ro.other  read-only: every other object's relocated
+#                 read-only data (below, why it may be read-only).
 # On s390x, OpenSSL's CPU probe (s390xcap.o, s390xcpuid.o), which its
 # constructor runs on every boot, is in the boot group too: the profile is
-# taken on x86_64. A section or object the profile names that a build does
-# not have matches nothing and changes nothing; one it does not name stays
-# where the default script puts it: a stale profile is only slower.
+# taken on x86_64. A section the profile names that a build does not have
+# matches nothing and changes nothing; one it does not name stays where
+# the default script puts it: a stale profile is only slower.
 # tests/shell/test_layout.sh checks the result.
 set -eu
 
@@ -38,11 +43,13 @@ profile=${1:?usage: init/layout.sh PROFILE}
 [ -r "$profile" ] || { echo "init/layout.sh: cannot read $profile" >&2; exit 1; }
 
 # The profile, checked: every line "boot|attest MEMBER SECTION", in
-# characters that need no quoting in a linker script.
+# characters that need no quoting in a linker script, SECTION code or
+# read-only data.
 entries=$(awk '
 /^#/ || /^$/ { next }
 NF != 3 || ($1 != "boot" && $1 != "attest") ||
-    $2 !~ /^(-|[A-Za-z0-9_.+-]+\.a:[A-Za-z0-9_.+-]+)$/ || $3 !~ /^\.[A-Za-z0-9_.$]+$/ {
+    $2 !~ /^(-|[A-Za-z0-9_.+-]+\.a:[A-Za-z0-9_.+-]+)$/ || $3 !~ /^\.[A-Za-z0-9_.$]+$/ ||
+    $3 !~ /^\.(text|rodata|data\.rel\.ro)(\.|$)/ {
 	printf "init/layout.sh: %s:%d: not \"boot|attest MEMBER SECTION\": %s\n", FILENAME, FNR, $0 > "/dev/stderr"
 	bad = 1; exit 1
 }
@@ -85,12 +92,13 @@ out .text.own "" "AFTER .text.attest" "EXCLUDE_FILE(*.a:) *(.text .text.*)"
 # relocating, which a static musl program never does: it stayed writable.
 # The boot group's in the first read-only segment, with the ELF headers and
 # right before the boot code, so that the first windows read hold both; the
-# attest group's page-aligned before .rodata, so that it starts the
-# read-only segment after the code rather than ending the executable one
-# (the default script aligns .rodata itself); every other object's
-# relocated read-only data after .rodata. The writable segment keeps only what is written (.tdata, the
-# constructor tables, .got, .data and .bss) and lies in one read-around
-# window.
+# attest group's page-aligned before .rodata, so that on x86_64 it starts
+# the read-only segment after the code rather than ending the executable
+# one (the default script aligns .rodata itself; s390x's maps all
+# read-only sections with the code, executable); every other object's
+# relocated read-only data after .rodata. The writable segment keeps only
+# what is written (.tdata, the constructor tables, .got, .data and .bss)
+# and lies in one read-around window.
 out .rodata.boot " (READONLY)" "AFTER .rela.plt" "EXCLUDE_FILE(*.a:) *(.rodata .rodata.* .data.rel.ro .data.rel.ro.*)
 $(printf '%s\n' "$s390x_probe" | sed 's/$/(.rodata .rodata.* .data.rel.ro .data.rel.ro.*)/')
 $(sections boot data)"

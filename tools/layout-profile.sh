@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 #
-# tools/layout-profile.sh [OUTDIR]: writes to stdout the profile that
-# init/layout.sh orders the init's code by (init/layout.profile): which
-# functions a boot runs, in the order it first runs them.
+# tools/layout-profile.sh [-o FILE] [OUTDIR]: writes the profile that
+# init/layout.sh orders the init by (init/layout.profile) to FILE, whole or
+# not at all, or to stdout: which functions a boot runs, in the order it
+# first runs them, and the read-only data they refer to.
 #
 # How: boots OUTDIR (default out/none, built from the init in
 # build/x86_64 and its link map) twice under QEMU with TCG's translation
@@ -26,24 +27,37 @@
 # section it does not name stays where the default script puts it.
 #
 # Regenerate after a change that moves much code in or out of a boot's
-# path (docs/performance.md): make image && make test-bins, then
-#   sh tools/layout-profile.sh > init/layout.profile && make image
-# Reads: OUTDIR, build/x86_64/sealroot-init and its .map, the archives the
-# map names; changes nothing; prints the profile. Fails (no output) when a
-# boot does not reach the agent or the attested boot does not attest.
+# path (docs/performance.md):
+#   make image test-bins && sh tools/layout-profile.sh -o init/layout.profile && make image
+# Reads: OUTDIR (a bundle of the default image, with the test agent),
+# build/x86_64/sealroot-init, its .map and test-agent, the archives the
+# map names. Changes: FILE; builds build/test/kbs-fwd. Fails, writing
+# nothing, when a boot does not reach the agent, the attested boot does
+# not attest, or a log was not cut at the agent's start. Always TCG: only
+# its translation log says what ran.
 set -eu
 STAGE=layout-profile
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tools/common.sh
 . "$top/tools/common.sh"
 TOP=$top
-[ $# -le 1 ] || usage_die "usage: tools/layout-profile.sh [OUTDIR]"
-out=$(cd "${1:-$TOP/out/none}" && pwd) || usage_die "no bundle directory ${1:-$TOP/out/none}"
+dest=
+if [ "${1:-}" = -o ]; then
+	[ $# -ge 2 ] || usage_die "usage: tools/layout-profile.sh [-o FILE] [OUTDIR]"
+	dest=$2
+	shift 2
+fi
+[ $# -le 1 ] || usage_die "usage: tools/layout-profile.sh [-o FILE] [OUTDIR]"
+[ -d "${1:-$TOP/out/none}" ] || die "no bundle directory ${1:-$TOP/out/none} (make image)"
+out=$(cd "${1:-$TOP/out/none}" && pwd)
 init=$TOP/build/x86_64/sealroot-init
 map=$init.map
-for f in "$init" "$map" "$out/vmlinux" "$out/rootfs.img" "$TOP/build/host/sealroot-initdata"; do
-	[ -s "$f" ] || die "no $f (make image && make test-bins)"
+agent=$TOP/build/x86_64/test-agent
+for f in "$init" "$map" "$agent" "$out/vmlinux" "$out/rootfs.img" "$TOP/build/host/sealroot-initdata"; do
+	[ -s "$f" ] || die "no $f (make image test-bins)"
 done
+# shellcheck disable=SC2034 # read by tests/lib/qemu.sh
+SEALROOT_ACCEL=tcg
 w=$(mktemp -d)
 trap '[ -n "${KBS_PID:-}" ] && kill "$KBS_PID" 2>/dev/null; rm -rf "$w"' EXIT
 # shellcheck disable=SC2034 # read by the sourced files
@@ -96,7 +110,7 @@ function emit(a, s, f,   m) {
 	if (f ~ /\.a\(.*\)$/) {
 		m = f; sub(/^.*\//, "", m); sub(/\(/, ":", m); sub(/\)$/, "", m)
 	} else m = "-"
-	printf "%d %d %s %s\n", a, s, m, name
+	printf "%.0f %.0f %s %s\n", a, s, m, name
 }
 /^ \.[^ ]+$/ { name = $1; pending = 1; next }
 pending && /^ +0x[0-9a-f]+ +0x[0-9a-f]+ +[^ ]/ { emit(hex($1), hex($2), $3); pending = 0; next }
@@ -105,8 +119,8 @@ pending && /^ +0x[0-9a-f]+ +0x[0-9a-f]+ +[^ ]/ { emit(hex($1), hex($2), $3); pen
 ' "$map" | sort -n >"$w/sections"
 
 # The sections in first-run order of one log, up to the agent's start.
-agent_entry=$(readelf -hW "$TOP/build/x86_64/test-agent" | sed -n 's/^ *Entry point address: *0x0*//p')
-[ -n "$agent_entry" ] || die "no entry point in build/x86_64/test-agent"
+agent_entry=$(readelf -hW "$agent" | sed -n 's/^ *Entry point address: *0x0*//p')
+[ -n "$agent_entry" ] || die "no entry point in $agent"
 order() {
 	sed -n 's/^0x\([0-9a-f]*\):.*/\1/p' "$1" | awk -v secs="$w/sections" -v entry="$agent_entry" '
 	function hex(x,   i, v) {
@@ -124,20 +138,21 @@ order() {
 	# Only the first address of each translated block (a line after "IN:").
 	{
 		pc = hex($1)
-		if (exec && pc == agent) exit
+		if (exec && pc == agent) { cut = 1; exit }
 		lo = 1; hi = n
 		while (lo < hi) { mid = int((lo + hi + 1) / 2); if (a[mid] <= pc) lo = mid; else hi = mid - 1 }
 		if (pc < a[lo] || pc >= a[lo] + z[lo]) next
 		if (key[lo] ~ / \.text\.execve$/) exec = 1
 		if (!(key[lo] in seen)) { seen[key[lo]] = 1; print key[lo] }
-	}'
+	}
+	END { if (!cut) { print "no agent start in the log" > "/dev/stderr"; exit 1 } }'
 }
 # The first address of each block: the line after each "IN:".
 blocks() { awk '/^IN:/ { getline; print }' "$1"; }
 blocks "$w/plain" >"$w/plain.pc"
 blocks "$w/attest" >"$w/attest.pc"
-order "$w/plain.pc" >"$w/plain.order"
-order "$w/attest.pc" >"$w/attest.order"
+order "$w/plain.pc" >"$w/plain.order" || die "the plain boot's log has no agent start: is the test agent in $out?"
+order "$w/attest.pc" >"$w/attest.order" || die "the attested boot's log has no agent start"
 [ -s "$w/plain.order" ] || die "no init code in the plain boot's log"
 
 
@@ -196,9 +211,17 @@ file == 3 {
 	}
 }' "$w/syms" "$w/relocs" "$w/text" >"$w/data"
 
-echo "# The init's code in the order a boot first runs it, then the read-only"
-echo "# data that code refers to: written by tools/layout-profile.sh, read by"
-echo "# init/layout.sh. GROUP MEMBER SECTION; boot: the plain boot runs it or"
-echo "# its code refers to it; attest: only the attested boot does."
-echo "# Profiled at $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)."
-cat "$w/text" "$w/data"
+{
+	echo "# The init's code in the order a boot first runs it, then the read-only"
+	echo "# data that code refers to: written by tools/layout-profile.sh, read by"
+	echo "# init/layout.sh. GROUP MEMBER SECTION; boot: the plain boot runs it or"
+	echo "# its code refers to it; attest: only the attested boot does."
+	echo "# Profiled at $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)."
+	cat "$w/text" "$w/data"
+} >"$w/profile"
+if [ -n "$dest" ]; then
+	cp "$w/profile" "$dest.tmp" && mv "$dest.tmp" "$dest"
+	say "$(grep -vc '^#' "$dest") sections to $dest"
+else
+	cat "$w/profile"
+fi
