@@ -96,27 +96,10 @@ trace attest "$w/attest.img" -netdev "$(kbs_netdev)" -device virtio-net-device,n
 kbs_stop
 grep -q "step attest: ok" "$w/attest.console" || die "the attested boot did not attest"
 
-# The text input sections of the link map: "START SIZE MEMBER SECTION",
-# by address. A map line names an input section and, on the same line or
-# the next when the name is long, its address, size and file.
-awk '
-function hex(x,   i, v) {
-	v = 0; x = tolower(x); sub(/^0x/, "", x)
-	for (i = 1; i <= length(x); i++) v = v * 16 + index("0123456789abcdef", substr(x, i, 1)) - 1
-	return v
-}
-function emit(a, s, f,   m) {
-	if (name !~ /^\.text/ || s == 0) return
-	if (f ~ /\.a\(.*\)$/) {
-		m = f; sub(/^.*\//, "", m); sub(/\(/, ":", m); sub(/\)$/, "", m)
-	} else m = "-"
-	printf "%.0f %.0f %s %s\n", a, s, m, name
-}
-/^ \.[^ ]+$/ { name = $1; pending = 1; next }
-pending && /^ +0x[0-9a-f]+ +0x[0-9a-f]+ +[^ ]/ { emit(hex($1), hex($2), $3); pending = 0; next }
-/^ \.[^ ]+ +0x[0-9a-f]+ +0x[0-9a-f]+ +[^ ]/ { name = $1; emit(hex($2), hex($3), $4); pending = 0; next }
-{ pending = 0 }
-' "$map" | sort -n >"$w/sections"
+# The code's input sections of the link map: "START SIZE MEMBER SECTION",
+# by address.
+awk -f "$TOP/tools/linkmap.awk" "$map" | awk '$5 ~ /^\.text/ { print $1, $2, $4, $5 }' |
+	sort -n >"$w/sections"
 
 # The sections in first-run order of one log, up to the agent's start.
 agent_entry=$(readelf -hW "$agent" | sed -n 's/^ *Entry point address: *0x0*//p')

@@ -135,25 +135,9 @@ test_own_strings_in_boot_rodata() {
 
 # map_sections MAP: the link map's input sections, one per line:
 # "OUTPUT MEMBER SECTION ADDRESS(decimal)"; MEMBER as in the profile
-# (ARCHIVE:OBJECT, or "-").
+# (ARCHIVE:OBJECT, or "-"), as tools/linkmap.awk reads them.
 map_sections() {
-	awk '
-	function hex(x,   i, v) {
-		v = 0; x = tolower(x); sub(/^0x/, "", x)
-		for (i = 1; i <= length(x); i++) v = v * 16 + index("0123456789abcdef", substr(x, i, 1)) - 1
-		return v
-	}
-	function emit(a, s, f,   m) {
-		if (s == 0) return
-		if (f ~ /\.a\(.*\)$/) { m = f; sub(/^.*\//, "", m); sub(/\(/, ":", m); sub(/\)$/, "", m) }
-		else m = "-"
-		printf "%s %s %s %.0f\n", out, m, name, hex(a)
-	}
-	/^\.[^ ]+/ { out = $1 }
-	/^ \.[^ ]+$/ { name = $1; pending = 1; next }
-	pending && /^ +0x[0-9a-f]+ +0x[0-9a-f]+ +[^ ]/ { emit($1, hex($2), $3); pending = 0; next }
-	/^ \.[^ ]+ +0x[0-9a-f]+ +0x[0-9a-f]+ +[^ ]/ { name = $1; emit($2, hex($3), $4); pending = 0; next }
-	{ pending = 0 }' "$1"
+	awk -f "$TOP/tools/linkmap.awk" "$1" | awk '{ print $3, $4, $5, $1 }'
 }
 
 # has_map INIT: true when INIT's link map is there. The Makefile always
