@@ -69,10 +69,10 @@ make -s -C "$TOP" build/test/kbs-fwd
 
 # The init's code: its executable LOAD segment; logged from the first
 # LOAD segment on, so that the agent's entry point is in the log too.
-seg=$(readelf -lW "$init" | awk '$1 == "LOAD" && $8 == "E" { print $3, $6; exit }')
-[ -n "$seg" ] || die "no executable segment in $init"
-first=$(readelf -lW "$init" | awk '$1 == "LOAD" { print $3; exit }')
-range=$(printf '0x%x..0x%x' $((first)) $((${seg% *} + ${seg#* })))
+# shellcheck disable=SC2046 # three words: first LOAD, code LOAD and its size
+set -- $(readelf -lW "$init" | awk '$1 == "LOAD" && !f { f = $3 } $1 == "LOAD" && $8 == "E" { print f, $3, $6; exit }')
+[ $# = 3 ] || die "no executable segment in $init"
+range=$(printf '0x%x..0x%x' $(($1)) $(($2 + $3)))
 cmdline=$(sr_bundle_cmdline "$out")
 
 # trace NAME INITDATA [QEMU ARGS...]: one boot, its translation log in $w/NAME.
@@ -105,7 +105,7 @@ awk -f "$TOP/tools/linkmap.awk" "$map" | awk '$5 ~ /^\.text/ { print $1, $2, $4,
 agent_entry=$(readelf -hW "$agent" | sed -n 's/^ *Entry point address: *0x0*//p')
 [ -n "$agent_entry" ] || die "no entry point in $agent"
 order() {
-	sed -n 's/^0x\([0-9a-f]*\):.*/\1/p' "$1" | awk -v secs="$w/sections" -v entry="$agent_entry" '
+	awk -v secs="$w/sections" -v entry="$agent_entry" '
 	function hex(x,   i, v) {
 		v = 0
 		for (i = 1; i <= length(x); i++) v = v * 16 + index("0123456789abcdef", substr(x, i, 1)) - 1
@@ -118,7 +118,6 @@ order() {
 			n++; a[n] = f[1]; z[n] = f[2]; key[n] = f[3] " " f[4]
 		}
 	}
-	# Only the first address of each translated block (a line after "IN:").
 	{
 		pc = hex($1)
 		if (exec && pc == agent) { cut = 1; exit }
@@ -128,16 +127,16 @@ order() {
 		if (key[lo] ~ / \.text\.execve$/) exec = 1
 		if (!(key[lo] in seen)) { seen[key[lo]] = 1; print key[lo] }
 	}
-	END { if (!cut) { print "no agent start in the log" > "/dev/stderr"; exit 1 } }'
+	END { if (!cut) { print "no agent start in the log" > "/dev/stderr"; exit 1 } }' "$1"
 }
-# The first address of each block: the line after each "IN:".
-blocks() { awk '/^IN:/ { getline; print }' "$1"; }
+# The first address of each block, in hex without 0x: from the line after
+# each "IN:" ("0x0040c040:  48 31 ed  xorq ...").
+blocks() { awk '/^IN:/ { getline; sub(/^0x/, ""); sub(/:.*/, ""); print }' "$1"; }
 blocks "$w/plain" >"$w/plain.pc"
 blocks "$w/attest" >"$w/attest.pc"
 order "$w/plain.pc" >"$w/plain.order" || die "the plain boot's log has no agent start: is the test agent in $out?"
 order "$w/attest.pc" >"$w/attest.order" || die "the attested boot's log has no agent start"
 [ -s "$w/plain.order" ] || die "no init code in the plain boot's log"
-
 
 # The read-only data each group's code refers to, through the archives'
 # relocations: a function's references, then what that data refers to in
