@@ -33,11 +33,15 @@ static int teardown(void **state)
 	return 0;
 }
 
-static char *value(void)
+/* The switch file starts with the n bytes of want. */
+static void assert_value(const char *want, size_t n)
 {
 	size_t len;
+	char *v = unit_slurp(path, &len);
 
-	return unit_slurp(path, &len);
+	assert_true(len >= n);
+	assert_memory_equal(v, want, n);
+	free(v);
 }
 
 /* Runs step expedite on a switch that reads initial; returns whether it
@@ -56,30 +60,20 @@ static bool step_from(const char *initial)
 
 static void test_off_is_turned_on_and_remembered(void **state)
 {
-	char *v;
-
 	(void)state;
 	assert_true(step_from("0\n"));
-	v = value();
-	assert_memory_equal(v, "1", 1);
-	free(v);
+	assert_value("1", 1);
 	assert_int_equal(expedite_end(path), 0);
-	v = value();
-	assert_memory_equal(v, "0", 1);
-	free(v);
+	assert_value("0", 1);
 }
 
 /* Any value but 0 is on (the kernel's rcu_gp_is_expedited): left as it is,
  * not rewritten as 1. */
 static void test_on_is_left_alone(void **state)
 {
-	char *v;
-
 	(void)state;
 	assert_false(step_from("2\n"));
-	v = value();
-	assert_memory_equal(v, "2\n", 2);
-	free(v);
+	assert_value("2\n", 2);
 }
 
 static void test_missing_switch_is_not_fatal(void **state)
