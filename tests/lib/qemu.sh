@@ -9,9 +9,10 @@
 # used only after a probe boot succeeds (docs/testing.md).
 
 # Appended by the runner, not part of the measured bundle command line:
-# the serial console, the TSC frequency that microvm needs under TCG
-# (without it about half the boots hang calibrating against the PIT).
-SR_MACHINE_CMDLINE="console=ttyS0 tsc_early_khz=2300000 reboot=acpi"
+# the console (hvc0: see sr_qemu), the TSC frequency that microvm needs
+# under TCG (without it about half the boots hang calibrating against the
+# PIT).
+SR_MACHINE_CMDLINE="console=hvc0 tsc_early_khz=2300000 reboot=acpi"
 
 # sr_kvm_probe KERNEL: boots KERNEL under KVM with no root disk. A working
 # KVM gets as far as the kernel's "Unable to mount root" panic, and QEMU exits
@@ -51,6 +52,12 @@ sr_accel() {
 # Boots with -M microvm and the PVH vmlinux; the root disk is virtio-blk
 # (/dev/vda, read-only to the guest). Console to LOG. Returns QEMU's exit
 # code, or 124 when the time limit ended it.
+# The console is a virtio console (hvc0) and there is no UART, as Kata
+# attaches it (virtio-serial unless use_legacy_serial; kata-containers
+# 7c6ba40c src/runtime/virtcontainers/qemu_arch_base.go appendConsole). A
+# UART exits to QEMU once per character, the virtio console once per write.
+# One port (max_ports=1): the guest sets up two virtqueues per port when it
+# probes the device, and QEMU's default is 31 ports.
 # The randomness sources are those of a Kata guest (docs/init.md,
 # "Randomness"): a CPU with RDRAND/RDSEED, as every TEE CPU has (TCG's
 # -cpu max has both), and a virtio-rng fed from the host's /dev/urandom, as
@@ -69,7 +76,8 @@ sr_qemu() {
 	timeout --foreground -k 5 "$_t" qemu-system-x86_64 \
 		-M microvm,acpi=on -accel "$_accel" -cpu "$_cpu" -smp 1 -m 256M \
 		-nodefaults -no-user-config -nographic -no-reboot \
-		-serial "file:$_log" -monitor none \
+		-serial none -device virtio-serial-device,max_ports=1 \
+		-chardev "file,id=con,path=$_log" -device virtconsole,chardev=con -monitor none \
 		-kernel "$_k" -append "$SR_MACHINE_CMDLINE $_c" \
 		-drive "if=none,id=root,file=$_d,format=raw,readonly=on" \
 		-device virtio-blk-device,drive=root \
