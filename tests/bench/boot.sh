@@ -5,11 +5,11 @@
 # Median of RUNS (default 5) of four boots:
 #   - microvm: the test runner's machine (tests/lib/qemu.sh), QEMU start to
 #     the agent's first line ("sealroot-test: agent running");
-#   - floor: the same kernel on the same machine booting a trivial /init
-#     that prints its start on the in-guest clock and powers off, QEMU start
-#     to QEMU exit; and the ratio of the two: of the medians, and the median
-#     of each run's own ratio (a run's boots follow each other, so a slow
-#     spell of the host weighs on both);
+#   - floor: the same kernel on the same machine (the same console)
+#     booting a trivial /init that prints its start on the in-guest clock
+#     and powers off, QEMU start to QEMU exit; and the ratio of the two: of
+#     the medians, and the median of each run's own ratio (a run's boots
+#     follow each other, so a slow spell of the host weighs on both);
 #   - q35: the bundle started as Kata's Go runtime starts it in the coco-dev
 #     configuration (tests/lib/kata-shape.sh ks_go_coco_dev), to the marker;
 #   - attested: microvm with the network and the local test KBS
@@ -66,24 +66,31 @@ attest_initdata "$w/attest.img"
 kbs_config "$w/kbs.json" "$w/secret" allow "" "$w/attest.img.toml"
 ks_load_bundle "$out" none
 
-# wait_for LOG PATTERN PID: until PATTERN shows in LOG (or QEMU ends).
-wait_for() {
-	while kill -0 "$3" 2>/dev/null; do
-		grep -qF "$2" "$1" 2>/dev/null && return 0
-		sleep 0.01
-	done
-	grep -qF "$2" "$1" 2>/dev/null
+# The console of a boot timed to the marker goes through a FIFO to the
+# watcher (tests/bench/watch.c), which copies it to the log and notes the
+# marker's arrival while waiting in read(2): a loop of grep and sleep
+# polling the log took CPU from QEMU, which the floor's boot never shared.
+"${CC:-cc}" -O2 -o "$w/watch" "$TOP/tests/bench/watch.c"
+
+# watch LOG: a new FIFO, $w/fifo, for the next boot's console; the watcher
+# copies it to LOG and writes the marker's arrival time to $w/t.
+watch() {
+	rm -f "$w/fifo" "$w/t"
+	mkfifo "$w/fifo"
+	timeout -k 5 150 "$w/watch" "$w/fifo" "$1" "sealroot-test: agent running" >"$w/t" &
+	WATCH=$!
 }
 
 # record NAME LOG T0 PID: the marker time and the in-guest figures of one
-# boot, into $w/NAME.*.
+# boot (QEMU's PID, its console watched into LOG), into $w/NAME.*.
 record() {
-	if wait_for "$2" "sealroot-test: agent running" "$4"; then
-		echo "$(now) - $3" | bc >>"$w/$1.agent"
+	wait "$4" || true
+	wait "$WATCH" || true
+	if [ -s "$w/t" ]; then
+		echo "$(cat "$w/t") - $3" | bc >>"$w/$1.agent"
 	else
 		echo "$1: no agent marker" >&2
 	fi
-	wait "$4" || true
 	_s=$(sed -n 's/^\[ *\([0-9.]*\)\] sealroot: sealroot-init .* starting.*/\1/p' "$2" | head -n 1)
 	_e=$(sed -n 's/^\[ *\([0-9.]*\)\] sealroot: agent: starting.*/\1/p' "$2" | head -n 1)
 	[ -n "$_s" ] && [ -n "$_e" ] && echo "$_e - $_s" | bc >>"$w/$1.init"
@@ -98,9 +105,9 @@ while [ "$i" -lt "$runs" ]; do
 	i=$((i + 1))
 	# microvm, the test runner's machine.
 	LOG=$w/log
-	: >"$LOG"
+	watch "$LOG"
 	t0=$(now)
-	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")${BENCH_APPEND:+ $BENCH_APPEND}" "$LOG" 120 \
+	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")${BENCH_APPEND:+ $BENCH_APPEND}" "$w/fifo" 120 \
 		-drive "if=none,id=initdata,file=$plain,format=raw,readonly=on" \
 		-device virtio-blk-device,drive=initdata &
 	record microvm "$LOG" "$t0" $!
@@ -108,7 +115,9 @@ while [ "$i" -lt "$runs" ]; do
 	# floor: start to exit.
 	t0=$(now)
 	timeout -k 5 60 qemu-system-x86_64 -M microvm,acpi=on -accel "$SR_ACCEL_CHOSEN" -cpu max -smp 1 -m 256M \
-		-nodefaults -no-user-config -nographic -no-reboot -serial "file:$w/flog" -monitor none \
+		-nodefaults -no-user-config -nographic -no-reboot -monitor none \
+		-serial none -device virtio-serial-device,max_ports=1 \
+		-chardev "file,id=con,path=$w/flog" -device virtconsole,chardev=con \
 		-kernel "$out/vmlinux" -initrd "$w/floor.cpio" \
 		-append "$SR_MACHINE_CMDLINE rdinit=/init panic=-1 quiet" </dev/null >/dev/null 2>&1 || true
 	t1=$(now)
@@ -119,18 +128,18 @@ while [ "$i" -lt "$runs" ]; do
 
 	# q35, Kata's coco-dev command line.
 	# shellcheck disable=SC2034 # read by ks_go
-	KS_INITDATA=$plain KS_CONSOLE=$w/klog
-	: >"$KS_CONSOLE"
+	KS_INITDATA=$plain KS_CONSOLE=$w/fifo
+	watch "$w/klog"
 	t0=$(now)
 	ks_run ks_go_coco_dev 120 &
-	record q35 "$KS_CONSOLE" "$t0" $!
+	record q35 "$w/klog" "$t0" $!
 
 	# attested: microvm, network, the test KBS.
 	kbs_start "$w/kbs.json"
 	LOG=$w/alog
-	: >"$LOG"
+	watch "$LOG"
 	t0=$(now)
-	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")${BENCH_APPEND:+ $BENCH_APPEND}" "$LOG" 120 \
+	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")${BENCH_APPEND:+ $BENCH_APPEND}" "$w/fifo" 120 \
 		-drive "if=none,id=initdata,file=$w/attest.img,format=raw,readonly=on" \
 		-device virtio-blk-device,drive=initdata \
 		-netdev "$(kbs_netdev)" \
