@@ -31,7 +31,7 @@ out=$(cd "${1:-$TOP/out/none}" && pwd)
 runs=${2:-5}
 w=$(mktemp -d)
 [ -z "${BENCH_KEEP:-}" ] || echo "bench: keeping $w" >&2
-trap '[ -n "${KBS_PID:-}" ] && kill "$KBS_PID" 2>/dev/null; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$w"' EXIT
+trap '[ -n "${KBS_PID:-}" ] && kill "$KBS_PID" 2>/dev/null; [ -n "${WATCH:-}" ] && kill "$WATCH" 2>/dev/null; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$w"' EXIT
 # shellcheck disable=SC2034 # read by the sourced files
 BUNDLE=$out CASE_WORK=$w/case
 mkdir -p "$CASE_WORK"
@@ -72,12 +72,12 @@ ks_load_bundle "$out" none
 # polling the log took CPU from QEMU, which the floor's boot never shared.
 "${CC:-cc}" -O2 -o "$w/watch" "$TOP/tests/bench/watch.c"
 
-# watch LOG: a new FIFO, $w/fifo, for the next boot's console; the watcher
-# copies it to LOG and writes the marker's arrival time to $w/t.
+# watch LOG: a new FIFO, LOG.fifo, for the next boot's console; the
+# watcher copies it to LOG and writes the marker's arrival time to $w/t.
 watch() {
-	rm -f "$w/fifo" "$w/t"
-	mkfifo "$w/fifo"
-	timeout -k 5 150 "$w/watch" "$w/fifo" "$1" "sealroot-test: agent running" >"$w/t" &
+	rm -f "$1.fifo" "$w/t"
+	mkfifo "$1.fifo"
+	timeout -k 5 150 "$w/watch" "$1.fifo" "$1" "sealroot-test: agent running" >"$w/t" &
 	WATCH=$!
 }
 
@@ -85,7 +85,12 @@ watch() {
 # boot (QEMU's PID, its console watched into LOG), into $w/NAME.*.
 record() {
 	wait "$4" || true
+	# A QEMU that never opened the FIFO leaves the watcher waiting in
+	# open(2): a writer that comes and goes ends that; after the watcher,
+	# it opens and closes a FIFO nobody reads.
+	: 1<>"$2.fifo"
 	wait "$WATCH" || true
+	WATCH=
 	if [ -s "$w/t" ]; then
 		echo "$(cat "$w/t") - $3" | bc >>"$w/$1.agent"
 	else
@@ -107,17 +112,17 @@ while [ "$i" -lt "$runs" ]; do
 	LOG=$w/log
 	watch "$LOG"
 	t0=$(now)
-	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")${BENCH_APPEND:+ $BENCH_APPEND}" "$w/fifo" 120 \
+	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")${BENCH_APPEND:+ $BENCH_APPEND}" "$LOG.fifo" 120 \
 		-drive "if=none,id=initdata,file=$plain,format=raw,readonly=on" \
 		-device virtio-blk-device,drive=initdata &
 	record microvm "$LOG" "$t0" $!
 
 	# floor: start to exit.
 	t0=$(now)
+	# shellcheck disable=SC2086 # SR_CONSOLE_DEVICES: words, no paths
 	timeout -k 5 60 qemu-system-x86_64 -M microvm,acpi=on -accel "$SR_ACCEL_CHOSEN" -cpu max -smp 1 -m 256M \
 		-nodefaults -no-user-config -nographic -no-reboot -monitor none \
-		-serial none -device virtio-serial-device,max_ports=1 \
-		-chardev "file,id=con,path=$w/flog" -device virtconsole,chardev=con \
+		-chardev "file,id=con,path=$w/flog" $SR_CONSOLE_DEVICES \
 		-kernel "$out/vmlinux" -initrd "$w/floor.cpio" \
 		-append "$SR_MACHINE_CMDLINE rdinit=/init panic=-1 quiet" </dev/null >/dev/null 2>&1 || true
 	t1=$(now)
@@ -128,7 +133,7 @@ while [ "$i" -lt "$runs" ]; do
 
 	# q35, Kata's coco-dev command line.
 	# shellcheck disable=SC2034 # read by ks_go
-	KS_INITDATA=$plain KS_CONSOLE=$w/fifo
+	KS_INITDATA=$plain KS_CONSOLE=$w/klog.fifo
 	watch "$w/klog"
 	t0=$(now)
 	ks_run ks_go_coco_dev 120 &
@@ -139,7 +144,7 @@ while [ "$i" -lt "$runs" ]; do
 	LOG=$w/alog
 	watch "$LOG"
 	t0=$(now)
-	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")${BENCH_APPEND:+ $BENCH_APPEND}" "$w/fifo" 120 \
+	sr_qemu "$out/vmlinux" "$out/rootfs.img" "$(sr_bundle_cmdline "$out")${BENCH_APPEND:+ $BENCH_APPEND}" "$LOG.fifo" 120 \
 		-drive "if=none,id=initdata,file=$w/attest.img,format=raw,readonly=on" \
 		-device virtio-blk-device,drive=initdata \
 		-netdev "$(kbs_netdev)" \

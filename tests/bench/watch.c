@@ -6,10 +6,14 @@
  * arrived. Exits 0 once MARKER was seen and the FIFO ended, 1 if it never
  * came, 2 on a usage or I/O error.
  *
- * It waits in read(2), so it takes no CPU from QEMU while the guest boots;
- * a shell loop of grep and sleep polling the log every 10 ms did, on a
- * 2-core host, and made each boot about 0.1 s slower than the floor's,
- * which nothing watches (docs/performance.md).
+ * It waits in read(2), so it takes no CPU from QEMU while the guest boots.
+ * A shell loop of grep and sleep polling the log every 10 ms did, on a
+ * 2-core host: in ten paired microvm boots the marker came a median 0.09 s
+ * later on the guest's clock with the polling than with this watcher
+ * (docs/performance.md).
+ *
+ * QEMU writes its console without blocking and drops what a full pipe does
+ * not take: the FIFO is made big enough for a whole boot's console (1 MiB).
  */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
@@ -19,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { CHUNK = 65536, MARKER_MAX = 256 };
+enum { CHUNK = 65536, MARKER_MAX = 256, PIPE_SIZE = 1 << 20 };
 
 static int write_all(int fd, const char *p, size_t n)
 {
@@ -59,6 +63,10 @@ int main(int argc, char **argv)
 	in = open(argv[1], O_RDONLY | O_CLOEXEC);
 	if (in < 0) {
 		perror(argv[1]);
+		return 2;
+	}
+	if (fcntl(in, F_SETPIPE_SZ, PIPE_SIZE) < 0) {
+		perror("F_SETPIPE_SZ");
 		return 2;
 	}
 	for (;;) {

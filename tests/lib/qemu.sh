@@ -9,10 +9,22 @@
 # used only after a probe boot succeeds (docs/testing.md).
 
 # Appended by the runner, not part of the measured bundle command line:
-# the console (hvc0: see sr_qemu), the TSC frequency that microvm needs
+# the console (SR_CONSOLE_DEVICES), the TSC frequency that microvm needs
 # under TCG (without it about half the boots hang calibrating against the
 # PIT).
 SR_MACHINE_CMDLINE="console=hvc0 tsc_early_khz=2300000 reboot=acpi"
+
+# The console, with -chardev "file,id=con,path=LOG" (sr_qemu, and the
+# benchmark's floor): a virtio console (hvc0), as Kata attaches one unless
+# use_legacy_serial is set (kata-containers 7c6ba40c
+# src/runtime/virtcontainers/qemu_arch_base.go appendConsole; Kata's is a
+# port of a multiport device, ours the one port of its device: no control
+# queue, two virtqueues), and no UART: QEMU's 8250 model makes a host
+# write(2) per character, and under TCG the init's log lines cost it 15 to
+# 20 ms. The kernel's messages from before the virtio console is probed,
+# and from after the devices are shut down at power-off, reach no console:
+# boot by hand with console=ttyS0 to see them (docs/testing.md).
+SR_CONSOLE_DEVICES="-serial none -device virtio-serial-device,max_ports=1 -device virtconsole,chardev=con"
 
 # sr_kvm_probe KERNEL: boots KERNEL under KVM with no root disk. A working
 # KVM gets as far as the kernel's "Unable to mount root" panic, and QEMU exits
@@ -50,14 +62,9 @@ sr_accel() {
 
 # sr_qemu KERNEL DISK CMDLINE LOG TIMEOUT [extra qemu args...]
 # Boots with -M microvm and the PVH vmlinux; the root disk is virtio-blk
-# (/dev/vda, read-only to the guest). Console to LOG. Returns QEMU's exit
-# code, or 124 when the time limit ended it.
-# The console is a virtio console (hvc0) and there is no UART, as Kata
-# attaches it (virtio-serial unless use_legacy_serial; kata-containers
-# 7c6ba40c src/runtime/virtcontainers/qemu_arch_base.go appendConsole). A
-# UART exits to QEMU once per character, the virtio console once per write.
-# One port (max_ports=1): the guest sets up two virtqueues per port when it
-# probes the device, and QEMU's default is 31 ports.
+# (/dev/vda, read-only to the guest). The console to LOG
+# (SR_CONSOLE_DEVICES). Returns QEMU's exit code, or 124 when the time
+# limit ended it.
 # The randomness sources are those of a Kata guest (docs/init.md,
 # "Randomness"): a CPU with RDRAND/RDSEED, as every TEE CPU has (TCG's
 # -cpu max has both), and a virtio-rng fed from the host's /dev/urandom, as
@@ -73,11 +80,11 @@ sr_qemu() {
 	[ "$_accel" = kvm ] && _cpu=host
 	# The command line as run, for the secret hygiene check (kbs.sh).
 	printf '%s\n' "qemu-system-x86_64 -kernel $_k -append $SR_MACHINE_CMDLINE $_c -drive file=$_d $*" >"$_log.cmd"
+	# shellcheck disable=SC2086 # SR_CONSOLE_DEVICES: words, no paths
 	timeout --foreground -k 5 "$_t" qemu-system-x86_64 \
 		-M microvm,acpi=on -accel "$_accel" -cpu "$_cpu" -smp 1 -m 256M \
 		-nodefaults -no-user-config -nographic -no-reboot \
-		-serial none -device virtio-serial-device,max_ports=1 \
-		-chardev "file,id=con,path=$_log" -device virtconsole,chardev=con -monitor none \
+		-monitor none -chardev "file,id=con,path=$_log" $SR_CONSOLE_DEVICES \
 		-kernel "$_k" -append "$SR_MACHINE_CMDLINE $_c" \
 		-drive "if=none,id=root,file=$_d,format=raw,readonly=on" \
 		-device virtio-blk-device,drive=root \
