@@ -15,8 +15,11 @@
 #   - attested: microvm with the network and the local test KBS
 #     (tests/lib/kbs.sh), the initdata asking for one resource, as
 #     tests/boot/020_attest_ok does, to the marker;
-# and, for each boot, the kernel's time (kernel start to PID 1's start, the
-# floor's too), the init's own time (PID-1 start to agent exec) and
+# and, for each boot, what passed before the guest's clock started (QEMU
+# start to the kernel's clock: the wall-clock time less the marker's own
+# uptime; the floor's includes its power-off), the guest's clock at the
+# marker (the floor's: at its PID 1), the kernel's time (kernel start to
+# PID 1's start, the floor's too), the init's own time (PID-1 start to agent exec) and
 # every step's time, from the in-guest clock in the init's "step X: ok (N s)"
 # lines, so that a regression shows where it came from; then the sizes of the
 # root image, the kernel and the init.
@@ -91,11 +94,17 @@ record() {
 	: 1<>"$2.fifo"
 	wait "$WATCH" || true
 	WATCH=
+	# The marker's own uptime (the test agent prints it), and what
+	# passed before the guest's clock started: QEMU's start and the
+	# kernel's boot up to its clock (the TSC's early calibration).
+	_m=$(sed -n 's/^sealroot-test: agent running, .* uptime \([0-9.]*\) s.*/\1/p' "$2" | head -n 1)
 	if [ -s "$w/t" ]; then
 		echo "$(cat "$w/t") - $3" | bc >>"$w/$1.agent"
+		[ -z "$_m" ] || echo "$(cat "$w/t") - $3 - $_m" | bc >>"$w/$1.zero"
 	else
 		echo "$1: no agent marker" >&2
 	fi
+	[ -z "$_m" ] || echo "$_m" >>"$w/$1.marker"
 	_s=$(sed -n 's/^\[ *\([0-9.]*\)\] sealroot: sealroot-init .* starting.*/\1/p' "$2" | head -n 1)
 	_e=$(sed -n 's/^\[ *\([0-9.]*\)\] sealroot: agent: starting.*/\1/p' "$2" | head -n 1)
 	[ -n "$_s" ] && [ -n "$_e" ] && echo "$_e - $_s" | bc >>"$w/$1.init"
@@ -128,7 +137,9 @@ while [ "$i" -lt "$runs" ]; do
 	t1=$(now)
 	if grep -q "floor: PID 1 at" "$w/flog"; then
 		echo "$t1 - $t0" | bc >>"$w/floor.agent"
-		sed -n 's/^floor: PID 1 at \([0-9.]*\) s.*/\1/p' "$w/flog" >>"$w/floor.kernel"
+		_p=$(sed -n 's/^floor: PID 1 at \([0-9.]*\) s.*/\1/p' "$w/flog")
+		echo "$_p" >>"$w/floor.kernel"
+		echo "$t1 - $t0 - $_p" | bc >>"$w/floor.zero"
 	fi
 
 	# q35, Kata's coco-dev command line.
@@ -168,10 +179,13 @@ paired() {
 		printf -
 	fi
 }
+# ratio A B: A / B to three places, rounded ("-" without both); bc's
+# scale truncates, which showed 1.208 as 1.20.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b + 0 == 0) print "-"; else printf "%.3f\n", a / b }'; }
 for b in microvm q35 attested; do
 	a=$(med "$w/$b.agent")
 	printf '  %-38s %7s s   (%s x floor; paired runs %s x)\n' "$b: QEMU start -> agent marker" "$a" \
-		"$(echo "scale=2; $a / $f" | bc 2>/dev/null || echo -)" "$(paired "$b")"
+		"$(ratio "$a" "$f")" "$(paired "$b")"
 done
 printf '  %-29s %8s %8s %8s %8s\n' 'in-guest clock (s)' floor microvm q35 attested
 row() {
@@ -180,6 +194,9 @@ row() {
 	for _f; do printf ' %8s' "$(med "$_f")"; done
 	echo
 }
+# Before the guest's clock: the floor's figure also holds its power-off.
+row "QEMU start -> kernel clock" "$w/floor.zero" "$w/microvm.zero" "$w/q35.zero" "$w/attested.zero"
+row "kernel start -> marker" "$w/floor.kernel" "$w/microvm.marker" "$w/q35.marker" "$w/attested.marker"
 row "kernel start -> PID 1" "$w/floor.kernel" "$w/microvm.kernel" "$w/q35.kernel" "$w/attested.kernel"
 row "PID 1 start -> agent exec" "$w/none" "$w/microvm.init" "$w/q35.init" "$w/attested.init"
 for s in mount expedite cmdline verity kmod tee initdata net attest storage extensions verity-scan agent; do
