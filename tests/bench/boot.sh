@@ -19,10 +19,10 @@
 # start to the kernel's clock: the wall-clock time less the marker's own
 # uptime; the floor's includes its power-off), the guest's clock at the
 # marker (the floor's: at its PID 1), the kernel's time (kernel start to
-# PID 1's start, the floor's too), the init's own time (PID-1 start to agent exec) and
-# every step's time, from the in-guest clock in the init's "step X: ok (N s)"
-# lines, so that a regression shows where it came from; then the sizes of the
-# root image, the kernel and the init.
+# PID 1's start, the floor's too), the init's own time (PID-1 start to
+# agent exec) and every step's time, from the in-guest clock in the init's
+# "step X: ok (N s)" lines, so that a regression shows where it came from;
+# then the sizes of the root image, the kernel and the init.
 # BENCH_APPEND: words appended to the bundle's command line on the microvm
 # and attested boots, to measure a choice (sealroot.verity_scan=full, say).
 # BENCH_KEEP=1 keeps the work directory, with every console log.
@@ -94,17 +94,20 @@ record() {
 	: 1<>"$2.fifo"
 	wait "$WATCH" || true
 	WATCH=
-	# The marker's own uptime (the test agent prints it), and what
-	# passed before the guest's clock started: QEMU's start and the
-	# kernel's boot up to its clock (the TSC's early calibration).
-	_m=$(sed -n 's/^sealroot-test: agent running, .* uptime \([0-9.]*\) s.*/\1/p' "$2" | head -n 1)
+	# The marker's own uptime (the test agent prints it; matched
+	# anywhere in a line, as the watcher matches the marker), and what
+	# passed before the guest's clock started: QEMU's start, the
+	# kernel's loading and its boot up to tsc_early_init.
+	_m=$(sed -n 's/.*sealroot-test: agent running, pid [0-9]*, uptime \([0-9.]*\) s.*/\1/p' "$2" | head -n 1)
 	if [ -s "$w/t" ]; then
 		echo "$(cat "$w/t") - $3" | bc >>"$w/$1.agent"
-		[ -z "$_m" ] || echo "$(cat "$w/t") - $3 - $_m" | bc >>"$w/$1.zero"
+		if [ -n "$_m" ]; then
+			echo "$_m" >>"$w/$1.marker"
+			echo "$(cat "$w/t") - $3 - $_m" | bc >>"$w/$1.zero"
+		fi
 	else
 		echo "$1: no agent marker" >&2
 	fi
-	[ -z "$_m" ] || echo "$_m" >>"$w/$1.marker"
 	_s=$(sed -n 's/^\[ *\([0-9.]*\)\] sealroot: sealroot-init .* starting.*/\1/p' "$2" | head -n 1)
 	_e=$(sed -n 's/^\[ *\([0-9.]*\)\] sealroot: agent: starting.*/\1/p' "$2" | head -n 1)
 	[ -n "$_s" ] && [ -n "$_e" ] && echo "$_e - $_s" | bc >>"$w/$1.init"
@@ -135,9 +138,9 @@ while [ "$i" -lt "$runs" ]; do
 		-kernel "$out/vmlinux" -initrd "$w/floor.cpio" \
 		-append "$SR_MACHINE_CMDLINE rdinit=/init panic=-1 quiet" </dev/null >/dev/null 2>&1 || true
 	t1=$(now)
-	if grep -q "floor: PID 1 at" "$w/flog"; then
+	_p=$(sed -n 's/.*floor: PID 1 at \([0-9.]*\) s.*/\1/p' "$w/flog" | head -n 1)
+	if [ -n "$_p" ]; then
 		echo "$t1 - $t0" | bc >>"$w/floor.agent"
-		_p=$(sed -n 's/^floor: PID 1 at \([0-9.]*\) s.*/\1/p' "$w/flog")
 		echo "$_p" >>"$w/floor.kernel"
 		echo "$t1 - $t0 - $_p" | bc >>"$w/floor.zero"
 	fi
@@ -187,15 +190,16 @@ for b in microvm q35 attested; do
 	printf '  %-38s %7s s   (%s x floor; paired runs %s x)\n' "$b: QEMU start -> agent marker" "$a" \
 		"$(ratio "$a" "$f")" "$(paired "$b")"
 done
-printf '  %-29s %8s %8s %8s %8s\n' 'in-guest clock (s)' floor microvm q35 attested
 row() {
 	printf '    %-26s' "$1"
 	shift
 	for _f; do printf ' %8s' "$(med "$_f")"; done
 	echo
 }
-# Before the guest's clock: the floor's figure also holds its power-off.
+# Wall clock less the guest's: the floor's figure also holds its power-off.
+printf '  %-29s %8s %8s %8s %8s\n' 'before the guest clock (s)' floor microvm q35 attested
 row "QEMU start -> kernel clock" "$w/floor.zero" "$w/microvm.zero" "$w/q35.zero" "$w/attested.zero"
+printf '  %-29s %8s %8s %8s %8s\n' 'in-guest clock (s)' floor microvm q35 attested
 row "kernel start -> marker" "$w/floor.kernel" "$w/microvm.marker" "$w/q35.marker" "$w/attested.marker"
 row "kernel start -> PID 1" "$w/floor.kernel" "$w/microvm.kernel" "$w/q35.kernel" "$w/attested.kernel"
 row "PID 1 start -> agent exec" "$w/none" "$w/microvm.init" "$w/q35.init" "$w/attested.init"
