@@ -100,10 +100,11 @@ record() {
 	# kernel's loading and its boot up to tsc_early_init.
 	_m=$(sed -n 's/.*sealroot-test: agent running, pid [0-9]*, uptime \([0-9.]*\) s.*/\1/p' "$2" | head -n 1)
 	if [ -s "$w/t" ]; then
-		echo "$(cat "$w/t") - $3" | bc >>"$w/$1.agent"
+		_a=$(echo "$(cat "$w/t") - $3" | bc)
+		echo "$_a" >>"$w/$1.agent"
 		if [ -n "$_m" ]; then
 			echo "$_m" >>"$w/$1.marker"
-			echo "$(cat "$w/t") - $3 - $_m" | bc >>"$w/$1.zero"
+			echo "$_a - $_m" | bc >>"$w/$1.zero"
 		fi
 	else
 		echo "$1: no agent marker" >&2
@@ -131,9 +132,8 @@ while [ "$i" -lt "$runs" ]; do
 
 	# floor: start to exit.
 	t0=$(now)
-	# shellcheck disable=SC2086 # SR_CONSOLE_DEVICES: words, no paths
-	timeout -k 5 60 qemu-system-x86_64 -M microvm,acpi=on -accel "$SR_ACCEL_CHOSEN" -cpu max -smp 1 -m 256M \
-		-nodefaults -no-user-config -nographic -no-reboot -monitor none \
+	# shellcheck disable=SC2086 # SR_MACHINE, SR_CONSOLE_DEVICES: words, no paths
+	timeout -k 5 60 qemu-system-x86_64 -accel "$SR_ACCEL_CHOSEN" -cpu "$(sr_cpu "$SR_ACCEL_CHOSEN")" $SR_MACHINE \
 		-chardev "file,id=con,path=$w/flog" $SR_CONSOLE_DEVICES \
 		-kernel "$out/vmlinux" -initrd "$w/floor.cpio" \
 		-append "$SR_MACHINE_CMDLINE rdinit=/init panic=-1 quiet" </dev/null >/dev/null 2>&1 || true

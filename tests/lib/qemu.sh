@@ -60,6 +60,15 @@ sr_accel() {
 	echo "$SR_ACCEL_CHOSEN"
 }
 
+# The machine every microvm boot of the runner and the benchmark's floor
+# share, after -accel ACCEL -cpu CPU (sr_cpu) and before the console.
+SR_MACHINE="-M microvm,acpi=on -smp 1 -m 256M -nodefaults -no-user-config -nographic -no-reboot -monitor none"
+
+# sr_cpu ACCEL: the CPU model for ACCEL, the host's under KVM.
+sr_cpu() {
+	if [ "$1" = kvm ]; then echo host; else echo max; fi
+}
+
 # sr_qemu KERNEL DISK CMDLINE LOG TIMEOUT [extra qemu args...]
 # Boots with -M microvm and the PVH vmlinux; the root disk is virtio-blk
 # (/dev/vda, read-only to the guest). The console to LOG
@@ -76,15 +85,12 @@ sr_qemu() {
 	SR_PROBE_KERNEL=${SR_PROBE_KERNEL:-$_k}
 	sr_accel >/dev/null # picks (and remembers) in this shell, not a subshell
 	_accel=$SR_ACCEL_CHOSEN
-	_cpu=max
-	[ "$_accel" = kvm ] && _cpu=host
 	# The command line as run, for the secret hygiene check (kbs.sh).
 	printf '%s\n' "qemu-system-x86_64 -kernel $_k -append $SR_MACHINE_CMDLINE $_c -drive file=$_d $*" >"$_log.cmd"
-	# shellcheck disable=SC2086 # SR_CONSOLE_DEVICES: words, no paths
+	# shellcheck disable=SC2086 # SR_MACHINE, SR_CONSOLE_DEVICES: words, no paths
 	timeout --foreground -k 5 "$_t" qemu-system-x86_64 \
-		-M microvm,acpi=on -accel "$_accel" -cpu "$_cpu" -smp 1 -m 256M \
-		-nodefaults -no-user-config -nographic -no-reboot \
-		-monitor none -chardev "file,id=con,path=$_log" $SR_CONSOLE_DEVICES \
+		-accel "$_accel" -cpu "$(sr_cpu "$_accel")" $SR_MACHINE \
+		-chardev "file,id=con,path=$_log" $SR_CONSOLE_DEVICES \
 		-kernel "$_k" -append "$SR_MACHINE_CMDLINE $_c" \
 		-drive "if=none,id=root,file=$_d,format=raw,readonly=on" \
 		-device virtio-blk-device,drive=root \
