@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 
 #include "expedite.h"
 #include "file.h"
@@ -139,9 +140,9 @@ static int agent_namespaces(const struct spawn *s, const char **what)
 static int agent_cgroup(struct boot *b, char *dir, size_t cap, struct agent_ns *ns)
 {
 	char buf[64], val[32], list[160], path[PATH_MAX_SR];
-	unsigned long long pid_max = 0, threads_max = 0, mem_kib = 0, mem, reserve;
+	unsigned long long pid_max = 0, threads_max = 0, mem, reserve;
+	struct sysinfo si;
 	size_t len;
-	FILE *f;
 	int r;
 
 	if (file_read_all(b->path.pid_max, buf, sizeof(buf), &len) < 0 ||
@@ -154,15 +155,11 @@ static int agent_cgroup(struct boot *b, char *dir, size_t cap, struct agent_ns *
 		pid_max = threads_max;
 	if (pid_max <= 2 * PIDS_RESERVE)
 		return boot_fail(b, 0, "%llu tasks is too few", pid_max);
-	f = fopen(b->path.meminfo, "re");
-	while (f && fgets(buf, sizeof(buf), f))
-		if (sscanf(buf, "MemTotal: %llu kB", &mem_kib) == 1)
-			break;
-	if (f)
-		fclose(f);
-	if (mem_kib == 0)
-		return boot_fail(b, 0, "cannot read MemTotal from %s", b->path.meminfo);
-	mem = mem_kib * 1024;
+	/* The RAM the kernel manages: /proc/meminfo's MemTotal, without
+	 * formatting the other fifty lines of that file to read one. */
+	if (sysinfo(&si) < 0)
+		return boot_fail(b, -errno, "sysinfo");
+	mem = (unsigned long long)si.totalram * si.mem_unit;
 	reserve = mem / 8 > MEM_RESERVE_MIN ? mem / 8 : MEM_RESERVE_MIN;
 	if (mem <= 2 * reserve)
 		return boot_fail(b, 0, "%llu bytes of memory is too little", mem);

@@ -36,7 +36,6 @@ void paths_init(struct paths *p)
 	p->cgroup = "/sys/fs/cgroup";
 	p->pid_max = "/proc/sys/kernel/pid_max";
 	p->threads_max = "/proc/sys/kernel/threads-max";
-	p->meminfo = "/proc/meminfo";
 	p->extensions_dir = "/run/kata-extensions";
 	p->rcu_expedited = "/sys/kernel/rcu_expedited";
 }

@@ -37,7 +37,6 @@ struct paths {
 	const char *cgroup;           /* /sys/fs/cgroup (cgroup2); NULL: no agent cgroup */
 	const char *pid_max;          /* /proc/sys/kernel/pid_max */
 	const char *threads_max;      /* /proc/sys/kernel/threads-max */
-	const char *meminfo;          /* /proc/meminfo */
 	const char *extensions_dir;   /* /run/kata-extensions */
 	const char *rcu_expedited;    /* /sys/kernel/rcu_expedited; NULL: left alone */
 };

@@ -4,17 +4,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/sched.h>
-#include <stdint.h>
+#include <sched.h>
 #include <stdio.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "file.h"
 
-/* What the child sends back when it does not reach the program. */
-struct child_error {
+/* What the child leaves in PID 1's memory when it does not reach the program. */
+struct child_ctx {
+	const struct spawn *s;
 	int err;
 	const char *what;
 };
@@ -47,58 +46,43 @@ static int child(const struct spawn *s, const char **what)
 	return errno;
 }
 
-/*
- * fork(), or clone3() when the child gets namespaces of its own: a new PID
- * namespace can only be entered by a new process. With no stack given,
- * clone3 returns twice like fork. It skips libc's fork handlers, which is
- * safe here because PID 1 has no other thread when it spawns (the verity
- * scan is joined before the agent step) and the child only makes system
- * calls before it execs.
- */
-static pid_t new_process(const struct spawn *s)
+static int child_main(void *arg)
 {
-	struct clone_args ca = { .flags = s->clone_flags, .exit_signal = SIGCHLD };
+	struct child_ctx *c = arg;
 
-	if (s->clone_flags == 0)
-		return fork();
-	return (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	c->err = child(c->s, &c->what);
+	_exit(127);
 }
 
+/*
+ * The child shares PID 1's memory, on a stack of its own, until its exec
+ * (CLONE_VM | CLONE_VFORK, as posix_spawn does): PID 1 sleeps meanwhile,
+ * and no copy of its address space is made for the exec to throw away.
+ * This is safe because PID 1 has no other thread when it spawns (the
+ * verity scan is joined before the agent step), installs no signal
+ * handler (only the default actions can run in the child), and the child
+ * only makes system calls and formats strings before it execs or exits. A
+ * new PID namespace can only be entered by a new process, so the
+ * namespaces come with the clone too.
+ */
 int spawn(const struct spawn *s, pid_t *pid, const char **what)
 {
-	struct child_error ce = { 0, NULL };
-	int pipefd[2], r;
-	ssize_t n;
+	struct child_ctx c = { s, 0, NULL };
+	/* The frames of child() and of s->prepare, a few KiB at most;
+	 * beneath it lies PID 1's own unused stack. */
+	_Alignas(16) char stack[32 * 1024];
 
-	*what = "pipe";
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return -errno;
 	*what = "fork";
-	*pid = new_process(s);
-	if (*pid < 0) {
-		r = -errno;
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return r;
-	}
-	if (*pid == 0) {
-		close(pipefd[0]);
-		ce.err = child(s, &ce.what);
-		while (write(pipefd[1], &ce, sizeof(ce)) < 0 && errno == EINTR)
-			;
-		_exit(127);
-	}
-	close(pipefd[1]);
-	do
-		n = read(pipefd[0], &ce, sizeof(ce));
-	while (n < 0 && errno == EINTR);
-	close(pipefd[0]);
-	if (n != (ssize_t)sizeof(ce))
-		return 0;       /* end of file: the exec closed the pipe */
+	*pid = clone(child_main, stack + sizeof(stack),
+		     (int)s->clone_flags | CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+	if (*pid < 0)
+		return -errno;
+	if (c.err == 0)
+		return 0;       /* the child is the program now */
 	/* The child never became the program: collect it and fail. */
 	while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	*what = ce.what ? ce.what : "exec";
+	*what = c.what ? c.what : "exec";
 	*pid = -1;
-	return -ce.err;
+	return -c.err;
 }
