@@ -56,20 +56,21 @@ static int child_main(void *arg)
 
 /*
  * The child shares PID 1's memory, on a stack of its own, until its exec
- * (CLONE_VM | CLONE_VFORK, as posix_spawn does): PID 1 sleeps meanwhile,
- * and no copy of its address space is made for the exec to throw away.
- * This is safe because PID 1 has no other thread when it spawns (the
- * verity scan is joined before the agent step), installs no signal
- * handler (only the default actions can run in the child), and the child
- * only makes system calls and formats strings before it execs or exits. A
- * new PID namespace can only be entered by a new process, so the
- * namespaces come with the clone too.
+ * (CLONE_VM | CLONE_VFORK, as posix_spawn does): the calling thread sleeps
+ * meanwhile, and no copy of PID 1's address space is made for the exec to
+ * throw away. So the child, and s->prepare, only make system calls and
+ * format strings on their own stack: no malloc, stdio or lock, since
+ * another thread of PID 1 (the verity scan) may run beside it. No handler
+ * can run in the child: PID 1 installs none and blocks every asynchronous
+ * signal until the child's own sigprocmask just before the exec. A new PID
+ * namespace can only be entered by a new process, so the namespaces come
+ * with the clone.
  */
 int spawn(const struct spawn *s, pid_t *pid, const char **what)
 {
 	struct child_ctx c = { s, 0, NULL };
-	/* The frames of child() and of s->prepare, a few KiB at most;
-	 * beneath it lies PID 1's own unused stack. */
+	/* The frames of child() and s->prepare take about 2 KiB. Past the
+	 * array's start lie the frames PID 1 sleeps in, so it is large. */
 	_Alignas(16) char stack[32 * 1024];
 
 	*what = "fork";

@@ -28,7 +28,8 @@ struct spawn {
 	bool null_stdin;            /* stdin alone on /dev/null (not the console) */
 	const char *cgroup;         /* a cgroup2 directory to join first, or NULL */
 	unsigned long clone_flags;  /* CLONE_NEW* for the child, or 0 */
-	/* In the child, after the cgroup, before the signal mask and the exec:
+	/* In the child, after the cgroup, before the signal mask and the exec,
+	 * sharing PID 1's memory (system calls and stack buffers only: spawn.c):
 	 * 0, or an errno with *what set to a string literal naming the stage
 	 * (the parent reads it from the memory they share). */
 	int (*prepare)(const struct spawn *s, const char **what);
@@ -36,8 +37,8 @@ struct spawn {
 };
 
 /*
- * 0 with *pid once the program runs; else -errno, *what: "pipe", "fork",
- * "stdio", "cgroup", "exec" or what prepare named.
+ * 0 with *pid once the program runs; else -errno, *what: "fork", "stdio",
+ * "cgroup", "exec" or what prepare named.
  */
 int spawn(const struct spawn *s, pid_t *pid, const char **what);
 

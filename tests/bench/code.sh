@@ -31,17 +31,17 @@ out=$(cd "${1:-$TOP/out/none}" && pwd)
 bld=$TOP/build/x86_64
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
+# Translation counts need TCG (tests/lib/qemu.sh reads this).
+export SEALROOT_ACCEL=tcg
 # shellcheck disable=SC2034 # read by the sourced files
 BUNDLE=$out CASE_WORK=$w/case
 mkdir -p "$CASE_WORK"
 . "$TOP/tests/lib/boot.sh"
-# shellcheck disable=SC2034 # read by sr_accel
-SR_PROBE_KERNEL=$out/vmlinux
-[ "$(sr_accel)" = tcg ] || { echo "code.sh: translation counts need TCG" >&2; exit 1; }
 
 # The image's init and agent must be build/'s, whose map gives the steps.
 # The root's data partition starts at sector 2048 (verity/build.sh).
 sectors=$(sed -n 's/.*dm-mod.create="dm-verity,,,ro,0 \([0-9]*\) verity.*/\1/p' "$out/cmdline")
+[ -n "$sectors" ] || { echo "code.sh: no dm-verity root in $out/cmdline" >&2; exit 1; }
 dd if="$out/rootfs.img" of="$w/root.erofs" bs=512 skip=2048 count="$sectors" status=none
 fsck.erofs --extract="$w/root" "$w/root.erofs" >/dev/null 2>&1 ||
 	{ echo "code.sh: cannot extract $out/rootfs.img" >&2; exit 1; }
@@ -51,23 +51,29 @@ for f in sbin/init:sealroot-init usr/bin/kata-agent:test-agent; do
 done
 
 entry() { readelf -h "$1" | sed -n 's/.*Entry point address: *0x\([0-9a-f]*\).*/\1/p'; }
-# addr HEX: an address as QEMU's log prints a user one: 0x and 8 or more digits.
-addr() { printf '0x%08x' "0x$1"; }
+# addr NUMBER: an address as QEMU's log prints a user one: 0x and 8 or
+# more hex digits.
+addr() { printf '0x%08x' "$1"; }
 
-# Markers: "ADDRESS NAME" for the awk below, in no particular order.
+# The markers, "ADDRESS NAME", in the order a boot reaches them: the init's
+# entry, each step's function in init/main.c's table order, the agent's
+# child (agent_namespaces), and the agent's entry, which ends the count.
+awk -f "$TOP/tools/linkmap.awk" "$bld/sealroot-init.map" >"$w/sections"
+fn_addr() { awk -v s=".text.$1" '$5 == s { print $1; exit }' "$w/sections"; }
 {
-	echo "$(addr "$(entry "$bld/sealroot-init")") PID 1 start (exec, first lines)"
-	# ".text.step_mount" then, on the next line, its address.
-	awk '/^ \.text\.(step_[a-z_]+|agent_namespaces)$/ { s = substr($1, 7); getline; print s, $1 }' \
-		"$bld/sealroot-init.map" | while read -r s a; do
-		case $s in
-		agent_namespaces) n="agent's child (namespaces, exec)" ;;
-		*) n="step $(echo "${s#step_}" | tr _ -)" ;;
-		esac
-		echo "$(addr "${a#0x}") $n"
-	done
-	echo "$(addr "$(entry "$bld/test-agent")") END"
+	echo "$(addr "0x$(entry "$bld/sealroot-init")") PID 1 start (exec, first lines)"
+	sed -n 's/^\t{ "\([a-z-]*\)", *\(step_[a-z_]*\) },$/\1 \2/p' "$TOP/init/main.c" |
+		while read -r name fn; do
+			a=$(fn_addr "$fn")
+			[ -n "$a" ] || { echo "code.sh: $fn is not in the link map" >&2; exit 1; }
+			echo "$(addr "$a") step $name"
+		done
+	a=$(fn_addr agent_namespaces)
+	[ -n "$a" ] || { echo "code.sh: agent_namespaces is not in the link map" >&2; exit 1; }
+	echo "$(addr "$a") agent's child (namespaces, exec)"
+	echo "$(addr "0x$(entry "$bld/test-agent")") END"
 } >"$w/marks"
+[ "$(wc -l <"$w/marks")" -ge 4 ] || { echo "code.sh: no steps found in init/main.c" >&2; exit 1; }
 
 # The floor's /init (boot.sh builds the same).
 musl-gcc -static -O2 -o "$w/init" "$TOP/tests/bench/floor-init.c"
@@ -75,29 +81,37 @@ mkdir -p "$w/ir/dev"
 cp "$w/init" "$w/ir/init"
 mknod -m 600 "$w/ir/dev/console" c 5 1
 (cd "$w/ir" && find . | sort | cpio -o -H newc --quiet) >"$w/floor.cpio"
-echo "$(addr "$(entry "$w/init")") END" >"$w/floor.marks"
+echo "$(addr "0x$(entry "$w/init")") END" >"$w/floor.marks"
 
 # count MARKS LOG: one "NAME KERNEL USER" line per part, in the order of
-# the boot, from QEMU's in_asm LOG. An instruction line starts with its
-# address; a kernel address has 16 digits and starts with ffffffff. Code
-# before the kernel's first instruction is the firmware's, not counted.
+# the boot, from QEMU's in_asm LOG; fails unless the log reached every
+# marker. An instruction line starts with its address; a kernel address
+# has 16 digits and starts with ffffffff. Nothing is counted before the
+# kernel's first instruction at such an address: the firmware, and the
+# kernel's entry code that runs at physical addresses, the same in both
+# boots. A part starts at the first run of the next marker's address,
+# taken only in order, so another program that runs code at one of those
+# addresses cannot start a part early.
 count() {
-	awk 'NR == FNR { m[$1] = substr($0, length($1) + 2); next }
+	awk 'NR == FNR { ma[++nm] = $1; mn[nm] = substr($0, length($1) + 2); next }
 	/^0x[0-9a-f]+:/ {
 		a = substr($1, 1, length($1) - 1)
 		if (length(a) == 18 && substr(a, 1, 10) == "0xffffffff") {
-			if (part == "") { part = "kernel start -> PID 1"; order[++n] = part }
+			if (part == "") { part = "kernel start -> PID 1"; order[++n] = part; j = 1 }
 			k[part]++
 			next
 		}
 		if (part == "") next
-		if (a in m) {
-			if (m[a] == "END") exit
-			if (!(m[a] in seen)) { seen[m[a]] = 1; part = m[a]; order[++n] = part }
+		if (a == ma[j]) {
+			if (mn[j] == "END") { done = 1; exit }
+			part = mn[j++]; order[++n] = part
 		}
 		u[part]++
 	}
-	END { for (i = 1; i <= n; i++) printf "%s\t%d\t%d\n", order[i], k[order[i]], u[order[i]] }' "$1" "$2"
+	END {
+		if (!done) { print "code.sh: the log never reached " mn[j] > "/dev/stderr"; exit 1 }
+		for (i = 1; i <= n; i++) printf "%s\t%d\t%d\n", order[i], k[order[i]], u[order[i]]
+	}' "$1" "$2"
 }
 
 # shellcheck disable=SC2086 # SR_MACHINE, SR_CONSOLE_DEVICES: words, no paths

@@ -299,14 +299,18 @@ test_agent_descendants_die_with_agent() {
 	# stopped itself, then exits. They are in its PID namespace, which the
 	# kernel empties with SIGKILL when its first process exits: nothing is
 	# left for the shutdown's SIGTERM/SIGKILL sweep.
+	# The agent waits for both children to be in place: it used to exit
+	# at times before the stubborn one had printed its line.
 	a=$(agent leaver.sh <<'AG'
 #!/bin/sh
 . "$(dirname "$0")/agent-lib.sh"
-sh -c "trap '' TERM; echo stubborn started; while :; do sleep 0.1; done" &
+up=$(dirname "$0")/stubborn.up
+rm -f "$up"
+sh -c "trap '' TERM; echo stubborn started; : >'$up'; while :; do sleep 0.1; done" &
 sh -c 'kill -STOP $$; while :; do sleep 0.1; done' &
 c=$!
 i=0
-while [ "$(state $c)" != T ] && [ $i -lt 100 ]; do
+while { [ "$(state $c)" != T ] || [ ! -e "$up" ]; } && [ $i -lt 100 ]; do
 	sleep 0.05
 	i=$((i + 1))
 done
