@@ -71,12 +71,9 @@ median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) { printf "-"; exit }
 # The guest's relay to the test KBS (tests/lib/kbs.sh).
 make -s -C "$TOP" build/test/kbs-fwd
 
-# The floor initramfs: one static binary as /init, plus /dev/console.
-musl-gcc -static -O2 -o "$w/init" "$TOP/tests/bench/floor-init.c"
-mkdir -p "$w/ir/dev"
-cp "$w/init" "$w/ir/init"
-mknod -m 600 "$w/ir/dev/console" c 5 1
-(cd "$w/ir" && find . | sort | cpio -o -H newc --quiet) >"$w/floor.cpio"
+# The floor (tests/bench/floor.sh).
+. "$TOP/tests/bench/floor.sh"
+floor_build "$w"
 
 # The attested boot's initdata and KBS configuration (tests/boot/020);
 # attest_initdata points INITDATA at its own disk: keep the default one.
@@ -149,11 +146,7 @@ while [ "$i" -lt "$runs" ]; do
 
 	# floor: start to exit.
 	t0=$(now)
-	# shellcheck disable=SC2086 # SR_MACHINE, SR_CONSOLE_DEVICES: words, no paths
-	timeout -k 5 60 qemu-system-x86_64 -accel "$SR_ACCEL_CHOSEN" -cpu "$(sr_cpu "$SR_ACCEL_CHOSEN")" $SR_MACHINE \
-		-chardev "file,id=con,path=$w/flog" $SR_CONSOLE_DEVICES \
-		-kernel "$out/vmlinux" -initrd "$w/floor.cpio" \
-		-append "$SR_MACHINE_CMDLINE rdinit=/init panic=-1 quiet" </dev/null >/dev/null 2>&1 || true
+	floor_run "$w" "$out/vmlinux" "$w/flog"
 	t1=$(now)
 	_p=$(sed -n 's/.*floor: PID 1 at \([0-9.]*\) s.*/\1/p' "$w/flog" | head -n 1)
 	if [ -n "$_p" ]; then

@@ -7,11 +7,11 @@
 # Under TCG, QEMU translates each block of guest code the first time it
 # runs, and a boot is mostly code that runs once: the time of an init step
 # follows the code it runs for the first time far more than the work it
-# does (docs/performance.md, "Where the time goes"). That count does not
-# move with the host's load, as every timing does, so it shows a change of
-# a few milliseconds that the timings of boot.sh cannot. One boot of each,
-# with QEMU's translation log (-d in_asm), counting the guest instructions
-# of every translated block:
+# does (docs/performance.md, "This round, on a second machine"). That
+# count barely moves with the host's load, where every timing does, so it
+# shows a change of a few milliseconds that boot.sh's timings cannot. One
+# boot of each, with QEMU's translation log (-d in_asm), counting the
+# guest instructions of every translated block:
 #   - floor: the floor of boot.sh (the same kernel and machine, a trivial
 #     /init), kernel start to the /init's first instruction;
 #   - microvm: the bundle as the test runner boots it, kernel start to the
@@ -37,6 +37,7 @@ export SEALROOT_ACCEL=tcg
 BUNDLE=$out CASE_WORK=$w/case
 mkdir -p "$CASE_WORK"
 . "$TOP/tests/lib/boot.sh"
+sr_accel >/dev/null
 
 # The image's init and agent must be build/'s, whose map gives the steps.
 # The root's data partition starts at sector 2048 (verity/build.sh).
@@ -75,12 +76,9 @@ fn_addr() { awk -v s=".text.$1" '$5 == s { print $1; exit }' "$w/sections"; }
 } >"$w/marks"
 [ "$(wc -l <"$w/marks")" -ge 4 ] || { echo "code.sh: no steps found in init/main.c" >&2; exit 1; }
 
-# The floor's /init (boot.sh builds the same).
-musl-gcc -static -O2 -o "$w/init" "$TOP/tests/bench/floor-init.c"
-mkdir -p "$w/ir/dev"
-cp "$w/init" "$w/ir/init"
-mknod -m 600 "$w/ir/dev/console" c 5 1
-(cd "$w/ir" && find . | sort | cpio -o -H newc --quiet) >"$w/floor.cpio"
+# The floor of boot.sh (tests/bench/floor.sh).
+. "$TOP/tests/bench/floor.sh"
+floor_build "$w"
 echo "$(addr "0x$(entry "$w/init")") END" >"$w/floor.marks"
 
 # count MARKS LOG: one "NAME KERNEL USER" line per part, in the order of
@@ -114,12 +112,7 @@ count() {
 	}' "$1" "$2"
 }
 
-# shellcheck disable=SC2086 # SR_MACHINE, SR_CONSOLE_DEVICES: words, no paths
-timeout -k 5 120 qemu-system-x86_64 -accel tcg -cpu "$(sr_cpu tcg)" $SR_MACHINE \
-	-chardev "file,id=con,path=$w/flog" $SR_CONSOLE_DEVICES \
-	-d in_asm -D "$w/floor.asm" \
-	-kernel "$out/vmlinux" -initrd "$w/floor.cpio" \
-	-append "$SR_MACHINE_CMDLINE rdinit=/init panic=-1 quiet" </dev/null >/dev/null 2>&1 || true
+floor_run "$w" "$out/vmlinux" "$w/flog" -d in_asm -D "$w/floor.asm"
 grep -q "floor: PID 1 at" "$w/flog" || { echo "code.sh: the floor did not boot" >&2; exit 1; }
 count "$w/floor.marks" "$w/floor.asm" >"$w/floor.parts"
 
